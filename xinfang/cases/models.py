@@ -1,0 +1,379 @@
+"""Matters (信访事项), their petitioners, attachments and the append-only event log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.org.models import Role, Unit
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("网上")
+    LETTER = "letter", _("来信")
+    PHONE = "phone", _("来电")
+    FAX = "fax", _("传真")
+    VISIT = "visit", _("来访")
+
+
+class Category(models.TextChoices):
+    """XFGZ Arts. 29–31."""
+
+    SUGGESTION = "suggestion", _("建议意见")
+    REPORT = "report", _("检举控告")
+    CLAIM = "claim", _("申诉求决")
+
+
+class HotlineType(models.TextChoices):
+    """12345 work-order types (BJ Art. 2)."""
+
+    CONSULT = "consult", _("咨询")
+    HELP = "help", _("求助")
+    COMPLAINT = "complaint", _("投诉")
+    TIPOFF = "tipoff", _("举报")
+    PROPOSAL = "proposal", _("建议")
+
+
+class Kind(models.TextChoices):
+    ORIGINAL = "original", _("信访事项")
+    REVIEW = "review", _("复查")
+    REEXAM = "reexam", _("复核")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    DISPATCHED = "dispatched", _("待受理")
+    OBJECTED = "objected", _("异议待定")
+    HANDLING = "handling", _("办理中")
+    OPINION_PENDING = "opinion_pending", _("意见待审批")
+    ANSWERED = "answered", _("已答复")
+    CONCLUDED = "concluded", _("已办结")
+    REDIRECTED = "redirected", _("已告知其他途径")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    TRANSFERRED = "transferred", _("已紧急移交")
+    CLOSED_ON_SPOT = "closed_on_spot", _("当场答复")
+
+
+TERMINAL = {
+    Status.CONCLUDED,
+    Status.REDIRECTED,
+    Status.NOT_ACCEPTED,
+    Status.TRANSFERRED,
+    Status.CLOSED_ON_SPOT,
+}
+
+
+class Decision(models.TextChoices):
+    """XFGZ Art. 32."""
+
+    SUPPORT = "support", _("予以支持")
+    EXPLAIN = "explain", _("解释说明")
+    REJECT = "reject", _("不予支持")
+
+
+class Topic(models.Model):
+    """An entry of the configurable topic catalogue (劳动社保, 征地拆迁, …)."""
+
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT)
+    is_active = models.BooleanField(_("启用"), default=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("问题类别")
+        verbose_name_plural = _("问题类别")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MatterQuerySet(models.QuerySet["Matter"]):
+    def visible_to(self, user: Any) -> MatterQuerySet:
+        """Need-to-know (scope.md principle 4): the one rule every staff read starts from.
+
+        A user sees a matter when one of their units registered it or handles it (lead or
+        assisting), or when it was registered or is handled in a unit they supervise: a
+        supervisor's or leader's own subtree, or the subtree a supervising office
+        ``oversees``.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        memberships = list(user.memberships.select_related("unit", "unit__oversees"))
+        unit_ids = {m.unit_id for m in memberships if m.role not in (Role.ADMIN, Role.AUDITOR)}
+        prefixes: set[str] = set()
+        for m in memberships:
+            if m.role in (Role.SUPERVISOR, Role.LEADER):
+                root = m.unit.oversees or m.unit
+                prefixes.add(root.path)
+        if not unit_ids and not prefixes:
+            return self.none()
+        handled = MatterUnit.objects.filter(matter=OuterRef("pk"), active=True)
+        cond = Q(registered_unit_id__in=unit_ids) | Q(
+            Exists(handled.filter(unit_id__in=unit_ids))
+        )
+        for p in prefixes:
+            cond |= Q(registered_unit__path__startswith=p) | Q(
+                Exists(handled.filter(unit__path__startswith=p))
+            )
+        return self.filter(cond)
+
+    def open(self) -> MatterQuerySet:
+        return self.exclude(status__in=TERMINAL)
+
+    def for_unit(self, unit: Unit) -> MatterQuerySet:
+        return self.filter(Q(lead_unit=unit) | Q(registered_unit=unit, lead_unit__isnull=True))
+
+    def overdue(self, today: Any) -> MatterQuerySet:
+        return self.open().filter(current_due__lt=today)
+
+    def due_within(self, days: int, today: Any) -> MatterQuerySet:
+        from datetime import timedelta
+
+        return self.open().filter(
+            current_due__gte=today, current_due__lte=today + timedelta(days=days)
+        )
+
+    def by_deadline(self) -> MatterQuerySet:
+        return self.order_by(models.F("current_due").asc(nulls_last=True), "id")
+
+
+class Matter(models.Model):
+    """A grievance (信访事项) or a review/re-examination of one.
+
+    Fields after ``status`` are denormalised from the event log by the one transition
+    function (``cases.workflow.transition``); the log stays the source of truth.
+    """
+
+    receipt_no = models.CharField(_("受理编号"), max_length=32, unique=True)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.ORIGINAL)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followups",
+        verbose_name=_("原信访事项"),
+    )
+    repeat_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeats",
+        verbose_name=_("重复事项"),
+    )
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    category = models.CharField(_("性质"), max_length=12, choices=Category.choices)
+    hotline_type = models.CharField(
+        _("工单类型"), max_length=12, choices=HotlineType.choices, blank=True
+    )
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("问题类别")
+    )
+    area = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("问题属地"),
+    )
+    title = models.CharField(_("摘要"), max_length=120)
+    content = models.TextField(_("诉求"))
+    facts = models.TextField(_("事实和理由"), blank=True)
+    received_at = models.DateTimeField(_("收到时间"))
+    registered_at = models.DateTimeField(_("登记时间"))
+    registered_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="registered_matters", verbose_name=_("登记机关")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_collective = models.BooleanField(_("集体访"), default=False)
+    headcount = models.PositiveIntegerField(_("人数"), default=1)
+    anonymous = models.BooleanField(_("匿名"), default=False)
+    confidential = models.BooleanField(_("对信访人身份保密"), default=False)
+
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices)
+    lead_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_matters",
+        verbose_name=_("承办单位"),
+    )
+    dispatched_by = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    designated = models.BooleanField(_("争议后指定"), default=False)
+    is_paused = models.BooleanField(_("计时暂停"), default=False)
+    extension_state = models.CharField(max_length=10, blank=True)  # "", requested, approved
+    decision = models.CharField(_("处理意见"), max_length=10, choices=Decision.choices, blank=True)
+    lead_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("包案领导"),
+    )
+    final = models.BooleanField(_("复核终结"), default=False)
+    current_due = models.DateField(_("当前期限"), null=True, blank=True)
+    current_due_kind = models.CharField(max_length=16, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    event_count = models.PositiveIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    objects = MatterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("信访事项")
+        verbose_name_plural = _("信访事项")
+        indexes = [
+            models.Index(fields=["lead_unit", "current_due"], name="matter_lead_due"),
+            models.Index(fields=["registered_unit", "current_due"], name="matter_reg_due"),
+            models.Index(fields=["status", "current_due"], name="matter_status_due"),
+            models.Index(fields=["received_at"], name="matter_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_no} {self.title}"
+
+
+class Petitioner(models.Model):
+    """A person or organisation who brought the matter (XFGZ Art. 17)."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="petitioners")
+    name = models.CharField(_("姓名或名称"), max_length=100)
+    is_organisation = models.BooleanField(_("单位"), default=False)
+    id_number = models.CharField(_("证件号码"), max_length=40, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    address = models.CharField(_("通讯地址"), max_length=200, blank=True)
+    is_representative = models.BooleanField(_("代表"), default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("信访人")
+        verbose_name_plural = _("信访人")
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["phone"], name="petitioner_phone")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MatterUnit(models.Model):
+    """A unit's part in handling: lead (主办) or assisting (协办), XFGZ Art. 24."""
+
+    LEAD = "lead"
+    ASSIST = "assist"
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="handling_units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10, choices=[(LEAD, _("主办")), (ASSIST, _("协办"))])
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "active"], name="matterunit_unit")]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.matter_id}/{instance.sha256[:16]}"
+
+
+class Attachment(models.Model):
+    """A scan or file. Stored under MEDIA_ROOT (outside the web root), served by a view."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Event(models.Model):
+    """One entry of a matter's append-only history; the source of truth for the clock.
+
+    Each row carries the SHA-256 of its content chained to the previous row of the same
+    matter, so an edited or deleted row is detectable.
+    """
+
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by_citizen = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    public = models.BooleanField(default=True)  # shown to the petitioner
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["matter_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["matter", "seq"], name="event_matter_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id}#{self.seq} {self.action}"
+
+    def compute_hash(self) -> str:
+        body = json.dumps(
+            {
+                "matter": self.matter_id,
+                "seq": self.seq,
+                "action": self.action,
+                "from": self.from_status,
+                "to": self.to_status,
+                "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
+                "actor": self.actor_id,
+                "unit": self.actor_unit_id,
+                "citizen": self.by_citizen,
+                "reason": self.reason,
+                "data": self.data,
+                "public": self.public,
+                "prev": self.prev_hash,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+            default=str,
+        )
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+class ReceiptCounter(models.Model):
+    """Per registering unit and year, the last receipt serial handed out."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="receipt_unit_year")]

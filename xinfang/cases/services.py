@@ -1,0 +1,323 @@
+"""Writes that create matters: registration, follow-ups (复查/复核), material, attachments.
+
+Every other change goes through ``workflow.transition``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang.core.errors import Forbidden, UserError
+from xinfang.org.models import Role, Unit, UnitKind, User
+
+from .models import (
+    Attachment,
+    Category,
+    Channel,
+    HotlineType,
+    Kind,
+    Matter,
+    Petitioner,
+    ReceiptCounter,
+    Status,
+    Topic,
+)
+from .workflow import append_event, refresh_deadlines, transition
+
+MAX_REPRESENTATIVES = 5  # XFGZ Art. 20
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+ALLOWED_TYPES = {
+    "application/pdf": b"%PDF",
+    "image/jpeg": b"\xff\xd8\xff",
+    "image/png": b"\x89PNG",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": b"PK\x03\x04",
+}
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(f"xinfang-lookup:{secret}".encode()).hexdigest()
+
+
+def new_secret() -> str:
+    """An unguessable lookup secret (about 60 bits), easy to read aloud: 4-4-4 letters."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def next_receipt_no(unit: Unit, year: int) -> str:
+    """``<division code or unit id><year><serial>``, serial per unit and year."""
+    counter, _ = ReceiptCounter.objects.select_for_update().get_or_create(unit=unit, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    prefix = unit.division_code or f"U{unit.pk:05d}"
+    return f"{prefix}-{year}-{counter.last:06d}"
+
+
+@dataclass
+class PetitionerIn:
+    name: str
+    phone: str = ""
+    address: str = ""
+    id_number: str = ""
+    is_organisation: bool = False
+    is_representative: bool = False
+
+    @classmethod
+    def of(cls, value: PetitionerIn | dict[str, Any]) -> PetitionerIn:
+        if isinstance(value, PetitionerIn):
+            return value
+        known = {k: value[k] for k in cls.__dataclass_fields__ if k in value}
+        return cls(**known)
+
+
+def _clean_petitioners(
+    petitioners: Sequence[PetitionerIn | dict[str, Any]], *, anonymous: bool, collective: bool,
+    headcount: int,
+) -> list[PetitionerIn]:
+    people = [PetitionerIn.of(p) for p in petitioners]
+    people = [p for p in people if (p.name or "").strip()]
+    for p in people:
+        p.name = p.name.strip()[:100]
+        p.phone = (p.phone or "").strip()[:40]
+        p.address = (p.address or "").strip()[:200]
+        p.id_number = (p.id_number or "").strip()[:40]
+    if not people and not anonymous:
+        raise UserError("no_petitioner", "请至少登记一名信访人，或选择匿名",
+                        "Record at least one petitioner, or mark the matter anonymous",
+                        field="petitioners")
+    reps = sum(1 for p in people if p.is_representative)
+    if reps > MAX_REPRESENTATIVES:
+        raise UserError(
+            "too_many_representatives",
+            "集体访推选的代表不得超过5人（信访工作条例第二十条）",
+            "A group may elect at most 5 representatives (Art. 20)",
+            field="petitioners",
+        )
+    if collective and headcount < max(len(people), 2):
+        raise UserError("bad_headcount", "集体访人数应不少于登记的信访人数且至少2人",
+                        "Head-count must cover the recorded petitioners (≥2)", field="headcount")
+    return people
+
+
+def _check_file(f: UploadedFile) -> tuple[str, str]:
+    if f.size is None or f.size > MAX_ATTACHMENT_BYTES:
+        raise UserError("file_too_large", f"附件“{f.name}”超过20MB", f"'{f.name}' exceeds 20 MB",
+                        field="attachments")
+    head = f.read(8)
+    f.seek(0)
+    for ctype, magic in ALLOWED_TYPES.items():
+        if head.startswith(magic):
+            return ctype, f.name or "attachment"
+    raise UserError(
+        "file_type",
+        f"附件“{f.name}”的格式不支持，仅接受 PDF、JPG、PNG、DOCX",
+        f"'{f.name}': only PDF, JPG, PNG and DOCX are accepted",
+        field="attachments",
+    )
+
+
+def save_attachments(matter: Matter, files: Sequence[UploadedFile], by: User | None) -> list[
+    Attachment
+]:
+    checked = [(f, *_check_file(f)) for f in files]
+    out = []
+    for f, ctype, name in checked:
+        h = hashlib.sha256()
+        for chunk in f.chunks():
+            h.update(chunk)
+        f.seek(0)
+        a = Attachment(matter=matter, name=name[:200], content_type=ctype, size=f.size or 0,
+                       sha256=h.hexdigest(), uploaded_by=by)
+        a.file.save(name, f, save=False)
+        a.save()
+        out.append(a)
+    return out
+
+
+def register_matter(
+    *,
+    by: User | None,
+    unit: Unit,
+    channel: str,
+    category: str,
+    title: str,
+    content: str,
+    received_at: datetime,
+    petitioners: Sequence[PetitionerIn | dict[str, Any]] = (),
+    facts: str = "",
+    topic: Topic | None = None,
+    area: Unit | None = None,
+    hotline_type: str = "",
+    is_collective: bool = False,
+    headcount: int = 1,
+    anonymous: bool = False,
+    confidential: bool = False,
+    attachments: Sequence[UploadedFile] = (),
+    at: datetime | None = None,
+    by_citizen: bool = False,
+) -> tuple[Matter, str]:
+    """Register a matter received through any channel (XFGZ Arts. 17–22).
+
+    Returns the matter and its lookup secret, which is stored only as a hash and must be
+    handed to the petitioner now. Nothing is written unless everything is valid.
+    """
+    at = at or timezone.now()
+    if not by_citizen and (by is None or not by.memberships.filter(
+        unit=unit, role=Role.REGISTRAR
+    ).exists()):
+        raise Forbidden("forbidden", "您不是该机关的登记员", "You are not a registrar of this organ")
+    if channel not in Channel.values:
+        raise UserError("bad_channel", "请选择信访渠道", "Choose a channel", field="channel")
+    if category not in Category.values:
+        raise UserError("bad_category", "请选择信访事项性质", "Choose a category", field="category")
+    if hotline_type and hotline_type not in HotlineType.values:
+        raise UserError("bad_type", "工单类型无效", "Invalid work-order type", field="hotline_type")
+    title = (title or "").strip()
+    content = (content or "").strip()
+    if not title:
+        raise UserError("required", "请填写事项摘要", "A short summary is required", field="title")
+    if len(title) > 120:
+        raise UserError("too_long", "摘要最多120字", "Summary is limited to 120 characters",
+                        field="title")
+    if not content:
+        raise UserError("required", "请填写信访请求", "The request is required", field="content")
+    if received_at > at:
+        raise UserError("future", "收到时间不能晚于现在", "Received time is in the future",
+                        field="received_at")
+    headcount = max(int(headcount or 1), 1)
+    people = _clean_petitioners(petitioners, anonymous=anonymous, collective=is_collective,
+                                headcount=headcount)
+    files = list(attachments)
+    for f in files:
+        _check_file(f)
+    secret = new_secret()
+    with transaction.atomic():
+        m = Matter.objects.create(
+            receipt_no=next_receipt_no(unit, timezone.localdate(at).year),
+            secret_hash=hash_secret(secret),
+            kind=Kind.ORIGINAL,
+            channel=channel,
+            category=category,
+            hotline_type=hotline_type,
+            topic=topic,
+            area=area,
+            title=title,
+            content=content,
+            facts=(facts or "").strip(),
+            received_at=received_at,
+            registered_at=at,
+            registered_unit=unit,
+            registered_by=by,
+            is_collective=is_collective,
+            headcount=max(headcount, len(people)) if is_collective else max(len(people), 1),
+            anonymous=anonymous,
+            confidential=confidential or category == Category.REPORT,
+            status=Status.REGISTERED,
+        )
+        Petitioner.objects.bulk_create(
+            [Petitioner(matter=m, order=i, **vars(p)) for i, p in enumerate(people)]
+        )
+        save_attachments(m, files, by)
+        office = unit.kind in (UnitKind.XINFANG_OFFICE, UnitKind.HOTLINE)
+        append_event(
+            m,
+            action="register",
+            from_status="",
+            actor=by,
+            at=at,
+            by_citizen=by_citizen,
+            data={
+                "received_on": timezone.localdate(received_at).isoformat(),
+                "channel": channel,
+                "office": office,
+                "anonymous": anonymous or not any(p.address or p.phone for p in people),
+            },
+        )
+        refresh_deadlines(m)
+        m.save()
+    return m, secret
+
+
+def open_followup(
+    *, parent: Matter, kind: str, organ: Unit, at: datetime, received_on: str | date | None
+) -> Matter:
+    """Create the linked review (复查) or re-examination (复核) matter (XFGZ Arts. 35–36).
+
+    It has its own receipt number, organ and clock, and shares the parent's lookup secret
+    so the petitioner follows the whole chain with what they already hold.
+    """
+    from .effects import _set_units
+
+    received = received_on or timezone.localdate(at)
+    label = "复查" if kind == Kind.REVIEW else "复核"
+    child = Matter.objects.create(
+        receipt_no=next_receipt_no(organ, timezone.localdate(at).year),
+        secret_hash=parent.secret_hash,
+        kind=kind,
+        parent=parent,
+        channel=parent.channel,
+        category=parent.category,
+        hotline_type=parent.hotline_type,
+        topic=parent.topic,
+        area=parent.area,
+        title=f"【{label}】{parent.title}"[:120],
+        content=parent.content,
+        facts=parent.facts,
+        received_at=at,
+        registered_at=at,
+        registered_unit=organ,
+        is_collective=parent.is_collective,
+        headcount=parent.headcount,
+        anonymous=parent.anonymous,
+        confidential=parent.confidential,
+        status=Status.HANDLING,
+    )
+    Petitioner.objects.bulk_create(
+        [
+            Petitioner(matter=child, name=p.name, is_organisation=p.is_organisation,
+                       id_number=p.id_number, phone=p.phone, address=p.address,
+                       is_representative=p.is_representative, order=p.order)
+            for p in parent.petitioners.all()
+        ]
+    )
+    _set_units(child, organ, [])
+    append_event(
+        child,
+        action="register",
+        from_status="",
+        actor=None,
+        at=at,
+        by_citizen=True,
+        data={
+            "received_on": str(received),
+            "parent": parent.receipt_no,
+            "anonymous": parent.anonymous,
+        },
+    )
+    refresh_deadlines(child)
+    child.save()
+    return child
+
+
+def add_material(
+    matter: Matter, *, by: User | None, note: str, files: Sequence[UploadedFile] = (),
+    by_citizen: bool = False,
+) -> Matter:
+    """Supplementary material from the petitioner or staff while the matter is open."""
+    for f in files:
+        _check_file(f)
+    with transaction.atomic():
+        m = transition(matter, "add_material", actor=by, by_citizen=by_citizen,
+                       data={"note": note, "files": [f.name for f in files]})
+        save_attachments(m, files, by)
+    return m

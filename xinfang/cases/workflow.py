@@ -1,0 +1,437 @@
+"""The one transition table and the one transition function (engineering guide §3).
+
+Every change of a matter after registration goes through ``transition()``: it locks the
+row, checks the table (from-status, who may, reason, guard), applies the action's effect,
+appends exactly one hash-chained event, refreshes the denormalised deadline fields and
+bumps ``version`` — all in one transaction. Anything not in the table is refused and
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang.core.errors import Conflict, Forbidden, UserError
+from xinfang.org.models import Role, Unit, User
+
+from .clock import clock_for
+from .models import Decision, Event, Kind, Matter, MatterUnit, Status
+
+S = Status
+ACTIVE = (S.HANDLING, S.OPINION_PENDING, S.ANSWERED)
+
+Guard = Callable[[Matter, dict[str, Any], "Ctx"], None]
+
+
+@dataclass
+class Ctx:
+    actor: User | None
+    at: datetime
+    by_citizen: bool
+    today: date
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the transition table."""
+
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    target: str | None  # None: the status does not change
+    who: tuple[str, ...]  # "role@scope"; scope ∈ registering, lead, handling, supervising
+    article: str = ""
+    reason_required: bool = False
+    public: bool = True  # the petitioner sees the event (label and date) on the portal
+    guards: tuple[Guard, ...] = field(default_factory=tuple)
+    kinds: tuple[str, ...] = (Kind.ORIGINAL, Kind.REVIEW, Kind.REEXAM)
+
+
+# --- guards ---------------------------------------------------------------------------
+
+
+def _g_not_paused(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    if m.is_paused:
+        raise UserError("paused", "计时已暂停，请先恢复计时", "The clock is paused; resume it first")
+
+
+def _g_paused(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    if not m.is_paused:
+        raise UserError("not_paused", "计时未暂停", "The clock is not paused")
+
+
+def _g_objection_window(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    # WF Art. 22: a unit designated after a dispute may not return the matter again.
+    if m.designated:
+        raise UserError(
+            "designated",
+            "本单位系争议后指定的承办单位，不得再次退回（潍坊市12345条例第二十二条）",
+            "A unit designated after a dispute may not return the matter again",
+        )
+    dl = clock_for(m, on=c.today).get("objection")
+    if dl is None or dl.due is None or c.today > dl.due:
+        due = dl.due.isoformat() if dl and dl.due else "—"
+        raise UserError(
+            "objection_late",
+            f"异议期限（5个工作日，截至{due}）已过，不能再提出异议（信访工作条例第二十三条第三款）",
+            f"The 5-working-day objection period (until {due}) has passed",
+        )
+
+
+def _g_no_extension_yet(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    if m.extension_state:
+        raise UserError(
+            "extension_used",
+            "办理期限只能延长一次（信访工作条例第三十四条）",
+            "The handling period may be extended only once (Art. 34)",
+        )
+
+
+def _g_extension_requested(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    if m.extension_state != "requested":
+        raise UserError("no_request", "没有待审批的延期申请", "No extension request is pending")
+
+
+def _g_supported(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    if m.decision != Decision.SUPPORT:
+        raise UserError(
+            "not_supported",
+            "只有予以支持的处理意见需要督促落实（信访工作条例第三十二条）",
+            "Only a supported request needs its execution supervised",
+        )
+
+
+def _g_assigned(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    if not Event.objects.filter(matter=m, action="assign").exists():
+        raise UserError("not_assigned", "本事项不是交办事项", "This matter was not assigned (交办)")
+
+
+def _window_guard(kind: str, followup: str) -> Guard:
+    def guard(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+        if m.followups.filter(kind=followup).exists():
+            raise UserError("already_requested", "已经提出过申请", "Already requested")
+        dl = clock_for(m, on=c.today).get(kind)
+        if dl is None or dl.due is None:
+            raise UserError("no_reply", "尚未收到书面答复意见", "No written reply has been issued")
+        if c.today > dl.due:
+            raise UserError(
+                "window_closed",
+                f"{dl.label}已于{dl.due:%Y年%m月%d日}届满（{dl.article}）",
+                f"The period to request ended on {dl.due.isoformat()}",
+            )
+
+    return guard
+
+
+def _g_direct(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    if m.status == S.REGISTERED and m.lead_unit_id not in (None, m.registered_unit_id):
+        raise UserError("not_direct", "本事项不由本机关直接办理", "Not handled by this organ")
+
+
+# --- the table ------------------------------------------------------------------------
+
+REG = ("registrar@registering", "supervisor@supervising")
+LEAD = ("handler@lead", "leader@lead")
+HANDLING = ("handler@handling", "leader@handling")
+STAFF_ALL = (*REG, *HANDLING, "leader@supervising", "registrar@lead")
+
+RULES: dict[str, Rule] = {
+    r.action: r
+    for r in [
+        Rule("send_receipt", "出具受理告知书", (S.REGISTERED,), None,
+             ("registrar@registering",), "信访工作条例第二十三条"),
+        Rule("forward", "转送", (S.REGISTERED,), S.DISPATCHED, REG, "信访工作条例第二十二条",
+             kinds=(Kind.ORIGINAL,)),
+        Rule("assign", "交办", (S.REGISTERED,), S.DISPATCHED, REG, "信访工作条例第二十二条",
+             kinds=(Kind.ORIGINAL,)),
+        Rule("redirect", "告知向有关机关提出", (S.REGISTERED, S.HANDLING), S.REDIRECTED,
+             ("registrar@registering", *LEAD), "信访工作条例第三十一条", reason_required=True,
+             kinds=(Kind.ORIGINAL,)),
+        Rule("not_accept", "不再受理", (S.REGISTERED,), S.NOT_ACCEPTED,
+             ("registrar@registering",), "信访工作条例第十九条第三款、第三十六条第三款",
+             reason_required=True, kinds=(Kind.ORIGINAL,)),
+        Rule("emergency_transfer", "紧急移交", (S.REGISTERED,), S.TRANSFERRED,
+             ("registrar@registering",), "北京市接诉即办工作条例第十一条", reason_required=True,
+             kinds=(Kind.ORIGINAL,)),
+        Rule("answer_on_spot", "当场答复", (S.REGISTERED,), S.CLOSED_ON_SPOT,
+             ("registrar@registering",), "北京市接诉即办工作条例第二条", reason_required=True,
+             kinds=(Kind.ORIGINAL,)),
+        Rule("accept", "受理", (S.DISPATCHED,), S.HANDLING, LEAD, "信访工作条例第二十三条"),
+        Rule("accept_direct", "受理（本机关办理）", (S.REGISTERED,), S.HANDLING,
+             ("handler@registering", "leader@registering", "registrar@registering"),
+             "信访工作条例第二十三条", guards=(_g_direct,), kinds=(Kind.ORIGINAL,)),
+        Rule("object", "提出异议", (S.DISPATCHED,), S.OBJECTED, LEAD,
+             "信访工作条例第二十三条第三款", reason_required=True, public=False,
+             guards=(_g_objection_window,)),
+        Rule("agree_objection", "同意异议并收回", (S.OBJECTED,), S.REGISTERED, REG,
+             "信访工作条例第二十三条第三款", public=False),
+        Rule("reject_objection", "不同意异议，指定承办", (S.OBJECTED,), S.DISPATCHED, REG,
+             "潍坊市12345条例第二十二条", reason_required=True, public=False),
+        Rule("set_units", "确定主办协办单位", (S.DISPATCHED, S.HANDLING), None,
+             ("supervisor@supervising", "registrar@registering"), "信访工作条例第二十四条"),
+        Rule("appoint_leader", "确定包案领导", ACTIVE, None,
+             ("leader@lead", "leader@supervising", "supervisor@supervising"),
+             "信访工作条例第十八条"),
+        Rule("contact", "联系信访人", ACTIVE, None, HANDLING, "信访工作条例第三十二条"),
+        Rule("record_hearing", "听证", (S.HANDLING,), None, LEAD, "信访工作条例第三十二条"),
+        Rule("record_mediation", "调解、和解", (S.HANDLING,), None, LEAD,
+             "信访工作条例第三十三条"),
+        Rule("pause", "暂停计时", (S.HANDLING,), None, LEAD, "信访工作条例第三十六条",
+             reason_required=True, guards=(_g_not_paused,)),
+        Rule("resume", "恢复计时", (S.HANDLING,), None, LEAD, guards=(_g_paused,)),
+        Rule("request_extension", "申请延期", (S.HANDLING,), None, LEAD,
+             "信访工作条例第三十四条", reason_required=True, public=False,
+             guards=(_g_no_extension_yet,), kinds=(Kind.ORIGINAL,)),
+        Rule("approve_extension", "延长办理期限", (S.HANDLING,), None, ("leader@lead",),
+             "信访工作条例第三十四条", guards=(_g_extension_requested,),
+             kinds=(Kind.ORIGINAL,)),
+        Rule("reject_extension", "不同意延期", (S.HANDLING,), None, ("leader@lead",),
+             "信访工作条例第三十四条", reason_required=True, public=False,
+             guards=(_g_extension_requested,), kinds=(Kind.ORIGINAL,)),
+        Rule("submit_opinion", "提交处理意见", (S.HANDLING,), S.OPINION_PENDING, LEAD,
+             "信访工作条例第三十二条", public=False),
+        Rule("return_opinion", "退回处理意见", (S.OPINION_PENDING,), S.HANDLING,
+             ("leader@lead",), reason_required=True, public=False),
+        Rule("approve_opinion", "出具书面答复意见", (S.OPINION_PENDING,), S.ANSWERED,
+             ("leader@lead",), "信访工作条例第三十二条、第三十五条、第三十六条"),
+        Rule("record_execution", "督促落实", (S.ANSWERED, S.CONCLUDED), None,
+             (*LEAD, "supervisor@supervising"), "信访工作条例第三十二条",
+             guards=(_g_supported,)),
+        Rule("report_completion", "报送办结报告", (S.ANSWERED, S.CONCLUDED), None, LEAD,
+             "信访工作条例第二十二条", public=False, guards=(_g_assigned,)),
+        Rule("conclude", "办结", (S.ANSWERED,), S.CONCLUDED,
+             (*LEAD, "registrar@registering")),
+        Rule("request_review", "申请复查", (S.ANSWERED, S.CONCLUDED), S.CONCLUDED,
+             ("registrar@registering", "registrar@lead", "citizen"),
+             "信访工作条例第三十五条", guards=(_window_guard("review_window", Kind.REVIEW),),
+             kinds=(Kind.ORIGINAL,)),
+        Rule("request_reexam", "申请复核", (S.ANSWERED, S.CONCLUDED), S.CONCLUDED,
+             ("registrar@registering", "registrar@lead", "citizen"),
+             "信访工作条例第三十六条", guards=(_window_guard("reexam_window", Kind.REEXAM),),
+             kinds=(Kind.REVIEW,)),
+        Rule("add_material", "补充材料", (S.REGISTERED, S.DISPATCHED, S.HANDLING,
+                                        S.OPINION_PENDING), None,
+             (*HANDLING, "registrar@registering", "citizen")),
+        Rule("add_note", "内部备注", tuple(Status.values), None, STAFF_ALL, public=False,
+             reason_required=True),
+    ]
+}
+
+# Actions that are not transitions of an existing matter but still write an event.
+LABELS = {"register": "登记", **{a: r.label for a, r in RULES.items()}}
+
+
+# --- authorisation --------------------------------------------------------------------
+
+
+def scopes_of(user: User | None, matter: Matter) -> set[str]:
+    """The "role@scope" strings ``user`` holds for ``matter``."""
+    if user is None or not user.is_authenticated:
+        return set()
+    handling = set(
+        MatterUnit.objects.filter(matter=matter, active=True).values_list("unit_id", flat=True)
+    )
+    lead_path = matter.lead_unit.path if matter.lead_unit_id else ""
+    reg_path = matter.registered_unit.path
+    out: set[str] = set()
+    for m in user.memberships.select_related("unit", "unit__oversees"):
+        if m.unit_id == matter.registered_unit_id:
+            out.add(f"{m.role}@registering")
+        if m.unit_id == matter.lead_unit_id:
+            out.add(f"{m.role}@lead")
+            out.add(f"{m.role}@handling")
+        if m.unit_id in handling:
+            out.add(f"{m.role}@handling")
+        if m.role in (Role.SUPERVISOR, Role.LEADER):
+            root = (m.unit.oversees or m.unit).path
+            if (lead_path and lead_path.startswith(root) and m.unit_id != matter.lead_unit_id) or (
+                reg_path.startswith(root) and m.unit_id != matter.registered_unit_id
+            ):
+                out.add(f"{m.role}@supervising")
+    return out
+
+
+def allowed_actions(matter: Matter, user: User | None, *, by_citizen: bool = False) -> list[str]:
+    """Actions this caller may try now (guards that need data are checked on submit)."""
+    scopes = {"citizen"} if by_citizen else scopes_of(user, matter)
+    out = []
+    for rule in RULES.values():
+        if matter.status not in rule.sources or matter.kind not in rule.kinds:
+            continue
+        if not scopes.intersection(rule.who):
+            continue
+        ctx = Ctx(actor=user, at=timezone.now(), by_citizen=by_citizen, today=_today())
+        try:
+            for g in rule.guards:
+                g(matter, {}, ctx)
+        except UserError:
+            continue
+        out.append(rule.action)
+    return out
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+# --- the transition function ----------------------------------------------------------
+
+Effect = Callable[[Matter, dict[str, Any], Ctx], dict[str, Any] | None]
+EFFECTS: dict[str, Effect] = {}
+
+
+def effect(action: str) -> Callable[[Effect], Effect]:
+    def reg(fn: Effect) -> Effect:
+        EFFECTS[action] = fn
+        return fn
+
+    return reg
+
+
+def transition(
+    matter: Matter | int,
+    action: str,
+    *,
+    actor: User | None,
+    reason: str = "",
+    data: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+    by_citizen: bool = False,
+    expected_version: int | None = None,
+) -> Matter:
+    """Perform ``action`` on ``matter`` or raise ``UserError`` having changed nothing.
+
+    ``at`` backdates the action (demo data, imports, tests with a frozen clock); it
+    defaults to now. ``expected_version`` makes the call fail with ``Conflict`` if the
+    matter changed since the caller looked at it (a form shown before another user acted).
+    """
+    rule = RULES.get(action)
+    if rule is None:
+        raise UserError("unknown_action", f"未知操作：{action}", f"Unknown action: {action}")
+    at = at or timezone.now()
+    ctx = Ctx(actor=actor, at=at, by_citizen=by_citizen, today=timezone.localdate(at))
+    payload = dict(data or {})
+    reason = (reason or "").strip()
+    pk = matter if isinstance(matter, int) else matter.pk
+    with transaction.atomic():
+        m = (
+            Matter.objects.select_for_update(of=("self",))
+            .select_related("registered_unit", "lead_unit")
+            .get(pk=pk)
+        )
+        if expected_version is not None and m.version != expected_version:
+            raise Conflict(
+                "stale",
+                "该事项已被他人更新，请刷新后重试",
+                "The matter was changed by someone else; reload and try again",
+            )
+        if m.status not in rule.sources or m.kind not in rule.kinds:
+            raise Conflict(
+                "bad_state",
+                f"当前状态“{m.get_status_display()}”下不能执行“{rule.label}”",
+                f"'{action}' is not allowed in status '{m.status}'",
+            )
+        scopes = {"citizen"} if by_citizen else scopes_of(actor, m)
+        if not scopes.intersection(rule.who):
+            raise Forbidden("forbidden", "您无权执行此操作", "You may not perform this action")
+        if rule.reason_required and not reason:
+            raise UserError("reason_required", "请填写理由", "A reason is required", field="reason")
+        for g in rule.guards:
+            g(m, payload, ctx)
+        before = m.status
+        fx = EFFECTS.get(action)
+        extra = (fx(m, payload, ctx) if fx else None) or {}
+        m.status = extra.get("status") or rule.target or m.status
+        ev = append_event(
+            m,
+            action=action,
+            from_status=before,
+            actor=actor,
+            at=at,
+            reason=reason,
+            data=payload,
+            public=rule.public,
+            by_citizen=by_citizen,
+        )
+        refresh_deadlines(m)
+        m.version += 1
+        m.save()
+        if "after" in extra:
+            extra["after"](m, ev)
+        from xinfang.notices.services import issue_for_event
+
+        issue_for_event(m, ev)
+    return m
+
+
+def append_event(
+    m: Matter,
+    *,
+    action: str,
+    from_status: str,
+    actor: User | None,
+    at: datetime,
+    reason: str = "",
+    data: Mapping[str, Any] | None = None,
+    public: bool = True,
+    by_citizen: bool = False,
+) -> Event:
+    """Append one hash-chained event. Callers hold the matter's row lock."""
+    actor_unit = None
+    if actor is not None and actor.is_authenticated:
+        units = {ms.unit_id for ms in actor.memberships.all()}
+        for candidate in (m.lead_unit_id, m.registered_unit_id):
+            if candidate in units:
+                actor_unit = candidate
+                break
+        if actor_unit is None and units:
+            actor_unit = min(units)
+    ev = Event(
+        matter=m,
+        seq=m.event_count + 1,
+        action=action,
+        from_status=from_status,
+        to_status=m.status,
+        at=at,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_unit_id=actor_unit,
+        by_citizen=by_citizen,
+        reason=reason,
+        data=_jsonable(dict(data or {})),
+        public=public,
+        prev_hash=m.last_hash,
+    )
+    ev.hash = ev.compute_hash()
+    ev.save()
+    m.event_count = ev.seq
+    m.last_hash = ev.hash
+    return ev
+
+
+def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, date | datetime):
+            out[k] = v.isoformat()
+        elif isinstance(v, dict):
+            out[k] = _jsonable(v)
+        else:
+            out[k] = v
+    return out
+
+
+def refresh_deadlines(m: Matter) -> None:
+    """Denormalise the nearest open obligation onto the row for queues and sweeps."""
+    cur = clock_for(m).current()
+    m.current_due = cur.due if cur else None
+    m.current_due_kind = cur.kind if cur else ""
+
+
+# Effects live in a sibling module so that this file stays the table and the engine.
+from . import effects as _effects  # noqa: E402,F401
