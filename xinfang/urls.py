@@ -1,6 +1,9 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("xinfang.api.urls")),
+    path("notices/", include("xinfang.notices.urls")),
+    path("", include("xinfang.web.urls")),
 ]

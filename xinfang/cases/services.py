@@ -55,11 +55,14 @@ def new_secret() -> str:
 
 
 def next_receipt_no(unit: Unit, year: int) -> str:
-    """``<division code or unit id><year><serial>``, serial per unit and year."""
+    """``<division code><unit id>-<year>-<serial>``, serial per unit and year.
+
+    The unit id makes numbers unique when several organs share a division code.
+    """
     counter, _ = ReceiptCounter.objects.select_for_update().get_or_create(unit=unit, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
-    prefix = unit.division_code or f"U{unit.pk:05d}"
+    prefix = f"{unit.division_code}{unit.pk:04d}"
     return f"{prefix}-{year}-{counter.last:06d}"
 
 
