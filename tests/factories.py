@@ -73,7 +73,7 @@ def build_world() -> World:
     town = unit("青山县城关镇人民政府", G, Level.TOWNSHIP, county, "360421100")
     town2 = unit("青山县东湖镇人民政府", G, Level.TOWNSHIP, county, "360421101")
     village = unit("城关镇桃园村民委员会", UnitKind.COMMITTEE, Level.VILLAGE, town)
-    topic = Topic.objects.create(code="ZJ", name="住房城建")
+    topic, _ = Topic.objects.get_or_create(code="ZJ", defaults={"name": "住房城建"})
     w = World(city, county, office, housing, labour, town, town2, village, topic)
     R = Role
     w.users = {

@@ -90,6 +90,9 @@ def _database() -> dict:
                 "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=30000;"
             ),
         }
+        # Tests use a real file so that concurrent connections lock as in production.
+        # One file per test process, so parallel runs do not share it.
+        db["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
     else:
         db.setdefault("TEST", {})
     return db
