@@ -28,10 +28,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-def unit(name: str, kind: str, level: str, parent: Unit | None = None, code: str = "",
-         oversees: Unit | None = None) -> Unit:
-    return Unit.objects.create(name=name, kind=kind, level=level, parent=parent,
-                               division_code=code, oversees=oversees)
+def unit(
+    name: str,
+    kind: str,
+    level: str,
+    parent: Unit | None = None,
+    code: str = "",
+    oversees: Unit | None = None,
+) -> Unit:
+    return Unit.objects.create(
+        name=name, kind=kind, level=level, parent=parent, division_code=code, oversees=oversees
+    )
 
 
 def staff(username: str, *roles: tuple[Unit, str]) -> User:
@@ -96,8 +103,14 @@ def build_world() -> World:
     return w
 
 
-def register(w: World, *, at: datetime | None = None, unit: Unit | None = None,
-             by: User | None = None, **kw: Any) -> Matter:
+def register(
+    w: World,
+    *,
+    at: datetime | None = None,
+    unit: Unit | None = None,
+    by: User | None = None,
+    **kw: Any,
+) -> Matter:
     at = at or timezone.now()
     args: dict[str, Any] = dict(
         channel=Channel.LETTER,
@@ -123,8 +136,9 @@ def handled(w: World, *, at: datetime | None = None, **kw: Any) -> Matter:
     return transition(m, "accept", actor=w.handler, at=at)
 
 
-def answered(w: World, *, at: datetime | None = None, decision: str = "explain",
-             **kw: Any) -> Matter:
+def answered(
+    w: World, *, at: datetime | None = None, decision: str = "explain", **kw: Any
+) -> Matter:
     at = at or timezone.now()
     m = handled(w, at=at, **kw)
     transition(m, "submit_opinion", actor=w.handler, at=at, data=opinion(decision))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -75,9 +76,9 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'xinfang.sqlite3'}"
-    db = dj_database_url.parse(url, conn_max_age=60)
+    db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     if db["ENGINE"] == "django.db.backends.sqlite3":
         db["CONN_MAX_AGE"] = 0
         # IMMEDIATE transactions take the write lock when the transaction starts, so two
@@ -156,7 +157,7 @@ LOGGING = {
 }
 
 # --- Procedure settings (procedure.md items marked "setting") -------------------------
-XINFANG = {
+XINFANG: dict[str, Any] = {
     # CC Art. 203 / CPL Art. 85: a period ending on a non-working day ends on the next one.
     "ROLL_FORWARD": os.environ.get("XINFANG_ROLL_FORWARD", "1") == "1",
     # XFGZ Arts. 29-30 give no day count for suggestions and reports: default 60 days.

@@ -25,7 +25,7 @@ def _race(calls: list[tuple[Any, ...]]) -> tuple[list[Any], list[BaseException]]
         try:
             barrier.wait()
             ok.append(transition(matter_id, action, actor=user, **kw))
-        except BaseException as e:  # noqa: BLE001 - collected and asserted below
+        except BaseException as e:
             errors.append(e)
         finally:
             connection.close()

@@ -32,10 +32,17 @@ def _data(w: World, action: str) -> dict[str, Any]:
         "emergency_transfer": {"line": "120"},
         "object": {},
         "set_units": {"lead": w.town.pk, "assisting": [w.housing.pk]},
-        "appoint_leader": {"leader": w.users["leader"].pk, "plan": "三日内入户核实", "due_on": soon},
+        "appoint_leader": {
+            "leader": w.users["leader"].pk,
+            "plan": "三日内入户核实",
+            "due_on": soon,
+        },
         "contact": {"method": "phone", "summary": "电话联系信访人，约定现场查看"},
-        "record_hearing": {"held_on": timezone.localdate().isoformat(), "place": "镇政府会议室",
-                           "summary": "各方陈述意见"},
+        "record_hearing": {
+            "held_on": timezone.localdate().isoformat(),
+            "place": "镇政府会议室",
+            "summary": "各方陈述意见",
+        },
         "record_mediation": {"outcome": "settlement", "summary": "双方达成和解"},
         "pause": {"reason_kind": "material"},
         "request_extension": {"days": 20},
@@ -64,11 +71,13 @@ def _in_status(w: World, status: str, action: str) -> Matter:
     if status == Status.HANDLING:
         m = handled(w)
         if action == "resume":
-            m = transition(m, "pause", actor=w.handler, reason="等待补充材料",
-                           data={"reason_kind": "material"})
+            m = transition(
+                m, "pause", actor=w.handler, reason="等待补充材料", data={"reason_kind": "material"}
+            )
         if action in ("approve_extension", "reject_extension"):
-            m = transition(m, "request_extension", actor=w.handler, reason="需要现场测量",
-                           data={"days": 20})
+            m = transition(
+                m, "request_extension", actor=w.handler, reason="需要现场测量", data={"days": 20}
+            )
         return m
     if status == Status.OPINION_PENDING:
         m = handled(w)
@@ -104,8 +113,16 @@ def _act(w: World, m: Matter, action: str, user: Any) -> Matter:
 
 def _authorised(w: World, m: Matter, action: str) -> Any:
     who = set(RULES[action].who)
-    order = ["handler", "leader", "registrar", "supervisor", "county_handler", "county_leader",
-             "county_registrar", "registrar_town"]
+    order = [
+        "handler",
+        "leader",
+        "registrar",
+        "supervisor",
+        "county_handler",
+        "county_leader",
+        "county_registrar",
+        "registrar_town",
+    ]
     for name in order:
         if scopes_of(w.users[name], m) & who:
             return w.users[name]
@@ -114,8 +131,16 @@ def _authorised(w: World, m: Matter, action: str) -> Any:
 
 def _snapshot(m: Matter) -> tuple[Any, ...]:
     m.refresh_from_db()
-    return (m.status, m.version, m.event_count, Event.objects.filter(matter=m).count(),
-            m.lead_unit_id, m.current_due, m.is_paused, m.extension_state)
+    return (
+        m.status,
+        m.version,
+        m.event_count,
+        Event.objects.filter(matter=m).count(),
+        m.lead_unit_id,
+        m.current_due,
+        m.is_paused,
+        m.extension_state,
+    )
 
 
 PAIRS = [(s, a) for s in Status.values for a in RULES]
@@ -157,11 +182,16 @@ def test_review_only_actions_on_review_matter(world: World) -> None:
     review = m.followups.get()
     assert review.kind == Kind.REVIEW
     before = _snapshot(review)
-    for action in ("forward", "assign", "redirect", "not_accept", "request_extension",
-                   "request_review"):
+    for action in (
+        "forward",
+        "assign",
+        "redirect",
+        "not_accept",
+        "request_extension",
+        "request_review",
+    ):
         with pytest.raises(Conflict):
-            transition(review, action, actor=w.county_registrar, reason="x",
-                       data=_data(w, action))
+            transition(review, action, actor=w.county_registrar, reason="x", data=_data(w, action))
     assert _snapshot(review) == before
     # request_reexam is refused before an answer, allowed after one.
     with pytest.raises(Conflict):

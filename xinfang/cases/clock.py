@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -15,7 +16,7 @@ from .models import Event, Matter
 
 
 def policy() -> Policy:
-    cfg = settings.XINFANG
+    cfg: dict[str, Any] = settings.XINFANG
     return Policy(
         roll_forward=cfg["ROLL_FORWARD"],
         suggestion_days=cfg["SUGGESTION_DAYS"],
@@ -32,8 +33,10 @@ def clock_for(
     matter: Matter, *, on: date | None = None, events: Iterable[ClockEvent] | None = None
 ) -> Clock:
     """All deadlines of ``matter`` as of ``on`` (default: today in Asia/Shanghai)."""
-    evs = list(events) if events is not None else list(
-        Event.objects.filter(matter=matter).only("action", "at", "data").order_by("seq")
+    evs = (
+        list(events)
+        if events is not None
+        else list(Event.objects.filter(matter=matter).only("action", "at", "data").order_by("seq"))
     )
     return compute(
         matter_kind=matter.kind,

@@ -26,15 +26,23 @@ REDIRECT_CHANNELS = {
     "other": "其他法定途径",
 }
 EMERGENCY_LINES = {"110": "110 报警", "119": "119 火警", "120": "120 急救", "122": "122 交通事故"}
-CONTACT_METHODS = {"phone": "电话", "visit": "走访", "meeting": "约谈", "sms": "短信", "letter": "信函",
-                   "online": "网上"}
+CONTACT_METHODS = {
+    "phone": "电话",
+    "visit": "走访",
+    "meeting": "约谈",
+    "sms": "短信",
+    "letter": "信函",
+    "online": "网上",
+}
 
 
 def _unit(value: Any, field: str) -> Unit:
     try:
         unit = Unit.objects.get(pk=int(value), is_active=True)
     except (TypeError, ValueError, Unit.DoesNotExist):
-        raise UserError("bad_unit", "请选择有效的单位", "Choose a valid unit", field=field) from None
+        raise UserError(
+            "bad_unit", "请选择有效的单位", "Choose a valid unit", field=field
+        ) from None
     return unit
 
 
@@ -58,7 +66,9 @@ def _date(d: dict[str, Any], key: str, zh: str, *, required: bool = True) -> dat
     try:
         out = v if isinstance(v, date) else date.fromisoformat(str(v))
     except ValueError:
-        raise UserError("bad_date", f"{zh}不是有效日期", f"'{key}' is not a date", field=key) from None
+        raise UserError(
+            "bad_date", f"{zh}不是有效日期", f"'{key}' is not a date", field=key
+        ) from None
     d[key] = out.isoformat()
     return out
 
@@ -107,8 +117,12 @@ def _dispatch(m: Matter, d: dict[str, Any], c: Ctx, *, assign: bool) -> None:
         due = _date(d, "due_on", "交办办理期限")
         assert due is not None
         if due <= c.today:
-            raise UserError("bad_due", "交办期限须晚于今天", "The due date must be in the future",
-                            field="due_on")
+            raise UserError(
+                "bad_due",
+                "交办期限须晚于今天",
+                "The due date must be in the future",
+                field="due_on",
+            )
     assisting = _assisting(d)
     # A dispatch after the organ agreed to an objection designates the unit (WF Art. 22).
     m.designated = Event.objects.filter(matter=m, action="agree_objection").exists()
@@ -142,11 +156,14 @@ def _not_accept(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     no = _text(d, "existing", "原信访事项受理编号", limit=40)
     existing = Matter.objects.filter(receipt_no=no).exclude(pk=m.pk).first()
     if existing is None:
-        raise UserError("no_existing", f"找不到受理编号为{no}的事项", f"No matter {no}",
-                        field="existing")
-    if ground == "art36" and not existing.final and not existing.followups.filter(
-        kind=Kind.REEXAM, final=True
-    ).exists():
+        raise UserError(
+            "no_existing", f"找不到受理编号为{no}的事项", f"No matter {no}", field="existing"
+        )
+    if (
+        ground == "art36"
+        and not existing.final
+        and not existing.followups.filter(kind=Kind.REEXAM, final=True).exists()
+    ):
         raise UserError(
             "not_final",
             "原事项尚未作出复核意见，不适用第三十六条第三款",
@@ -199,8 +216,9 @@ def _appoint_leader(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     except (ValueError, User.DoesNotExist):
         raise UserError("bad_leader", "请选择包案领导", "Choose a leader", field="leader") from None
     if not leader.memberships.filter(role=Role.LEADER).exists():
-        raise UserError("not_leader", "所选人员不是单位负责人", "That user is not a unit leader",
-                        field="leader")
+        raise UserError(
+            "not_leader", "所选人员不是单位负责人", "That user is not a unit leader", field="leader"
+        )
     _text(d, "plan", "化解方案")
     _text(d, "team", "工作专班", required=False, limit=500)
     _date(d, "due_on", "化解期限")
@@ -274,8 +292,9 @@ def _approve_extension(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     d.setdefault("days", requested)
     days = _days(d)
     if days > requested:
-        raise UserError("too_many_days", "批准天数不能超过申请天数", "More days than requested",
-                        field="days")
+        raise UserError(
+            "too_many_days", "批准天数不能超过申请天数", "More days than requested", field="days"
+        )
     d["days"] = days
     d["reason_text"] = req.reason  # told to the petitioner (Art. 34)
     m.extension_state = "approved"
@@ -286,8 +305,12 @@ def _reject_extension(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     m.extension_state = ""
 
 
-OPINION_FIELDS = (("request", "信访请求"), ("facts", "事实"), ("reasons", "理由"),
-                  ("basis", "法律政策依据"))
+OPINION_FIELDS = (
+    ("request", "信访请求"),
+    ("facts", "事实"),
+    ("reasons", "理由"),
+    ("basis", "法律政策依据"),
+)
 
 
 @effect("submit_opinion")
@@ -332,16 +355,21 @@ def _followup(kind: str) -> Any:
             base = m.lead_unit or m.registered_unit
             found = base.organ_one_level_up()
             if found is None:
-                raise UserError("no_organ", "没有上一级机关，请指定复查（复核）机关",
-                                "No organ one level up; choose one", field="organ")
+                raise UserError(
+                    "no_organ",
+                    "没有上一级机关，请指定复查（复核）机关",
+                    "No organ one level up; choose one",
+                    field="organ",
+                )
             organ = found
         d["organ"] = organ.pk
         d["organ_name"] = organ.name
         _date(d, "received_on", "收到申请日期", required=False)
 
         def after(m: Matter, ev: Event) -> None:
-            open_followup(parent=m, kind=kind, organ=organ, at=c.at,
-                          received_on=d.get("received_on"))
+            open_followup(
+                parent=m, kind=kind, organ=organ, at=c.at, received_on=d.get("received_on")
+            )
 
         return {"after": after}
 

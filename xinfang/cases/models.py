@@ -117,9 +117,7 @@ class MatterQuerySet(models.QuerySet["Matter"]):
         if not unit_ids and not prefixes:
             return self.none()
         handled = MatterUnit.objects.filter(matter=OuterRef("pk"), active=True)
-        cond = Q(registered_unit_id__in=unit_ids) | Q(
-            Exists(handled.filter(unit_id__in=unit_ids))
-        )
+        cond = Q(registered_unit_id__in=unit_ids) | Q(Exists(handled.filter(unit_id__in=unit_ids)))
         for p in prefixes:
             cond |= Q(registered_unit__path__startswith=p) | Q(
                 Exists(handled.filter(unit__path__startswith=p))
@@ -194,7 +192,10 @@ class Matter(models.Model):
     received_at = models.DateTimeField(_("收到时间"))
     registered_at = models.DateTimeField(_("登记时间"))
     registered_unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="registered_matters", verbose_name=_("登记机关")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="registered_matters",
+        verbose_name=_("登记机关"),
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -286,6 +287,9 @@ class MatterUnit(models.Model):
     class Meta:
         indexes = [models.Index(fields=["unit", "active"], name="matterunit_unit")]
 
+    def __str__(self) -> str:
+        return f"{self.matter_id}:{self.unit_id}:{self.role}"
+
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.matter_id}/{instance.sha256[:16]}"
@@ -337,9 +341,7 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["matter_id", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["matter", "seq"], name="event_matter_seq")
-        ]
+        constraints = [models.UniqueConstraint(fields=["matter", "seq"], name="event_matter_seq")]
 
     def __str__(self) -> str:
         return f"{self.matter_id}#{self.seq} {self.action}"
@@ -377,3 +379,6 @@ class ReceiptCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="receipt_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last}"

@@ -84,7 +84,10 @@ class PetitionerIn:
 
 
 def _clean_petitioners(
-    petitioners: Sequence[PetitionerIn | dict[str, Any]], *, anonymous: bool, collective: bool,
+    petitioners: Sequence[PetitionerIn | dict[str, Any]],
+    *,
+    anonymous: bool,
+    collective: bool,
     headcount: int,
 ) -> list[PetitionerIn]:
     people = [PetitionerIn.of(p) for p in petitioners]
@@ -95,9 +98,12 @@ def _clean_petitioners(
         p.address = (p.address or "").strip()[:200]
         p.id_number = (p.id_number or "").strip()[:40]
     if not people and not anonymous:
-        raise UserError("no_petitioner", "请至少登记一名信访人，或选择匿名",
-                        "Record at least one petitioner, or mark the matter anonymous",
-                        field="petitioners")
+        raise UserError(
+            "no_petitioner",
+            "请至少登记一名信访人，或选择匿名",
+            "Record at least one petitioner, or mark the matter anonymous",
+            field="petitioners",
+        )
     reps = sum(1 for p in people if p.is_representative)
     if reps > MAX_REPRESENTATIVES:
         raise UserError(
@@ -107,15 +113,23 @@ def _clean_petitioners(
             field="petitioners",
         )
     if collective and headcount < max(len(people), 2):
-        raise UserError("bad_headcount", "集体访人数应不少于登记的信访人数且至少2人",
-                        "Head-count must cover the recorded petitioners (≥2)", field="headcount")
+        raise UserError(
+            "bad_headcount",
+            "集体访人数应不少于登记的信访人数且至少2人",
+            "Head-count must cover the recorded petitioners (≥2)",
+            field="headcount",
+        )
     return people
 
 
 def _check_file(f: UploadedFile) -> tuple[str, str]:
     if f.size is None or f.size > MAX_ATTACHMENT_BYTES:
-        raise UserError("file_too_large", f"附件“{f.name}”超过20MB", f"'{f.name}' exceeds 20 MB",
-                        field="attachments")
+        raise UserError(
+            "file_too_large",
+            f"附件“{f.name}”超过20MB",
+            f"'{f.name}' exceeds 20 MB",
+            field="attachments",
+        )
     head = f.read(8)
     f.seek(0)
     for ctype, magic in ALLOWED_TYPES.items():
@@ -129,9 +143,9 @@ def _check_file(f: UploadedFile) -> tuple[str, str]:
     )
 
 
-def save_attachments(matter: Matter, files: Sequence[UploadedFile], by: User | None) -> list[
-    Attachment
-]:
+def save_attachments(
+    matter: Matter, files: Sequence[UploadedFile], by: User | None
+) -> list[Attachment]:
     checked = [(f, *_check_file(f)) for f in files]
     out = []
     for f, ctype, name in checked:
@@ -139,8 +153,14 @@ def save_attachments(matter: Matter, files: Sequence[UploadedFile], by: User | N
         for chunk in f.chunks():
             h.update(chunk)
         f.seek(0)
-        a = Attachment(matter=matter, name=name[:200], content_type=ctype, size=f.size or 0,
-                       sha256=h.hexdigest(), uploaded_by=by)
+        a = Attachment(
+            matter=matter,
+            name=name[:200],
+            content_type=ctype,
+            size=f.size or 0,
+            sha256=h.hexdigest(),
+            uploaded_by=by,
+        )
         a.file.save(name, f, save=False)
         a.save()
         out.append(a)
@@ -175,10 +195,12 @@ def register_matter(
     handed to the petitioner now. Nothing is written unless everything is valid.
     """
     at = at or timezone.now()
-    if not by_citizen and (by is None or not by.memberships.filter(
-        unit=unit, role=Role.REGISTRAR
-    ).exists()):
-        raise Forbidden("forbidden", "您不是该机关的登记员", "You are not a registrar of this organ")
+    if not by_citizen and (
+        by is None or not by.memberships.filter(unit=unit, role=Role.REGISTRAR).exists()
+    ):
+        raise Forbidden(
+            "forbidden", "您不是该机关的登记员", "You are not a registrar of this organ"
+        )
     if channel not in Channel.values:
         raise UserError("bad_channel", "请选择信访渠道", "Choose a channel", field="channel")
     if category not in Category.values:
@@ -190,16 +212,19 @@ def register_matter(
     if not title:
         raise UserError("required", "请填写事项摘要", "A short summary is required", field="title")
     if len(title) > 120:
-        raise UserError("too_long", "摘要最多120字", "Summary is limited to 120 characters",
-                        field="title")
+        raise UserError(
+            "too_long", "摘要最多120字", "Summary is limited to 120 characters", field="title"
+        )
     if not content:
         raise UserError("required", "请填写信访请求", "The request is required", field="content")
     if received_at > at:
-        raise UserError("future", "收到时间不能晚于现在", "Received time is in the future",
-                        field="received_at")
+        raise UserError(
+            "future", "收到时间不能晚于现在", "Received time is in the future", field="received_at"
+        )
     headcount = max(int(headcount or 1), 1)
-    people = _clean_petitioners(petitioners, anonymous=anonymous, collective=is_collective,
-                                headcount=headcount)
+    people = _clean_petitioners(
+        petitioners, anonymous=anonymous, collective=is_collective, headcount=headcount
+    )
     files = list(attachments)
     for f in files:
         _check_file(f)
@@ -287,9 +312,16 @@ def open_followup(
     )
     Petitioner.objects.bulk_create(
         [
-            Petitioner(matter=child, name=p.name, is_organisation=p.is_organisation,
-                       id_number=p.id_number, phone=p.phone, address=p.address,
-                       is_representative=p.is_representative, order=p.order)
+            Petitioner(
+                matter=child,
+                name=p.name,
+                is_organisation=p.is_organisation,
+                id_number=p.id_number,
+                phone=p.phone,
+                address=p.address,
+                is_representative=p.is_representative,
+                order=p.order,
+            )
             for p in parent.petitioners.all()
         ]
     )
@@ -313,14 +345,23 @@ def open_followup(
 
 
 def add_material(
-    matter: Matter, *, by: User | None, note: str, files: Sequence[UploadedFile] = (),
+    matter: Matter,
+    *,
+    by: User | None,
+    note: str,
+    files: Sequence[UploadedFile] = (),
     by_citizen: bool = False,
 ) -> Matter:
     """Supplementary material from the petitioner or staff while the matter is open."""
     for f in files:
         _check_file(f)
     with transaction.atomic():
-        m = transition(matter, "add_material", actor=by, by_citizen=by_citizen,
-                       data={"note": note, "files": [f.name for f in files]})
+        m = transition(
+            matter,
+            "add_material",
+            actor=by,
+            by_citizen=by_citizen,
+            data={"note": note, "files": [f.name for f in files]},
+        )
         save_attachments(m, files, by)
     return m

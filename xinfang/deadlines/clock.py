@@ -105,7 +105,7 @@ LABELS = {
 
 DISPATCH = {"forward", "assign"}
 ROUTED = {"forward", "assign", "redirect", "not_accept", "emergency_transfer", "answer_on_spot"}
-RECEIPT_GIVEN = ROUTED | {"accept", "send_receipt"}
+RECEIPT_GIVEN = ROUTED | {"accept", "accept_direct", "send_receipt"}
 
 
 def local_date(at: datetime) -> date:
@@ -158,10 +158,7 @@ def _finish(
     else:
         assert due is not None
         left = (due - today).days
-        if left >= 0:
-            state = "running"
-        else:
-            state = "overdue" if obligation else "expired"
+        state = "running" if left >= 0 else "overdue" if obligation else "expired"
     return Deadline(
         kind=kind,
         label=label,
@@ -227,13 +224,27 @@ def compute(
     if matter_kind == "original":
         if not anonymous:
             out.deadlines.append(
-                _finish("receipt", received, received + timedelta(days=15),
-                        first_on(RECEIPT_GIVEN), today, cal, policy)
+                _finish(
+                    "receipt",
+                    received,
+                    received + timedelta(days=15),
+                    first_on(RECEIPT_GIVEN),
+                    today,
+                    cal,
+                    policy,
+                )
             )
         if office:
             out.deadlines.append(
-                _finish("routing", received, received + timedelta(days=15),
-                        first_on(ROUTED), today, cal, policy)
+                _finish(
+                    "routing",
+                    received,
+                    received + timedelta(days=15),
+                    first_on(ROUTED),
+                    today,
+                    cal,
+                    policy,
+                )
             )
         # The latest dispatch opens an objection window unless the unit was designated
         # after a dispute (WF Art. 22) — then there is nothing to object to.
@@ -242,16 +253,26 @@ def compute(
             if e.action in DISPATCH or e.action == "reject_objection":
                 last_dispatch = e
         if last_dispatch is not None and not last_dispatch.data.get("designated"):
-            start = local_date(last_dispatch.at)
+            sent = local_date(last_dispatch.at)
             closed = first_on({"accept", "object"}, after=last_dispatch.at)
             out.deadlines.append(
-                _finish("objection", start, cal.add_working_days(start, 5), closed, today,
-                        cal, policy, obligation=False, working=True)
+                _finish(
+                    "objection",
+                    sent,
+                    cal.add_working_days(sent, 5),
+                    closed,
+                    today,
+                    cal,
+                    policy,
+                    obligation=False,
+                    working=True,
+                )
             )
 
     # Handling / decision clock.
+    start: date | None
     if matter_kind == "original":
-        accepted = first_on({"accept"})
+        accepted = first_on({"accept", "accept_direct"})
         clock_kind = "handling"
         period = {
             "suggestion": policy.suggestion_days,
@@ -266,7 +287,7 @@ def compute(
         fixed: date | None = None
         for e in evs:
             if e.action == "assign" and e.data.get("due_on"):
-                fixed = _day(e.data["due_on"], start)
+                fixed = _day(e.data["due_on"], received)
         ext = sum(int(e.data.get("days", 0)) for e in evs if e.action == "approve_extension")
         done = first_on({"approve_opinion"})
         spans, open_now = stopping(clock_kind)
@@ -274,8 +295,18 @@ def compute(
         base = fixed if fixed is not None else start + timedelta(days=period)
         raw = base + timedelta(days=ext + paused)
         out.deadlines.append(
-            _finish(clock_kind, start, raw, done, today, cal, policy,
-                    paused_days=paused, extended_days=ext, paused_now=open_now and done is None)
+            _finish(
+                clock_kind,
+                start,
+                raw,
+                done,
+                today,
+                cal,
+                policy,
+                paused_days=paused,
+                extended_days=ext,
+                paused_now=open_now and done is None,
+            )
         )
         # The petitioner's window to ask the next step runs from the written reply.
         if done is not None and matter_kind in ("original", "review"):
@@ -286,7 +317,15 @@ def compute(
             wkind = "review_window" if matter_kind == "original" else "reexam_window"
             req = first_on({"request_review" if matter_kind == "original" else "request_reexam"})
             out.deadlines.append(
-                _finish(wkind, served, served + timedelta(days=30), req, today, cal, policy,
-                        obligation=False)
+                _finish(
+                    wkind,
+                    served,
+                    served + timedelta(days=30),
+                    req,
+                    today,
+                    cal,
+                    policy,
+                    obligation=False,
+                )
             )
     return out

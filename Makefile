@@ -1,0 +1,12 @@
+# The commands people run. `make demo` and `make test` are the two set-up commands.
+.PHONY: demo test lint fmt run bench
+demo:        ## install, build the demo county on SQLite, serve http://127.0.0.1:8000
+	bash scripts/demo.sh
+test:        ## install dev tools; ruff, mypy, migrations check, tests on SQLite and PostgreSQL
+	bash scripts/test.sh
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy xinfang
+fmt:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+run:
+	.venv/bin/xinfang runserver 127.0.0.1:8000
