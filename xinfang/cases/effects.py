@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
+
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role, Unit, User
 
@@ -159,11 +161,7 @@ def _not_accept(m: Matter, d: dict[str, Any], c: Ctx) -> None:
         raise UserError(
             "no_existing", f"找不到受理编号为{no}的事项", f"No matter {no}", field="existing"
         )
-    if (
-        ground == "art36"
-        and not existing.final
-        and not existing.followups.filter(kind=Kind.REEXAM, final=True).exists()
-    ):
+    if ground == "art36" and not _chain_final(existing):
         raise UserError(
             "not_final",
             "原事项尚未作出复核意见，不适用第三十六条第三款",
@@ -173,6 +171,16 @@ def _not_accept(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     m.repeat_of = existing
     d["existing_status"] = existing.get_status_display()
     d["existing_unit"] = existing.lead_unit.name if existing.lead_unit else ""
+
+
+def _chain_final(m: Matter) -> bool:
+    """Whether the chain original → 复查 → 复核 that ``m`` belongs to has a final decision."""
+    root = m
+    while root.parent_id is not None:
+        root = root.parent  # type: ignore[assignment]
+    return Matter.objects.filter(
+        Q(pk=root.pk) | Q(parent=root) | Q(parent__parent=root), final=True
+    ).exists()
 
 
 @effect("emergency_transfer")
