@@ -51,6 +51,7 @@ def _data(w: World, action: str) -> dict[str, Any]:
         "record_execution": {"summary": "已督促维修完毕"},
         "report_completion": {"summary": "已办结"},
         "add_material": {"note": "补充照片"},
+        "rate": {"rating": "basic", "comment": "处理及时"},
     }.get(action, {})
 
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role, Unit, User
 
-from .models import Decision, Event, Kind, Matter, MatterUnit, Status
+from .models import Decision, Event, Kind, Matter, MatterUnit, Rating, Status
 from .workflow import Ctx, effect
 
 REDIRECT_CHANNELS = {
@@ -386,6 +386,13 @@ def _followup(kind: str) -> Any:
 
 effect("request_review")(_followup(Kind.REVIEW))
 effect("request_reexam")(_followup(Kind.REEXAM))
+
+
+@effect("rate")
+def _rate(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    rating = _choice(d, "rating", Rating.values, "评价")
+    _text(d, "comment", "评价理由", required=False, limit=1000)
+    m.rating = rating
 
 
 @effect("add_material")

@@ -78,6 +78,14 @@ class Decision(models.TextChoices):
     REJECT = "reject", _("不予支持")
 
 
+class Rating(models.TextChoices):
+    """XFGZ Art. 21 evaluation; the scale is a setting (procedure.md §6)."""
+
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
 class Topic(models.Model):
     """An entry of the configurable topic catalogue (劳动社保, 征地拆迁, …)."""
 
@@ -230,6 +238,7 @@ class Matter(models.Model):
         verbose_name=_("包案领导"),
     )
     final = models.BooleanField(_("复核终结"), default=False)
+    rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True)
     current_due = models.DateField(_("当前期限"), null=True, blank=True)
     current_due_kind = models.CharField(max_length=16, blank=True)
     version = models.PositiveIntegerField(default=0)

@@ -131,6 +131,11 @@ def _window_guard(kind: str, followup: str) -> Guard:
     return guard
 
 
+def _g_not_rated(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    if m.rating:
+        raise UserError("already_rated", "已经评价过", "Already rated")
+
+
 def _g_direct(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     if m.status == S.REGISTERED and m.lead_unit_id not in (None, m.registered_unit_id):
         raise UserError("not_direct", "本事项不由本机关直接办理", "Not handled by this organ")
@@ -382,6 +387,15 @@ RULES: dict[str, Rule] = {
             "信访工作条例第三十六条",
             guards=(_window_guard("reexam_window", Kind.REEXAM),),
             kinds=(Kind.REVIEW,),
+        ),
+        Rule(
+            "rate",
+            "评价办理结果",
+            (S.ANSWERED, S.CONCLUDED),
+            None,
+            ("citizen", "registrar@registering", "supervisor@supervising"),
+            "信访工作条例第二十一条",
+            guards=(_g_not_rated,),
         ),
         Rule(
             "add_material",
