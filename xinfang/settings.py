@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "xinfang.api",
     "xinfang.web",
     "xinfang.demo",
+    "xinfang.portal",
+    "xinfang.reception",
 ]
 
 MIDDLEWARE = [

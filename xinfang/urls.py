@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("xinfang.api.urls")),
     path("notices/", include("xinfang.notices.urls")),
+    path("portal/", include("xinfang.portal.urls")),
     path("", include("xinfang.web.urls")),
 ]
