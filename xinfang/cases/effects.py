@@ -83,6 +83,17 @@ def _choice(d: dict[str, Any], key: str, choices: Any, zh: str) -> str:
     return v
 
 
+def _not_accused(m: Matter, unit: Unit, field: str) -> None:
+    # XFGZ Art. 30: a report or accusation is never sent to the unit it accuses.
+    if m.accused_unit_id is not None and unit.pk == m.accused_unit_id:
+        raise UserError(
+            "accused_unit",
+            "检举控告事项不得转送、交办给被检举控告的单位（信访工作条例第三十条）",
+            "A report may not be sent to the unit it accuses (Art. 30)",
+            field=field,
+        )
+
+
 def _set_units(m: Matter, lead: Unit | None, assisting: list[Unit]) -> None:
     MatterUnit.objects.filter(matter=m, active=True).update(active=False)
     rows = []
@@ -102,12 +113,20 @@ def _assisting(d: dict[str, Any]) -> list[Unit]:
     if isinstance(ids, str):
         ids = [x for x in ids.split(",") if x.strip()]
     units = [_unit(i, "assisting") for i in ids]
+    return units
+
+
+def _assisting_for(m: Matter, d: dict[str, Any]) -> list[Unit]:
+    units = _assisting(d)
+    for u in units:
+        _not_accused(m, u, "assisting")
     d["assisting"] = [u.pk for u in units]
     return units
 
 
 def _dispatch(m: Matter, d: dict[str, Any], c: Ctx, *, assign: bool) -> None:
     lead = _unit(d.get("unit"), "unit")
+    _not_accused(m, lead, "unit")
     if lead.pk == m.registered_unit_id:
         raise UserError(
             "self_dispatch",
@@ -125,7 +144,7 @@ def _dispatch(m: Matter, d: dict[str, Any], c: Ctx, *, assign: bool) -> None:
                 "The due date must be in the future",
                 field="due_on",
             )
-    assisting = _assisting(d)
+    assisting = _assisting_for(m, d)
     # A dispatch after the organ agreed to an objection designates the unit (WF Art. 22).
     m.designated = Event.objects.filter(matter=m, action="agree_objection").exists()
     d["designated"] = m.designated
@@ -211,7 +230,8 @@ def _set_units_fx(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     lead = _unit(d["lead"], "lead") if d.get("lead") else m.lead_unit
     if lead is None:
         raise UserError("bad_unit", "请选择主办单位", "Choose a lead unit", field="lead")
-    assisting = _assisting(d)
+    _not_accused(m, lead, "lead")
+    assisting = _assisting_for(m, d)
     d["lead"] = lead.pk
     d["lead_name"] = lead.name
     _set_units(m, lead, assisting)

@@ -130,7 +130,9 @@ class MatterQuerySet(models.QuerySet["Matter"]):
             cond |= Q(registered_unit__path__startswith=p) | Q(
                 Exists(handled.filter(unit__path__startswith=p))
             )
-        return self.filter(cond)
+        qs = self.filter(cond)
+        # XFGZ Art. 30: a report never reaches the unit it accuses.
+        return qs.exclude(accused_unit_id__in=unit_ids) if unit_ids else qs
 
     def open(self) -> MatterQuerySet:
         return self.exclude(status__in=TERMINAL)
@@ -212,6 +214,14 @@ class Matter(models.Model):
     headcount = models.PositiveIntegerField(_("人数"), default=1)
     anonymous = models.BooleanField(_("匿名"), default=False)
     confidential = models.BooleanField(_("对信访人身份保密"), default=False)
+    accused_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("被反映单位"),
+    )
 
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices)
     lead_unit = models.ForeignKey(

@@ -185,6 +185,7 @@ def register_matter(
     headcount: int = 1,
     anonymous: bool = False,
     confidential: bool = False,
+    accused_unit: Unit | None = None,
     attachments: Sequence[UploadedFile] = (),
     at: datetime | None = None,
     by_citizen: bool = False,
@@ -250,6 +251,7 @@ def register_matter(
             headcount=max(headcount, len(people)) if is_collective else max(len(people), 1),
             anonymous=anonymous,
             confidential=confidential or category == Category.REPORT,
+            accused_unit=accused_unit,
             status=Status.REGISTERED,
         )
         Petitioner.objects.bulk_create(
@@ -308,6 +310,7 @@ def open_followup(
         headcount=parent.headcount,
         anonymous=parent.anonymous,
         confidential=parent.confidential,
+        accused_unit=parent.accused_unit,
         status=Status.HANDLING,
     )
     Petitioner.objects.bulk_create(
