@@ -20,6 +20,7 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("XINFANG_DATA_DIR", BASE_DIR.parent / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(exist_ok=True)
 
 DEBUG = os.environ.get("XINFANG_DEBUG", "1") == "1"
 SECRET_KEY = os.environ.get(

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from xinfang.cases.audit import verify_events
 from xinfang.cases.models import Event, Matter
+from xinfang.notices.models import Notice
 
 from ..factories import World, answered, handled
 
@@ -29,6 +30,7 @@ def test_edited_row_is_detected(world: World) -> None:
 
 def test_deleted_middle_row_is_detected(world: World) -> None:
     m = answered(world)
+    Notice.objects.filter(event__matter=m, event__seq=3).delete()
     Event.objects.filter(matter=m, seq=3).delete()
     problems = {(f.seq, f.problem.split(" /")[0]) for f in verify_events()}
     assert (3, "事件缺失") in problems and (4, "链接断裂") in problems
@@ -36,6 +38,7 @@ def test_deleted_middle_row_is_detected(world: World) -> None:
 
 def test_deleted_last_row_is_detected(world: World) -> None:
     m = answered(world)
+    Notice.objects.filter(event__matter=m, event__seq=m.event_count).delete()
     Event.objects.filter(matter=m, seq=m.event_count).delete()
     found = list(verify_events())
     assert len(found) == 1 and found[0].seq is None

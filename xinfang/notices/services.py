@@ -1,9 +1,182 @@
-"""Written notices issued by workflow events (filled in by the notices module)."""
+"""Issuing notices. Called by ``cases.workflow.transition`` inside its transaction.
+
+Issuing is cheap: the text is rendered from the template into a snapshot stored on the
+``Notice`` row; DOCX and PDF files are produced from that snapshot on download.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django.template import Context, Template
+from django.utils import timezone
 
-def issue_for_event(matter: Any, event: Any) -> None:
-    return None
+from xinfang.cases.models import Decision, Event, Kind, Matter
+from xinfang.org.models import Unit
+
+from .defaults import DEFAULTS
+from .models import Notice, NoticeKind, NoticeTemplate
+
+K = NoticeKind
+OPINION_KIND = {
+    Kind.ORIGINAL: K.OPINION,
+    Kind.REVIEW: K.REVIEW_OPINION,
+    Kind.REEXAM: K.REEXAM_OPINION,
+}
+ACTION_KIND = {
+    "forward": K.RECEIPT,
+    "assign": K.RECEIPT,
+    "send_receipt": K.RECEIPT,
+    "accept_direct": K.RECEIPT,
+    "redirect": K.REDIRECT,
+    "not_accept": K.NOT_ACCEPTED,
+    "approve_extension": K.EXTENSION,
+}
+ABBREV = {
+    K.RECEIPT: "受告",
+    K.REDIRECT: "告",
+    K.NOT_ACCEPTED: "不受",
+    K.EXTENSION: "延",
+    K.OPINION: "处",
+    K.REVIEW_OPINION: "复查",
+    K.REEXAM_OPINION: "复核",
+}
+GROUND_ARTICLE = {
+    "art19": "《信访工作条例》第十九条第三款",
+    "art36": "《信访工作条例》第三十六条第三款",
+}
+
+
+def cn_date(d: date | None) -> str:
+    """2026年3月5日 — how dates are written in official documents."""
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def _kind_for(matter: Matter, event: Event) -> str | None:
+    if event.action == "approve_opinion":
+        return OPINION_KIND[matter.kind]  # type: ignore[index]
+    if (
+        event.action == "accept_direct"
+        and event.matter.events.filter(action="send_receipt").exists()
+    ):
+        return None  # the receipt notice was already given
+    return ACTION_KIND.get(event.action)
+
+
+def _addressable(matter: Matter) -> list[Any]:
+    """XFGZ Art. 23: no notice is owed when the petitioner's name or address is unclear."""
+    if matter.anonymous:
+        return []
+    people = [p for p in matter.petitioners.all() if p.name and (p.address or p.phone)]
+    return people
+
+
+def _next_right(matter: Matter, organ: Unit) -> str:
+    from xinfang.cases.clock import clock_for
+
+    if matter.kind == Kind.REEXAM:
+        return (
+            "本复核意见为终结意见。信访人对复核意见不服，仍然以同一事实和理由提出投诉请求的，"
+            "各级机关不再受理（《信访工作条例》第三十六条第三款）。"
+        )
+    up = organ.organ_one_level_up()
+    up_name = up.name if up else "上一级行政机关"
+    window = clock_for(matter).get(
+        "review_window" if matter.kind == Kind.ORIGINAL else "reexam_window"
+    )
+    due = cn_date(window.due) if window else ""
+    if matter.kind == Kind.ORIGINAL:
+        return (
+            f"如对本处理意见不服，可以自收到本意见书之日起30日内请求{up_name}复查"
+            f"（《信访工作条例》第三十五条）。自本意见书送达之日起算，请求复查的期限至{due}。"
+        )
+    return (
+        f"如对本复查意见不服，可以自收到本意见书之日起30日内向{up_name}请求复核"
+        f"（《信访工作条例》第三十六条）。自本意见书送达之日起算，请求复核的期限至{due}。"
+    )
+
+
+def _template(kind: str) -> tuple[str, str, int]:
+    row = NoticeTemplate.objects.filter(kind=kind).first()
+    if row is not None:
+        return row.title, row.body, row.version
+    title, body = DEFAULTS[kind]
+    return title, body, 0
+
+
+def build_context(matter: Matter, event: Event, kind: str, organ: Unit) -> dict[str, Any]:
+    from xinfang.cases.clock import clock_for
+
+    people = _addressable(matter)
+    names = "、".join(p.name for p in people[:3])
+    if matter.is_collective or len(people) > 3:
+        names += f"等{max(matter.headcount, len(people))}人"
+    d = event.data
+    received = timezone.localdate(matter.received_at)
+    issued = timezone.localdate(event.at)
+    ctx: dict[str, Any] = {
+        "petitioner": names,
+        "address": people[0].address if people else "",
+        "organ": organ.name,
+        "receipt_no": matter.receipt_no,
+        "parent_no": matter.parent.receipt_no if matter.parent else "",
+        "received": cn_date(received),
+        "issued": cn_date(issued),
+        "title": matter.title,
+        "reason": event.reason,
+    }
+    if kind == K.RECEIPT:
+        ctx["unit"] = d.get("unit_name", "")
+        ctx["dispatch_verb"] = "交办" if event.action == "assign" else "转送"
+        ctx["due"] = cn_date(date.fromisoformat(d["due_on"])) if d.get("due_on") else ""
+    elif kind == K.REDIRECT:
+        ctx["channel"] = d.get("channel_name", "")
+        ctx["target_organ"] = d.get("organ", "")
+    elif kind == K.NOT_ACCEPTED:
+        ctx["ground_article"] = GROUND_ARTICLE.get(d.get("ground", ""), "")
+        ctx["existing"] = d.get("existing", "")
+        ctx["existing_status"] = d.get("existing_status", "")
+    elif kind == K.EXTENSION:
+        ctx["days"] = d.get("days", "")
+        ctx["reason"] = d.get("reason_text", "")
+        handling = clock_for(matter).get("handling")
+        ctx["new_due"] = cn_date(handling.due if handling else None)
+    else:
+        ctx["decision"] = str(Decision(d["decision"]).label) if d.get("decision") else ""
+        for key in ("request", "facts", "reasons", "basis"):
+            ctx[key] = d.get(key, "")
+        ctx["next_right"] = _next_right(matter, organ)
+    return ctx
+
+
+def issue_for_event(matter: Matter, event: Event) -> Notice | None:
+    """Create the notice ``event`` requires, if any (runs inside the caller's transaction)."""
+    kind = _kind_for(matter, event)
+    if kind is None or not _addressable(matter):
+        return None
+    if event.action in ("approve_extension", "approve_opinion") or (
+        event.action == "redirect" and event.from_status != "registered"
+    ):
+        organ = matter.lead_unit or matter.registered_unit
+    else:
+        organ = matter.registered_unit
+    ctx = build_context(matter, event, kind, organ)
+    title, body, version = _template(kind)
+    text = Template(body).render(Context(ctx, autoescape=False))
+    ctx["paragraphs"] = [p.strip() for p in text.split("\n\n") if p.strip()]
+    ctx["title"] = matter.title
+    issued = timezone.localdate(event.at)
+    prefix = organ.short_name or organ.name[:6]
+    number = f"{prefix}信{ABBREV[kind]}〔{issued.year}〕{matter.pk}-{event.seq}号"
+    return Notice.objects.create(
+        matter=matter,
+        event=event,
+        kind=kind,
+        title=title,
+        number=number,
+        organ=organ,
+        issued_at=event.at,
+        context=ctx,
+        template_version=version,
+    )

@@ -1,3 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "notices"
+urlpatterns = [path("<int:pk>.<str:fmt>", views.download, name="download")]

@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from .defaults import DEFAULTS
+from .models import Notice, NoticeTemplate
+
+
+@admin.register(NoticeTemplate)
+class NoticeTemplateAdmin(admin.ModelAdmin):
+    """Wording of each kind; issued notices keep the wording they were issued with."""
+
+    list_display = ["kind", "title", "version", "updated_at"]
+    readonly_fields = ["version", "updated_at"]
+    actions = ["reset_to_default"]
+
+    @admin.action(description="恢复默认文本 / reset to the default wording")
+    def reset_to_default(self, request, queryset):  # type: ignore[no-untyped-def]
+        for t in queryset:
+            t.title, t.body = DEFAULTS[t.kind]
+            t.save()
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["number", "kind", "organ", "issued_at"]
+    list_filter = ["kind"]
+    search_fields = ["number", "matter__receipt_no"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

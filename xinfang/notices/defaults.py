@@ -1,0 +1,105 @@
+"""Default wording of each notice (used until the administrator saves their own).
+
+Context variables: petitioner, organ, receipt_no, received, issued, title, content, and
+per kind: unit, due (交办期限), channel, target_organ, ground_article, existing, existing_status,
+days, reason, new_due, decision, request, facts, reasons, basis, next_right.
+"""
+
+from __future__ import annotations
+
+DEFAULTS: dict[str, tuple[str, str]] = {
+    "receipt": (
+        "受理告知书",
+        """{{ petitioner }}：
+
+您于{{ received }}提出的信访事项（受理编号：{{ receipt_no }}，事由：{{ title }}）已收悉。
+
+{% if unit %}根据《信访工作条例》第二十二条的规定，按照“属地管理、分级负责，谁主管、谁负责”的原则，本机关已将该事项{{ dispatch_verb }}{{ unit }}办理{% if due %}，办理期限至{{ due }}{% endif %}。{% else %}根据《信访工作条例》第二十三条的规定，本机关决定受理该信访事项，并将依法办理。{% endif %}
+
+根据《信访工作条例》第三十四条的规定，信访事项应当自受理之日起60日内办结；情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不得超过30日，并告知信访人延期理由。
+
+您可凭受理编号和查询码查询办理进展。""",
+    ),
+    "redirect": (
+        "告知书",
+        """{{ petitioner }}：
+
+您于{{ received }}提出的信访事项（受理编号：{{ receipt_no }}，事由：{{ title }}）已收悉。
+
+经审查，您反映的事项属于应当通过{{ channel }}途径解决的事项。根据《信访工作条例》第三十一条的规定，请您依照有关法律、行政法规的规定，向{{ target_organ }}提出。
+
+{% if reason %}说明：{{ reason }}{% endif %}""",
+    ),
+    "not_accepted": (
+        "不予受理告知书",
+        """{{ petitioner }}：
+
+您于{{ received }}提出的信访事项（登记编号：{{ receipt_no }}，事由：{{ title }}）已登记。
+
+经查，该事项与受理编号为{{ existing }}的信访事项系同一事项，该事项目前的状态为：{{ existing_status }}。根据{{ ground_article }}的规定，对该信访事项不再受理。
+
+{% if reason %}说明：{{ reason }}{% endif %}""",
+    ),
+    "extension": (
+        "延期办理告知书",
+        """{{ petitioner }}：
+
+您提出的信访事项（受理编号：{{ receipt_no }}，事由：{{ title }}）因情况复杂，经本机关负责人批准，根据《信访工作条例》第三十四条的规定，办理期限延长{{ days }}日，延长后的办理期限至{{ new_due }}。
+
+延期理由：{{ reason }}""",
+    ),
+    "opinion": (
+        "信访事项处理意见书",
+        """{{ petitioner }}：
+
+您于{{ received }}提出的信访事项（受理编号：{{ receipt_no }}）已办理完毕。根据《信访工作条例》第三十二条的规定，现将处理意见告知如下：
+
+一、信访请求：{{ request }}
+
+二、查明的事实：{{ facts }}
+
+三、处理理由：{{ reasons }}
+
+四、法律政策依据：{{ basis }}
+
+五、处理意见：{{ decision }}。
+
+{{ next_right }}""",
+    ),
+    "review_opinion": (
+        "信访事项复查意见书",
+        """{{ petitioner }}：
+
+您对原信访事项（受理编号：{{ parent_no }}）处理意见不服，于{{ received }}提出的复查请求（受理编号：{{ receipt_no }}）已复查完毕。根据《信访工作条例》第三十五条的规定，复查意见如下：
+
+一、复查请求：{{ request }}
+
+二、复查查明的事实：{{ facts }}
+
+三、复查理由：{{ reasons }}
+
+四、法律政策依据：{{ basis }}
+
+五、复查意见：{{ decision }}。
+
+{{ next_right }}""",
+    ),
+    "reexam_opinion": (
+        "信访事项复核意见书",
+        """{{ petitioner }}：
+
+您对复查意见不服，于{{ received }}提出的复核请求（受理编号：{{ receipt_no }}）已复核完毕。根据《信访工作条例》第三十六条的规定，复核意见如下：
+
+一、复核请求：{{ request }}
+
+二、复核查明的事实：{{ facts }}
+
+三、复核理由：{{ reasons }}
+
+四、法律政策依据：{{ basis }}
+
+五、复核意见：{{ decision }}。
+
+{{ next_right }}""",
+    ),
+}

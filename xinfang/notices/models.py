@@ -1,0 +1,68 @@
+"""Written notices to petitioners: an immutable snapshot per event, editable templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticeKind(models.TextChoices):
+    RECEIPT = "receipt", _("受理告知书")
+    REDIRECT = "redirect", _("告知书（其他法定途径）")
+    NOT_ACCEPTED = "not_accepted", _("不予受理告知书")
+    EXTENSION = "extension", _("延期办理告知书")
+    OPINION = "opinion", _("信访事项处理意见书")
+    REVIEW_OPINION = "review_opinion", _("信访事项复查意见书")
+    REEXAM_OPINION = "reexam_opinion", _("信访事项复核意见书")
+
+
+class NoticeTemplate(models.Model):
+    """The administrator's wording for one kind of notice (Django template syntax).
+
+    Paragraphs are separated by blank lines. ``version`` rises on every save so that a
+    rendered file cached for an older wording is never served for a newer one — issued
+    notices keep the text they were issued with (``Notice.context['paragraphs']``).
+    """
+
+    kind = models.CharField(_("类型"), max_length=20, choices=NoticeKind.choices, unique=True)
+    title = models.CharField(_("标题"), max_length=60)
+    body = models.TextField(_("正文模板"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("文书模板")
+        verbose_name_plural = _("文书模板")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+class Notice(models.Model):
+    """A notice as issued: the text is fixed at issue time and never re-rendered from the
+    matter, so later edits of the matter or the template do not change it."""
+
+    matter = models.ForeignKey("cases.Matter", on_delete=models.PROTECT, related_name="notices")
+    event = models.OneToOneField("cases.Event", on_delete=models.PROTECT, related_name="notice")
+    kind = models.CharField(_("类型"), max_length=20, choices=NoticeKind.choices)
+    title = models.CharField(_("标题"), max_length=60)
+    number = models.CharField(_("文号"), max_length=60, unique=True)
+    organ = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("出具时间"))
+    context = models.JSONField(default=dict)
+    template_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("告知文书")
+        verbose_name_plural = _("告知文书")
+        ordering = ["issued_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"

@@ -1,0 +1,40 @@
+"""Downloading notices. Staff through visibility; the portal reuses ``notice_response``."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from xinfang.cases.models import Matter
+from xinfang.core.errors import UserError
+
+from .models import Notice
+from .render import CONTENT_TYPES, rendered
+
+
+def notice_response(notice: Notice, fmt: str) -> HttpResponse:
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    try:
+        data = rendered(notice, fmt)
+    except UserError as e:
+        return HttpResponse(e.message, status=503, content_type="text/plain; charset=utf-8")
+    resp = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    name = f"{notice.title}-{notice.matter.receipt_no}.{fmt}"
+    resp["Content-Disposition"] = (
+        f"attachment; filename=\"notice-{notice.pk}.{fmt}\"; filename*=UTF-8''{quote(name)}"
+    )
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+@require_GET
+@login_required
+def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    visible = Matter.objects.visible_to(request.user).values("pk")
+    notice = get_object_or_404(Notice.objects.select_related("matter"), pk=pk, matter__in=visible)
+    return notice_response(notice, fmt)
