@@ -1,3 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("matters/new/", views.register, name="register"),
+    path("matters/<int:pk>/", views.matter_page, name="matter"),
+    path("matters/<int:pk>/act/<str:action>/", views.act, name="act"),
+    path("matters/<int:pk>/files/<int:aid>/", views.attachment, name="attachment"),
+    path("petitioners/", views.petitioner_search, name="petitioner_search"),
+]
