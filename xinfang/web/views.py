@@ -37,6 +37,20 @@ from xinfang.org.models import Role, Unit
 from .forms import ACTION_FIELDS, REASON_LABEL, leader_choices, parse_action, unit_choices
 
 PAGE = 50
+PRIMARY = [
+    "accept",
+    "accept_direct",
+    "forward",
+    "submit_opinion",
+    "approve_opinion",
+    "approve_extension",
+    "agree_objection",
+    "decide",
+    "request_review",
+    "request_reexam",
+    "conclude",
+    "contact",
+]
 
 
 def _visible(request: HttpRequest) -> Any:
@@ -244,7 +258,11 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
         Event.objects.filter(matter=m).select_related("actor", "actor_unit").order_by("seq")
     )
     clock = clock_for(m, events=events)
-    actions = allowed_actions(m, request.user)
+    # The usual next step first (its form is open); the rest follow the table's order.
+    actions = sorted(
+        allowed_actions(m, request.user),
+        key=lambda a: PRIMARY.index(a) if a in PRIMARY else len(PRIMARY),
+    )
     units = (
         unit_choices()
         if any(f.kind in ("units", "multiunits") for a in actions for f in ACTION_FIELDS.get(a, []))
