@@ -1,0 +1,350 @@
+"""The JSON API under /api/v1/ (django-ninja; OpenAPI at /api/v1/openapi.json).
+
+Endpoints are thin: parse, authorise (``visible_to`` and the transition table), call one
+service, serialise. An invisible matter is a 404 so the API never confirms it exists.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import NinjaAPI, Query
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from xinfang.cases.clock import clock_for
+from xinfang.cases.models import Event, Matter, MatterUnit, Status, Topic
+from xinfang.cases.privacy import HIDDEN, can_see_identity, mask_phone
+from xinfang.cases.services import PetitionerIn, register_matter
+from xinfang.cases.workflow import LABELS, allowed_actions, transition
+from xinfang.core.errors import UserError
+from xinfang.org.models import Unit
+
+from .models import ApiToken
+from .schemas import (
+    ActionIn,
+    ErrorOut,
+    MatterIn,
+    MatterOut,
+    MatterPage,
+    MatterRow,
+    TopicOut,
+    UnitOut,
+)
+
+
+class Bearer(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        row = ApiToken.objects.authenticate(token)
+        if row is None:
+            return None
+        request.user = row.user
+        return row.user
+
+
+api = NinjaAPI(
+    title="Xinfang API",
+    version="1",
+    description="信访事项办理系统 JSON API. Errors: {code, message (中文), message_en, field}.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    auth=[Bearer(), django_auth],
+)
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@api.exception_handler(UserError)
+def _user_error(request: HttpRequest, exc: UserError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    where = ".".join(str(x) for x in first.get("loc", ())[1:]) or None
+    return api.create_response(
+        request,
+        {
+            "code": "invalid",
+            "message": f"请求格式不正确：{where or ''} {first.get('msg', '')}",
+            "message_en": f"Invalid request: {where} {first.get('msg', '')}",
+            "field": where,
+            "errors": exc.errors,
+        },
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "code": "unauthorized",
+            "message": "未登录或令牌无效",
+            "message_en": "Not authenticated",
+            "field": None,
+        },
+        status=401,
+    )
+
+
+def _visible(request: HttpRequest) -> Any:
+    return Matter.objects.visible_to(request.user)
+
+
+def _detail(request: HttpRequest, m: Matter, secret: str | None = None) -> dict[str, Any]:
+    events = list(Event.objects.filter(matter=m).select_related("actor").order_by("seq"))
+    clock = clock_for(m, events=events)
+    show = can_see_identity(request.user, m)
+    people = [
+        {
+            "name": p.name if show else HIDDEN,
+            "phone": mask_phone(p.phone) if show and p.phone else ("" if show else HIDDEN),
+            "address": p.address if show else HIDDEN,
+            "is_representative": p.is_representative,
+        }
+        for p in m.petitioners.all()
+    ]
+    assisting = MatterUnit.objects.filter(
+        matter=m, active=True, role=MatterUnit.ASSIST
+    ).select_related("unit")
+    notices = [
+        {
+            "id": n.pk,
+            "kind": n.kind,
+            "title": n.title,
+            "number": n.number,
+            "issued_at": n.issued_at,
+            "pdf": f"/notices/{n.pk}.pdf",
+            "docx": f"/notices/{n.pk}.docx",
+        }
+        for n in m.notices.all()
+    ]
+    return {
+        "id": m.pk,
+        "receipt_no": m.receipt_no,
+        "kind": m.kind,
+        "status": m.status,
+        "status_label": str(Status(m.status).label),
+        "category": m.category,
+        "topic": m.topic.code if m.topic else None,
+        "title": m.title,
+        "content": m.content,
+        "facts": m.facts,
+        "channel": m.channel,
+        "received_at": m.received_at,
+        "registered_unit": m.registered_unit.name,
+        "lead_unit": m.lead_unit.name if m.lead_unit else None,
+        "assisting_units": [a.unit.name for a in assisting],
+        "confidential": m.confidential,
+        "petitioners": people,
+        "deadlines": [
+            {
+                "kind": d.kind,
+                "label": d.label,
+                "article": d.article,
+                "start": d.start,
+                "due": d.due,
+                "state": d.state,
+                "days_left": d.days_left,
+            }
+            for d in clock.deadlines
+        ],
+        "events": [
+            {
+                "seq": e.seq,
+                "action": e.action,
+                "label": LABELS.get(e.action, e.action),
+                "at": e.at,
+                "actor": str(e.actor) if e.actor else None,
+                "by_citizen": e.by_citizen,
+                "reason": e.reason if show or e.action != "register" else "",
+                "data": e.data,
+                "public": e.public,
+            }
+            for e in events
+        ],
+        "allowed_actions": allowed_actions(m, request.user),  # type: ignore[arg-type]
+        "version": m.version,
+        "parent": {"id": m.parent.pk, "receipt_no": m.parent.receipt_no, "kind": m.parent.kind}
+        if m.parent
+        else None,
+        "followups": [
+            {"id": f.pk, "receipt_no": f.receipt_no, "kind": f.kind} for f in m.followups.all()
+        ],
+        "notices": notices,
+        "secret": secret,
+    }
+
+
+def _get(request: HttpRequest, pk: int) -> Matter:
+    return get_object_or_404(
+        _visible(request).select_related("registered_unit", "lead_unit", "topic", "parent"),
+        pk=pk,
+    )
+
+
+@api.post("/matters", response={201: MatterOut, **ERRORS}, tags=["matters"])
+def create_matter(request: HttpRequest, body: MatterIn) -> Any:
+    """Register a matter. The lookup ``secret`` is returned only here: hand it to the
+    petitioner."""
+    unit = Unit.objects.filter(pk=body.unit).first()
+    if unit is None:
+        raise UserError("bad_unit", "登记机关不存在", "No such unit", field="unit")
+    topic = (
+        Topic.objects.filter(
+            Q(code=body.topic) | Q(pk=int(body.topic) if (body.topic or "").isdigit() else None)
+        ).first()
+        if body.topic
+        else None
+    )
+    m, secret = register_matter(
+        by=request.user,  # type: ignore[arg-type]
+        unit=unit,
+        channel=body.channel,
+        category=body.category,
+        title=body.title,
+        content=body.content,
+        facts=body.facts,
+        received_at=body.received_at,
+        petitioners=[PetitionerIn(**p.dict()) for p in body.petitioners],
+        topic=topic,
+        area=Unit.objects.filter(pk=body.area).first() if body.area else None,
+        hotline_type=body.hotline_type,
+        is_collective=body.is_collective,
+        headcount=body.headcount,
+        anonymous=body.anonymous,
+        confidential=body.confidential,
+        accused_unit=Unit.objects.filter(pk=body.accused_unit).first()
+        if body.accused_unit
+        else None,
+    )
+    return 201, _detail(request, _get(request, m.pk), secret)
+
+
+def _cursor(due: date | None, pk: int) -> str:
+    raw = f"{due.isoformat() if due else ''}|{pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _after(qs: Any, cursor: str) -> Any:
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
+        due_s, pk_s = raw.split("|")
+        pk = int(pk_s)
+        due = date.fromisoformat(due_s) if due_s else None
+    except (ValueError, UnicodeDecodeError):
+        raise UserError("bad_cursor", "翻页参数无效", "Invalid cursor", field="after") from None
+    if due is None:
+        return qs.filter(current_due__isnull=True, pk__gt=pk)
+    return qs.filter(
+        Q(current_due__gt=due) | Q(current_due=due, pk__gt=pk) | Q(current_due__isnull=True)
+    )
+
+
+@api.get("/matters", response={200: MatterPage, **ERRORS}, tags=["matters"])
+def list_matters(
+    request: HttpRequest,
+    status: str | None = None,
+    category: str | None = None,
+    unit: int | None = None,
+    overdue: bool = False,
+    due_within: int | None = Query(None, ge=0, le=3650),  # type: ignore[type-arg]
+    q: str | None = None,
+    after: str | None = None,
+    limit: int = Query(50, ge=1, le=100),  # type: ignore[type-arg]
+) -> Any:
+    """Visible matters, nearest deadline first; keyset pagination with ``next``."""
+    today = timezone.localdate()
+    qs = _visible(request)
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if unit:
+        qs = qs.filter(lead_unit_id=unit)
+    if overdue:
+        qs = qs.overdue(today)
+    if due_within is not None:
+        qs = qs.open().filter(
+            current_due__gte=today, current_due__lte=today + timedelta(days=due_within)
+        )
+    if q:
+        qs = qs.filter(Q(receipt_no__icontains=q) | Q(title__icontains=q))
+    if after:
+        qs = _after(qs, after)
+    rows = list(qs.by_deadline().select_related("lead_unit")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [
+        MatterRow(
+            id=m.pk,
+            receipt_no=m.receipt_no,
+            kind=m.kind,
+            title=m.title,
+            status=m.status,
+            status_label=str(Status(m.status).label),
+            category=m.category,
+            lead_unit=m.lead_unit.name if m.lead_unit else None,
+            current_due=m.current_due,
+            current_due_kind=m.current_due_kind,
+            received_at=m.received_at,
+        )
+        for m in rows
+    ]
+    nxt = _cursor(rows[-1].current_due, rows[-1].pk) if more and rows else None
+    return {"items": items, "next": nxt}
+
+
+@api.get("/matters/{pk}", response={200: MatterOut, **ERRORS}, tags=["matters"])
+def get_matter(request: HttpRequest, pk: int) -> Any:
+    """Status, deadlines, the event history and the actions open to the caller."""
+    return _detail(request, _get(request, pk))
+
+
+@api.post("/matters/{pk}/actions/{action}", response={200: MatterOut, **ERRORS}, tags=["matters"])
+def perform(request: HttpRequest, pk: int, action: str, body: ActionIn) -> Any:
+    """Perform one workflow action by name (see ``allowed_actions``)."""
+    m = _get(request, pk)
+    transition(
+        m,
+        action,
+        actor=request.user,  # type: ignore[arg-type]
+        reason=body.reason,
+        data=body.data,
+        expected_version=body.expected_version,
+    )
+    return _detail(request, _get(request, pk))
+
+
+@api.get("/units", response=list[UnitOut], tags=["catalogues"])
+def units(request: HttpRequest) -> Any:
+    return list(
+        Unit.objects.filter(is_active=True).values("id", "name", "kind", "level", "parent_id")
+    )
+
+
+@api.get("/topics", response=list[TopicOut], tags=["catalogues"])
+def topics(request: HttpRequest) -> Any:
+    return list(Topic.objects.filter(is_active=True).values("id", "code", "name"))
+
+
+@api.get("/me", tags=["catalogues"])
+def me(request: HttpRequest) -> dict[str, Any]:
+    u = request.user
+    return {
+        "username": u.get_username(),
+        "name": str(u),
+        "memberships": [
+            {"unit": m.unit_id, "unit_name": m.unit.name, "role": m.role}
+            for m in u.memberships.select_related("unit")  # type: ignore[union-attr]
+        ],
+    }

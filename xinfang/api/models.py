@@ -1,0 +1,52 @@
+"""API tokens: only a hash is stored; the token is shown once when created."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def authenticate(self, token: str) -> ApiToken | None:
+        if len(token) < 20:
+            return None
+        row = (
+            self.filter(prefix=token[:8], revoked=False, user__is_active=True)
+            .select_related("user")
+            .first()
+        )
+        if row is None or not secrets.compare_digest(row.key_hash, _hash(token)):
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        return row
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=60, blank=True)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}… {self.name}"
+
+    @classmethod
+    def issue(cls, user: object, name: str = "") -> tuple[ApiToken, str]:
+        token = secrets.token_urlsafe(32)
+        row = cls.objects.create(user=user, name=name, prefix=token[:8], key_hash=_hash(token))
+        return row, token

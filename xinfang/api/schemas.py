@@ -1,0 +1,155 @@
+"""Request and response shapes of the JSON API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    message_en: str
+    field: str | None = None
+
+
+class PetitionerIn(Schema):
+    name: str = Field(..., max_length=100)
+    phone: str = ""
+    address: str = ""
+    id_number: str = ""
+    is_organisation: bool = False
+    is_representative: bool = False
+
+
+class MatterIn(Schema):
+    unit: int
+    channel: str
+    category: str
+    title: str
+    content: str
+    received_at: datetime
+    facts: str = ""
+    topic: str | None = None
+    area: int | None = None
+    hotline_type: str = ""
+    petitioners: list[PetitionerIn] = []
+    is_collective: bool = False
+    headcount: int = 1
+    anonymous: bool = False
+    confidential: bool = False
+    accused_unit: int | None = None
+
+
+class ActionIn(Schema):
+    reason: str = ""
+    data: dict[str, Any] = {}
+    expected_version: int | None = None
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    level: str
+    parent_id: int | None
+
+
+class TopicOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class MatterRow(Schema):
+    id: int
+    receipt_no: str
+    kind: str
+    title: str
+    status: str
+    status_label: str
+    category: str
+    lead_unit: str | None
+    current_due: date | None
+    current_due_kind: str
+    received_at: datetime
+
+
+class MatterPage(Schema):
+    items: list[MatterRow]
+    next: str | None
+
+
+class DeadlineOut(Schema):
+    kind: str
+    label: str
+    article: str
+    start: date
+    due: date | None
+    state: str
+    days_left: int | None
+
+
+class EventOut(Schema):
+    seq: int
+    action: str
+    label: str
+    at: datetime
+    actor: str | None
+    by_citizen: bool
+    reason: str
+    data: dict[str, Any]
+    public: bool
+
+
+class PetitionerOut(Schema):
+    name: str
+    phone: str
+    address: str
+    is_representative: bool
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    title: str
+    number: str
+    issued_at: datetime
+    pdf: str
+    docx: str
+
+
+class LinkOut(Schema):
+    id: int
+    receipt_no: str
+    kind: str
+
+
+class MatterOut(Schema):
+    id: int
+    receipt_no: str
+    kind: str
+    status: str
+    status_label: str
+    category: str
+    topic: str | None
+    title: str
+    content: str
+    facts: str
+    channel: str
+    received_at: datetime
+    registered_unit: str
+    lead_unit: str | None
+    assisting_units: list[str]
+    confidential: bool
+    petitioners: list[PetitionerOut]
+    deadlines: list[DeadlineOut]
+    events: list[EventOut]
+    allowed_actions: list[str]
+    version: int
+    parent: LinkOut | None
+    followups: list[LinkOut]
+    notices: list[NoticeOut]
+    secret: str | None = None
