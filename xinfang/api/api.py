@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+import ninja
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
@@ -227,7 +228,7 @@ def create_matter(request: HttpRequest, body: MatterIn) -> Any:
         if body.accused_unit
         else None,
     )
-    return 201, _detail(request, _get(request, m.pk), secret)
+    return ninja.Status(201, _detail(request, _get(request, m.pk), secret))
 
 
 def _cursor(due: date | None, pk: int) -> str:
