@@ -10,11 +10,11 @@ import base64
 from datetime import date, timedelta
 from typing import Any
 
+import ninja
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-import ninja
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth

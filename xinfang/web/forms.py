@@ -9,119 +9,138 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from xinfang.cases.effects import CONTACT_METHODS, EMERGENCY_LINES, REDIRECT_CHANNELS
-from xinfang.cases.models import Decision, Rating
+from xinfang.cases.models import Decision, Rating, Topic
+from xinfang.core.errors import UserError
 from xinfang.org.models import Role, Unit, User
+
+Label = str | Promise
 
 
 @dataclass(frozen=True)
 class Field:
+    """One input of an action form; ``kind`` picks the widget in ``web/_action.html``."""
+
     name: str
-    label: str
-    kind: str = "text"  # text | textarea | date | number | select | units | multiunits
-    choices: tuple[tuple[str, str], ...] = ()
+    label: Label
+    kind: str = "text"  # text | textarea | date | number | select | units | multiunits | leaders
+    choices: tuple[tuple[str, Label], ...] = ()
     required: bool = True
 
 
-def _c(d: dict[str, str]) -> tuple[tuple[str, str], ...]:
+def _c(d: dict[str, str]) -> tuple[tuple[str, Label], ...]:
+    # The core's Chinese labels; their English lives in the catalogue via ``vocab``.
     return tuple(d.items())
 
 
-UNIT = Field("unit", "承办单位", "units")
-ASSIST = Field("assisting", "协办单位", "multiunits", required=False)
+UNIT = Field("unit", _("承办单位"), "units")
+ASSIST = Field("assisting", _("协办单位"), "multiunits", required=False)
 
 ACTION_FIELDS: dict[str, list[Field]] = {
     "forward": [UNIT, ASSIST],
-    "assign": [UNIT, Field("due_on", "交办办理期限", "date"), ASSIST],
+    "assign": [UNIT, Field("due_on", _("交办办理期限"), "date"), ASSIST],
     "redirect": [
-        Field("channel", "法定途径", "select", _c(REDIRECT_CHANNELS)),
-        Field("organ", "应向其提出的机关"),
+        Field("channel", _("法定途径"), "select", _c(REDIRECT_CHANNELS)),
+        Field("organ", _("应向其提出的机关")),
     ],
     "not_accept": [
         Field(
             "ground",
-            "依据",
+            _("依据"),
             "select",
             (
-                ("art19", "第十九条第三款：原办理期限内向上级重复提出"),
-                ("art36", "第三十六条第三款：复核后同一事实和理由"),
+                ("art19", _("第十九条第三款：原办理期限内向上级重复提出")),
+                ("art36", _("第三十六条第三款：复核后同一事实和理由")),
             ),
         ),
-        Field("existing", "原信访事项受理编号"),
+        Field("existing", _("原信访事项受理编号")),
     ],
-    "emergency_transfer": [Field("line", "移交渠道", "select", _c(EMERGENCY_LINES))],
-    "set_units": [Field("lead", "主办单位", "units"), ASSIST],
+    "emergency_transfer": [Field("line", _("移交渠道"), "select", _c(EMERGENCY_LINES))],
+    "set_units": [Field("lead", _("主办单位"), "units"), ASSIST],
     "appoint_leader": [
-        Field("leader", "包案领导", "leaders"),
-        Field("team", "工作专班", required=False),
-        Field("plan", "化解方案", "textarea"),
-        Field("due_on", "化解期限", "date"),
+        Field("leader", _("包案领导"), "leaders"),
+        Field("team", _("工作专班"), required=False),
+        Field("plan", _("化解方案"), "textarea"),
+        Field("due_on", _("化解期限"), "date"),
     ],
     "contact": [
-        Field("method", "联系方式", "select", _c(CONTACT_METHODS)),
-        Field("summary", "联系情况", "textarea"),
+        Field("method", _("联系方式"), "select", _c(CONTACT_METHODS)),
+        Field("summary", _("联系情况"), "textarea"),
     ],
     "record_hearing": [
-        Field("held_on", "听证日期", "date"),
-        Field("place", "听证地点"),
-        Field("summary", "听证情况", "textarea"),
+        Field("held_on", _("听证日期"), "date"),
+        Field("place", _("听证地点")),
+        Field("summary", _("听证情况"), "textarea"),
     ],
     "record_mediation": [
         Field(
             "outcome",
-            "结果",
+            _("结果"),
             "select",
-            (("agreement", "达成调解协议"), ("settlement", "达成和解"), ("failed", "未达成")),
+            (
+                ("agreement", _("达成调解协议")),
+                ("settlement", _("达成和解")),
+                ("failed", _("未达成")),
+            ),
         ),
-        Field("summary", "调解情况", "textarea"),
+        Field("summary", _("调解情况"), "textarea"),
     ],
     "pause": [
         Field(
             "reason_kind",
-            "暂停原因",
+            _("暂停原因"),
             "select",
-            (("material", "等待信访人补充材料"), ("hearing", "听证")),
+            (("material", _("等待信访人补充材料")), ("hearing", _("听证"))),
         )
     ],
-    "request_extension": [Field("days", "延长天数（1–30）", "number")],
-    "approve_extension": [Field("days", "批准天数（不填则按申请）", "number", required=False)],
+    "request_extension": [Field("days", _("延长天数（1–30）"), "number")],
+    "approve_extension": [Field("days", _("批准天数（不填则按申请）"), "number", required=False)],
     "submit_opinion": [
-        Field("decision", "处理意见", "select", tuple((d.value, str(d.label)) for d in Decision)),
-        Field("request", "信访请求", "textarea"),
-        Field("facts", "查明的事实", "textarea"),
-        Field("reasons", "理由", "textarea"),
-        Field("basis", "法律政策依据", "textarea"),
+        Field("decision", _("处理意见"), "select", tuple((d.value, d.label) for d in Decision)),
+        Field("request", _("信访请求"), "textarea"),
+        Field("facts", _("查明的事实"), "textarea"),
+        Field("reasons", _("理由"), "textarea"),
+        Field("basis", _("法律政策依据"), "textarea"),
     ],
-    "approve_opinion": [Field("served_on", "送达日期（不填为今天）", "date", required=False)],
-    "record_execution": [Field("summary", "落实情况", "textarea")],
-    "report_completion": [Field("summary", "办结报告", "textarea")],
-    "request_review": [Field("received_on", "收到申请日期（不填为今天）", "date", required=False)],
-    "request_reexam": [Field("received_on", "收到申请日期（不填为今天）", "date", required=False)],
+    "approve_opinion": [Field("served_on", _("送达日期（不填为今天）"), "date", required=False)],
+    "record_execution": [Field("summary", _("落实情况"), "textarea")],
+    "report_completion": [Field("summary", _("办结报告"), "textarea")],
+    "request_review": [
+        Field("received_on", _("收到申请日期（不填为今天）"), "date", required=False)
+    ],
+    "request_reexam": [
+        Field("received_on", _("收到申请日期（不填为今天）"), "date", required=False)
+    ],
     "rate": [
-        Field("rating", "评价", "select", tuple((r.value, str(r.label)) for r in Rating)),
-        Field("comment", "理由", "textarea", required=False),
+        Field("rating", _("评价"), "select", tuple((r.value, r.label) for r in Rating)),
+        Field("comment", _("理由"), "textarea", required=False),
     ],
-    "add_material": [Field("note", "补充说明", "textarea")],
+    "add_material": [Field("note", _("补充说明"), "textarea")],
 }
 
 # Actions whose reason box is shown (the table says which require one).
 REASON_LABEL = {
-    "add_note": "备注内容",
-    "answer_on_spot": "答复内容",
-    "emergency_transfer": "情况说明",
-    "object": "异议理由",
-    "reject_objection": "不同意的理由",
-    "redirect": "说明",
-    "not_accept": "说明",
-    "pause": "暂停理由",
-    "request_extension": "延期理由（将告知信访人）",
-    "reject_extension": "不同意的理由",
-    "return_opinion": "退回理由",
+    "add_note": _("备注内容"),
+    "answer_on_spot": _("答复内容"),
+    "emergency_transfer": _("情况说明"),
+    "object": _("异议理由"),
+    "reject_objection": _("不同意的理由"),
+    "redirect": _("说明"),
+    "not_accept": _("说明"),
+    "pause": _("暂停理由"),
+    "request_extension": _("延期理由（将告知信访人）"),
+    "reject_extension": _("不同意的理由"),
+    "return_opinion": _("退回理由"),
 }
 
 
 def parse_action(action: str, post: QueryDict) -> dict[str, Any]:
+    """The ``data`` of ``transition(matter, action, ...)`` from the action's form."""
     data: dict[str, Any] = {}
     for f in ACTION_FIELDS.get(action, []):
         if f.kind == "multiunits":
@@ -134,10 +153,95 @@ def parse_action(action: str, post: QueryDict) -> dict[str, Any]:
 
 
 def unit_choices() -> list[Unit]:
+    """Units offered in unit pickers (every active unit, in tree order)."""
     return list(Unit.objects.filter(is_active=True).only("id", "name", "path", "level"))
 
 
 def leader_choices() -> list[User]:
+    """Users who lead some unit: candidates for 包案领导."""
     return list(
         User.objects.filter(is_active=True, memberships__role=Role.LEADER).distinct().order_by("id")
     )
+
+
+# --- registration ---------------------------------------------------------------------
+
+PETITIONER_ROWS = 6  # rows shown at least; XFGZ Art. 20 allows at most 5 representatives
+MAX_ROWS = 100  # rows added in the browser ("添加一行") are read up to this many
+
+
+def petitioner_rows(post: QueryDict | dict[str, Any]) -> list[dict[str, Any]]:
+    """The petitioner table of the registration form, refilled from ``post``."""
+    used = [i for i in range(MAX_ROWS) if f"p{i}_name" in post]
+    count = max(PETITIONER_ROWS, max(used, default=-1) + 1)
+    return [
+        {
+            "i": i,
+            "n": i + 1,
+            "name": post.get(f"p{i}_name", ""),
+            "phone": post.get(f"p{i}_phone", ""),
+            "address": post.get(f"p{i}_address", ""),
+            "id": post.get(f"p{i}_id", ""),
+            "rep": bool(post.get(f"p{i}_rep")),
+        }
+        for i in range(count)
+    ]
+
+
+def registration_kwargs(post: QueryDict, files: Any, units: list[Unit]) -> dict[str, Any]:
+    """Keyword arguments of ``register_matter`` from the registration form.
+
+    Only parsing happens here; ``register_matter`` validates the content and is atomic.
+    Raises ``UserError`` for input that cannot even be parsed.
+    """
+    unit = next((u for u in units if str(u.pk) == post.get("unit", str(units[0].pk))), None)
+    if unit is None:
+        raise UserError("bad_unit", "请选择登记机关", "Choose the registering organ", field="unit")
+    raw = post.get("received_at", "").strip()
+    received = parse_datetime(raw) if raw else timezone.localtime()
+    if received is None:
+        raise UserError(
+            "bad_time", "收到时间格式不正确", "Invalid received time", field="received_at"
+        )
+    if timezone.is_naive(received):
+        received = timezone.make_aware(received)
+    headcount = (post.get("headcount") or "1").strip()
+    if not headcount.isdigit() or int(headcount) < 1:
+        raise UserError(
+            "bad_headcount",
+            "人数应为正整数",
+            "Head-count must be a positive number",
+            field="headcount",
+        )
+    return {
+        "unit": unit,
+        "channel": post.get("channel", ""),
+        "category": post.get("category", ""),
+        "hotline_type": post.get("hotline_type", ""),
+        "title": post.get("title", ""),
+        "content": post.get("content", ""),
+        "facts": post.get("facts", ""),
+        "received_at": received,
+        "petitioners": [
+            {
+                "name": r["name"],
+                "phone": r["phone"],
+                "address": r["address"],
+                "id_number": r["id"],
+                "is_representative": r["rep"],
+            }
+            for r in petitioner_rows(post)
+        ],
+        "topic": Topic.objects.filter(pk=_int(post.get("topic"))).first(),
+        "area": Unit.objects.filter(pk=_int(post.get("area"))).first(),
+        "accused_unit": Unit.objects.filter(pk=_int(post.get("accused_unit"))).first(),
+        "is_collective": bool(post.get("is_collective")),
+        "headcount": int(headcount),
+        "anonymous": bool(post.get("anonymous")),
+        "confidential": bool(post.get("confidential")),
+        "attachments": files.getlist("attachments"),
+    }
+
+
+def _int(v: Any) -> int:
+    return int(v) if str(v or "").isdigit() else 0

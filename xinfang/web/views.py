@@ -1,9 +1,13 @@
-"""Staff pages. Each view parses, authorises (visible_to / the transition table), calls one
-service, and renders. No state changes on GET."""
+"""Staff pages. Each view parses, authorises (``visible_to`` / the transition table), calls
+one service and renders. Nothing changes state on GET.
+
+Authorisation: every matter is looked up through ``Matter.objects.visible_to(user)``, so a
+matter the user may not see is a 404 whatever the URL; what the user may *do* is decided by
+``workflow.transition`` (the page only offers ``workflow.allowed_actions``).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -12,8 +16,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.cases.clock import clock_for
@@ -23,6 +28,7 @@ from xinfang.cases.models import (
     Event,
     HotlineType,
     Matter,
+    MatterQuerySet,
     MatterUnit,
     Petitioner,
     Status,
@@ -32,11 +38,21 @@ from xinfang.cases.privacy import HIDDEN, can_see_identity, mask_id, mask_phone
 from xinfang.cases.services import register_matter
 from xinfang.cases.workflow import LABELS, RULES, allowed_actions, transition
 from xinfang.core.errors import UserError
-from xinfang.org.models import Role, Unit
+from xinfang.org.models import Role, Unit, User
 
-from .forms import ACTION_FIELDS, REASON_LABEL, leader_choices, parse_action, unit_choices
+from . import present
+from .forms import (
+    ACTION_FIELDS,
+    REASON_LABEL,
+    leader_choices,
+    parse_action,
+    petitioner_rows,
+    registration_kwargs,
+    unit_choices,
+)
 
 PAGE = 50
+# The usual next steps, shown first with their form open; the rest follow the table order.
 PRIMARY = [
     "accept",
     "accept_direct",
@@ -45,7 +61,6 @@ PRIMARY = [
     "approve_opinion",
     "approve_extension",
     "agree_objection",
-    "decide",
     "request_review",
     "request_reexam",
     "conclude",
@@ -53,36 +68,57 @@ PRIMARY = [
 ]
 
 
-def _visible(request: HttpRequest) -> Any:
+def _visible(request: HttpRequest) -> MatterQuerySet:
     return Matter.objects.visible_to(request.user)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required ran first
+    return user
+
+
+# --- queue ----------------------------------------------------------------------------
 
 
 @require_GET
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """My work: visible open matters, nearest deadline first."""
+    """我的待办: visible open matters, nearest deadline first (nulls last), 50 a page."""
     today = timezone.localdate()
-    qs = _visible(request).open()
     g = request.GET
+    qs = _visible(request).open()
     if g.get("status") in Status.values:
         qs = qs.filter(status=g["status"])
     if g.get("category") in Category.values:
         qs = qs.filter(category=g["category"])
     if g.get("overdue"):
-        qs = qs.filter(current_due__lt=today)
-    if (g.get("within") or "").isdigit():
-        qs = qs.filter(
-            current_due__gte=today, current_due__lte=today + timedelta(days=int(g["within"]))
-        )
+        qs = qs.overdue(today)
+    within = (g.get("within") or "").strip()
+    if within.isdigit():
+        qs = qs.due_within(int(within), today)
     if g.get("mine"):
-        units = [m.unit_id for m in request.user.memberships.all()]
-        qs = qs.filter(Q(lead_unit_id__in=units) | Q(registered_unit_id__in=units))
+        units = [ms.unit_id for ms in _user(request).memberships.all()]
+        handling = MatterUnit.objects.filter(unit_id__in=units, active=True).values("matter_id")
+        qs = qs.filter(
+            Q(lead_unit_id__in=units) | Q(registered_unit_id__in=units) | Q(pk__in=handling)
+        )
     q = (g.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(receipt_no__icontains=q) | Q(title__icontains=q))
     qs = qs.by_deadline().select_related("lead_unit", "registered_unit", "topic")
     page = Paginator(qs, PAGE).get_page(g.get("page"))
-    rows = [(m, _due_badge(m.current_due, today, m.is_paused)) for m in page.object_list]
+    rows = [
+        {
+            "m": m,
+            "badge": present.queue_badge(m.current_due, today, m.is_paused),
+            "label": present.deadline_label(m.current_due_kind),
+            "due": present.ymd(m.current_due) if m.current_due else "",
+        }
+        for m in page.object_list
+    ]
+    keep = g.copy()
+    keep.pop("page", None)
     return render(
         request,
         "web/queue.html",
@@ -92,49 +128,25 @@ def queue(request: HttpRequest) -> HttpResponse:
             "statuses": Status.choices,
             "categories": Category.choices,
             "f": g,
-            "today": today,
+            "keep": keep.urlencode(),
+            "filtered": any(g.get(k) for k in ("q", "status", "category", "overdue", "within")),
         },
     )
 
 
-def _due_badge(due: Any, today: Any, paused: bool) -> dict[str, str]:
-    if paused:
-        return {"cls": "paused", "text": "暂停计时"}
-    if due is None:
-        return {"cls": "none", "text": "—"}
-    left = (due - today).days
-    if left < 0:
-        return {"cls": "overdue", "text": f"超期 {-left} 天"}
-    if left <= 3:
-        return {"cls": "soon", "text": f"剩余 {left} 天" if left else "今日到期"}
-    return {"cls": "ok", "text": f"剩余 {left} 天"}
+# --- registration ---------------------------------------------------------------------
 
 
-def _petitioner_rows(post: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "i": i,
-            "n": i + 1,
-            "name": post.get(f"p{i}_name", ""),
-            "phone": post.get(f"p{i}_phone", ""),
-            "address": post.get(f"p{i}_address", ""),
-            "id": post.get(f"p{i}_id", ""),
-            "rep": bool(post.get(f"p{i}_rep")),
-        }
-        for i in range(6)
-    ]
-
-
-def _registrar_units(request: HttpRequest) -> list[Unit]:
-    return [
-        m.unit for m in request.user.memberships.select_related("unit") if m.role == Role.REGISTRAR
-    ]
+def _registrar_units(user: User) -> list[Unit]:
+    return [ms.unit for ms in user.memberships.select_related("unit") if ms.role == Role.REGISTRAR]
 
 
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
-    """The registration form, built for keyboard speed."""
-    units = _registrar_units(request)
+    """登记: the form (GET) and ``register_matter`` (POST). Only registrars may register;
+    the registering organ is a unit where the user is registrar."""
+    user = _user(request)
+    units = _registrar_units(user)
     if not units:
         raise Http404
     ctx: dict[str, Any] = {
@@ -145,97 +157,62 @@ def register(request: HttpRequest) -> HttpResponse:
         "topics": Topic.objects.filter(is_active=True),
         "areas": unit_choices(),
         "f": request.POST or {},
-        "rows": _petitioner_rows(request.POST),
+        "rows": petitioner_rows(request.POST),
         "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
     }
-    if request.method == "POST":
-        p = request.POST
-        try:
-            unit = next((u for u in units if str(u.pk) == p.get("unit")), units[0])
-            received = parse_datetime(p.get("received_at", "")) or timezone.localtime()
-            if timezone.is_naive(received):
-                received = timezone.make_aware(received)
-            people = [
-                {
-                    "name": p.get(f"p{i}_name", ""),
-                    "phone": p.get(f"p{i}_phone", ""),
-                    "address": p.get(f"p{i}_address", ""),
-                    "id_number": p.get(f"p{i}_id", ""),
-                    "is_representative": bool(p.get(f"p{i}_rep")),
-                }
-                for i in range(10)
-            ]
-            topic = Topic.objects.filter(pk=p.get("topic") or 0).first()
-            area = Unit.objects.filter(pk=p.get("area") or 0).first()
-            m, secret = register_matter(
-                by=request.user,
-                unit=unit,
-                channel=p.get("channel", ""),
-                category=p.get("category", ""),
-                hotline_type=p.get("hotline_type", ""),
-                title=p.get("title", ""),
-                content=p.get("content", ""),
-                facts=p.get("facts", ""),
-                received_at=received,
-                petitioners=people,
-                topic=topic,
-                area=area,
-                is_collective=bool(p.get("is_collective")),
-                headcount=int(p.get("headcount") or 1)
-                if (p.get("headcount") or "1").isdigit()
-                else 1,
-                anonymous=bool(p.get("anonymous")),
-                confidential=bool(p.get("confidential")),
-                attachments=request.FILES.getlist("attachments"),
-            )
-        except UserError as e:
-            messages.error(request, e.message)
-            ctx["error_field"] = e.field
-            return render(request, "web/register.html", ctx, status=400)
-        messages.success(
-            request,
-            f"已登记，受理编号 {m.receipt_no}，查询码 {secret}（仅显示一次，请告知信访人）"
-            f" / Registered; lookup secret {secret} is shown only once.",
+    if request.method != "POST":
+        return render(request, "web/register.html", ctx)
+    try:
+        m, secret = register_matter(
+            by=user, **registration_kwargs(request.POST, request.FILES, units)
         )
-        return redirect("web:matter", pk=m.pk)
-    return render(request, "web/register.html", ctx)
+    except UserError as e:
+        messages.error(request, present.user_message(e))
+        ctx["error_field"] = e.field
+        return render(request, "web/register.html", ctx, status=400)
+    # The secret is stored only as a hash: this message is the one time it is shown.
+    messages.success(
+        request,
+        _("已登记，受理编号 %(no)s。查询码 %(secret)s 只显示这一次，请告知信访人。")
+        % {"no": m.receipt_no, "secret": secret},
+        extra_tags="secret",
+    )
+    return redirect("web:matter", pk=m.pk)
 
 
 @require_GET
 @login_required
 def petitioner_search(request: HttpRequest) -> HttpResponse:
-    """Earlier matters of a petitioner (by phone or name), among visible matters only."""
+    """Earlier matters of a petitioner (exact phone or name), among visible matters only."""
     q = (request.GET.get("q") or "").strip()
     matters: list[Matter] = []
     if len(q) >= 2:
-        visible = _visible(request).values("pk")
-        pet = (
-            Petitioner.objects.filter(matter__in=visible)
-            .filter(Q(phone=q) | Q(name=q))
-            .values("matter_id")
-        )
+        pet = Petitioner.objects.filter(
+            _petitioner_q(q), matter__in=_visible(request).values("pk")
+        ).values("matter_id")
         matters = list(
             Matter.objects.filter(pk__in=pet)
             .select_related("lead_unit")
             .order_by("-received_at")[:20]
         )
-    return render(request, "web/petitioner_search.html", {"q": q, "matters": matters})
+    rows = [{"m": m, "received": present.ymd(m.received_at)} for m in matters]
+    return render(request, "web/earlier.html", {"q": q, "rows": rows})
 
 
-@require_GET
-@login_required
-def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
-    m = get_object_or_404(
-        _visible(request).select_related(
-            "registered_unit", "lead_unit", "topic", "area", "lead_leader", "parent", "accused_unit"
-        ),
-        pk=pk,
-    )
-    show_id = can_see_identity(request.user, m)
-    people = []
+def _petitioner_q(q: str) -> Q:
+    """Phone (spaces and dashes ignored) or exact name."""
+    digits = q.replace(" ", "").replace("-", "")
+    return Q(phone=digits) | Q(name=q)
+
+
+# --- matter page ----------------------------------------------------------------------
+
+
+def _people(m: Matter, show_id: bool) -> list[dict[str, Any]]:
+    out = []
     for p in m.petitioners.all():
         if show_id:
-            people.append(
+            out.append(
                 {
                     "name": p.name,
                     "phone": mask_phone(p.phone) if p.phone else "",
@@ -245,63 +222,104 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
                 }
             )
         else:
-            people.append(
-                {
-                    "name": HIDDEN,
-                    "phone": HIDDEN,
-                    "id": "",
-                    "address": HIDDEN,
-                    "rep": p.is_representative,
-                }
-            )
-    events = list(
-        Event.objects.filter(matter=m).select_related("actor", "actor_unit").order_by("seq")
-    )
-    clock = clock_for(m, events=events)
-    # The usual next step first (its form is open); the rest follow the table's order.
+            hidden = _(HIDDEN)
+            out.append({"name": hidden, "phone": hidden, "id": "", "address": hidden, "rep": False})
+    return out
+
+
+def _notice_links(m: Matter) -> list[dict[str, Any]]:
+    """Notices with their download links; empty while the notices app is absent."""
+    if not hasattr(m, "notices"):
+        return []
+    out = []
+    for n in m.notices.order_by("issued_at"):
+        try:
+            links = {fmt: reverse("notices:download", args=(n.pk, fmt)) for fmt in ("pdf", "docx")}
+        except NoReverseMatch:
+            return []
+        out.append({"n": n, "issued": present.ymd(n.issued_at), **links})
+    return out
+
+
+def _action_forms(m: Matter, user: User) -> list[dict[str, Any]]:
     actions = sorted(
-        allowed_actions(m, request.user),
+        allowed_actions(m, user),
         key=lambda a: PRIMARY.index(a) if a in PRIMARY else len(PRIMARY),
     )
-    units = (
-        unit_choices()
-        if any(f.kind in ("units", "multiunits") for a in actions for f in ACTION_FIELDS.get(a, []))
-        else []
-    )
-    forms = [
+    return [
         {
             "action": a,
             "label": RULES[a].label,
-            "article": RULES[a].article,
+            "article": present.cite(RULES[a].article),
             "fields": ACTION_FIELDS.get(a, []),
-            "reason": REASON_LABEL.get(a, "说明")
+            "reason": REASON_LABEL.get(a, _("说明"))
             if a in REASON_LABEL or RULES[a].reason_required
             else "",
             "reason_required": RULES[a].reason_required,
+            "primary": a in PRIMARY,
         }
         for a in actions
     ]
-    assisting = MatterUnit.objects.filter(
-        matter=m, active=True, role=MatterUnit.ASSIST
-    ).select_related("unit")
-    notices = list(m.notices.all()) if hasattr(m, "notices") else []
+
+
+@require_GET
+@login_required
+def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One matter: facts, petitioners, deadlines, notices, timeline and allowed actions."""
+    user = _user(request)
+    m = get_object_or_404(
+        _visible(request).select_related(
+            "registered_unit", "lead_unit", "topic", "area", "lead_leader", "parent", "repeat_of"
+        ),
+        pk=pk,
+    )
+    show_id = can_see_identity(user, m)
+    events = list(
+        Event.objects.filter(matter=m).select_related("actor", "actor_unit").order_by("seq")
+    )
+    assisting_ids = {int(i) for e in events for i in (e.data or {}).get("assisting") or []}
+    unit_names = dict(Unit.objects.filter(pk__in=assisting_ids).values_list("pk", "name"))
+    clock = clock_for(m, events=events)
+    forms = _action_forms(m, user)
+    kinds = {f.kind for a in forms for f in a["fields"]}
     return render(
         request,
         "web/matter.html",
         {
             "m": m,
-            "people": people,
+            "people": _people(m, show_id),
             "show_id": show_id,
-            "clock": clock,
-            "timeline": [(e, LABELS.get(e.action, e.action)) for e in events],
+            "deadlines": [
+                {
+                    "d": d,
+                    "due": present.ymd(d.due) if d.due else "—",
+                    "article": present.cite(d.article),
+                    "badge": present.deadline_badge(d),
+                }
+                for d in clock.deadlines
+            ],
+            "timeline": [
+                {
+                    "e": e,
+                    "label": LABELS.get(e.action, e.action),
+                    "at": present.ymd_hm(e.at),
+                    "lines": present.describe_event(e, unit_names),
+                }
+                for e in events
+            ],
             "forms": forms,
-            "units": units,
-            "leaders": leader_choices() if "appoint_leader" in actions else [],
-            "assisting": [a.unit for a in assisting],
-            "followups": m.followups.all(),
-            "attachments": m.attachments.all() if show_id or not m.confidential else [],
-            "notices": notices,
-            "today": timezone.localdate(),
+            "units": unit_choices() if kinds & {"units", "multiunits"} else [],
+            "leaders": leader_choices() if "leaders" in kinds else [],
+            "assisting": [
+                mu.unit
+                for mu in MatterUnit.objects.filter(
+                    matter=m, active=True, role=MatterUnit.ASSIST
+                ).select_related("unit")
+            ],
+            "followups": m.followups.order_by("id"),
+            "attachments": m.attachments.all() if show_id else [],
+            "notices": _notice_links(m),
+            "received": present.ymd_hm(m.received_at),
         },
     )
 
@@ -309,33 +327,34 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Perform one action through ``transition``; refusals change nothing (POST/redirect/GET)."""
+    if action not in RULES:
+        raise Http404
     m = get_object_or_404(_visible(request), pk=pk)
-    try:
-        version = int(request.POST.get("expected_version", ""))
-    except ValueError:
-        version = None
+    raw = request.POST.get("expected_version", "")
     try:
         transition(
             m,
             action,
-            actor=request.user,
+            actor=_user(request),
             reason=request.POST.get("reason", ""),
             data=parse_action(action, request.POST),
-            expected_version=version,
+            expected_version=int(raw) if raw.isdigit() else None,
         )
     except UserError as e:
-        messages.error(request, e.message)
+        messages.error(request, present.user_message(e))
     else:
-        label = RULES[action].label if action in RULES else action
-        messages.success(request, f"已{label}")
+        messages.success(request, _("已完成：%(label)s") % {"label": _(RULES[action].label)})
     return redirect("web:matter", pk=m.pk)
 
 
 @require_GET
 @login_required
 def attachment(request: HttpRequest, pk: int, aid: int) -> FileResponse:
+    """Download an attachment of a visible matter (never a direct media URL). Materials of
+    a confidential matter are for those who may see the reporter's identity only."""
     m = get_object_or_404(_visible(request), pk=pk)
-    if m.confidential and not can_see_identity(request.user, m):
+    if not can_see_identity(_user(request), m):
         raise Http404
     a = get_object_or_404(m.attachments, pk=aid)
     return FileResponse(
