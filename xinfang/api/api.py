@@ -258,10 +258,10 @@ def list_matters(
     category: str | None = None,
     unit: int | None = None,
     overdue: bool = False,
-    due_within: int | None = Query(None, ge=0, le=3650),  # type: ignore[type-arg]
+    due_within: int | None = Query(None, ge=0, le=3650),
     q: str | None = None,
     after: str | None = None,
-    limit: int = Query(50, ge=1, le=100),  # type: ignore[type-arg]
+    limit: int = Query(50, ge=1, le=100),
 ) -> Any:
     """Visible matters, nearest deadline first; keyset pagination with ``next``."""
     today = timezone.localdate()

@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from .defaults import DEFAULTS
 from .models import Notice, NoticeTemplate
@@ -13,7 +17,7 @@ class NoticeTemplateAdmin(admin.ModelAdmin):
     actions = ["reset_to_default"]
 
     @admin.action(description="恢复默认文本 / reset to the default wording")
-    def reset_to_default(self, request, queryset):  # type: ignore[no-untyped-def]
+    def reset_to_default(self, request: HttpRequest, queryset: QuerySet[NoticeTemplate]) -> None:
         for t in queryset:
             t.title, t.body = DEFAULTS[t.kind]
             t.save()
@@ -25,11 +29,11 @@ class NoticeAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["number", "matter__receipt_no"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

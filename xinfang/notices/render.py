@@ -64,7 +64,7 @@ def render_docx(notice: Notice) -> bytes:
     run.bold = True
     run.font.size = Pt(22)
     run.font.name = "SimSun"
-    run.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
     num = doc.add_paragraph(notice.number)
     num.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for text in paragraphs:

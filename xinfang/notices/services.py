@@ -33,7 +33,7 @@ ACTION_KIND = {
     "not_accept": K.NOT_ACCEPTED,
     "approve_extension": K.EXTENSION,
 }
-ABBREV = {
+ABBREV: dict[str, str] = {
     K.RECEIPT: "受告",
     K.REDIRECT: "告",
     K.NOT_ACCEPTED: "不受",
