@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "xinfang.demo",
     "xinfang.portal",
     "xinfang.reception",
+    "xinfang.supervision",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,8 @@ XINFANG: dict[str, Any] = {
     "REPORT_DAYS": 60,
     # Whether waiting for the petitioner's material pauses the handling clock.
     "PAUSE_FOR_MATERIAL": True,
+    # Days before a deadline that the sweep warns, per deadline kind (default for others).
+    "WARNING_DAYS": {"default": 3, "objection": 2},
     # Name printed on notices when the organ has no own seal text.
     "DEPLOYMENT_NAME": os.environ.get("XINFANG_DEPLOYMENT_NAME", "信访事项办理系统"),
     # Font used in PDF notices (TrueType/TTC with CJK glyphs); searched in this order.

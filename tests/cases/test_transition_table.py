@@ -52,6 +52,8 @@ def _data(w: World, action: str) -> dict[str, Any]:
         "report_completion": {"summary": "已办结"},
         "add_material": {"note": "补充照片"},
         "rate": {"rating": "basic", "comment": "处理及时"},
+        "supervise": {"demand": "三日内书面报告办理进展", "reply_due": soon},
+        "answer_supervision": {"reply": "已入户核实，正在协调维修"},
     }.get(action, {})
 
 
@@ -60,6 +62,21 @@ REASONS = {a: "理由：依据有关规定" for a in RULES}
 
 def _in_status(w: World, status: str, action: str) -> Matter:
     """A real matter in ``status``, prepared so that ``action``'s guard can pass."""
+    if (
+        action in ("answer_supervision", "escalate_supervision")
+        and status in RULES["answer_supervision"].sources
+    ):
+        m = _in_status(w, Status.ANSWERED if status == Status.CONCLUDED else status, "")
+        m = transition(
+            m, "supervise", actor=w.supervisor, reason="超期未办结", data=_data(w, "supervise")
+        )
+        if action == "escalate_supervision":  # the reply date has passed
+            yesterday = timezone.localdate() - timedelta(days=1)
+            Matter.objects.filter(pk=m.pk).update(supervision_due=yesterday)
+        if status == Status.CONCLUDED:
+            m = transition(m, "conclude", actor=w.handler)
+        m.refresh_from_db()
+        return m
     if status == Status.REGISTERED:
         return register(w)
     if status == Status.DISPATCHED:

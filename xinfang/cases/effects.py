@@ -408,6 +408,46 @@ effect("request_review")(_followup(Kind.REVIEW))
 effect("request_reexam")(_followup(Kind.REEXAM))
 
 
+# XFGZ Art. 40: who must answer at each level of an unanswered supervision notice.
+SUPERVISION_LEVELS = {1: "承办人", 2: "承办单位负责人", 3: "督办机关负责人", 4: "上一级机关负责人"}
+
+
+@effect("supervise")
+def _supervise(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    _text(d, "demand", "督办要求")
+    due = _date(d, "reply_due", "回复期限")
+    assert due is not None
+    if due <= c.today:
+        raise UserError(
+            "bad_due",
+            "回复期限须晚于今天",
+            "The reply date must be in the future",
+            field="reply_due",
+        )
+    m.supervision_level = 1
+    m.supervision_due = due
+    d["level"] = 1
+    d["level_name"] = SUPERVISION_LEVELS[1]
+
+
+@effect("answer_supervision")
+def _answer_supervision(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    _text(d, "reply", "书面回复")
+    d["level"] = m.supervision_level
+    m.supervision_due = None
+
+
+@effect("escalate_supervision")
+def _escalate(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    from datetime import timedelta
+
+    m.supervision_level += 1
+    m.supervision_due = c.today + timedelta(days=int(d.get("days") or 5))
+    d["level"] = m.supervision_level
+    d["level_name"] = SUPERVISION_LEVELS[m.supervision_level]
+    d["reply_due"] = m.supervision_due.isoformat()
+
+
 @effect("rate")
 def _rate(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     rating = _choice(d, "rating", Rating.values, "评价")

@@ -249,6 +249,8 @@ class Matter(models.Model):
     )
     final = models.BooleanField(_("复核终结"), default=False)
     rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True)
+    supervision_level = models.PositiveSmallIntegerField(_("督办层级"), default=0)
+    supervision_due = models.DateField(_("督办回复期限"), null=True, blank=True)
     current_due = models.DateField(_("当前期限"), null=True, blank=True)
     current_due_kind = models.CharField(max_length=16, blank=True)
     version = models.PositiveIntegerField(default=0)

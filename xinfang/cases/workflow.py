@@ -136,6 +136,20 @@ def _g_not_rated(m: Matter, d: dict[str, Any], c: Ctx) -> None:
         raise UserError("already_rated", "已经评价过", "Already rated")
 
 
+def _g_supervision_open(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    if m.supervision_due is None:
+        raise UserError("no_supervision", "没有待回复的督办", "No supervision notice is open")
+
+
+def _g_supervision_overdue(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    _g_supervision_open(m, d, c)
+    assert m.supervision_due is not None
+    if c.today <= m.supervision_due:
+        raise UserError("not_overdue", "督办回复期限未到", "The reply is not yet overdue")
+    if m.supervision_level >= 4:
+        raise UserError("top_level", "已升级至最高层级", "Already escalated to the top level")
+
+
 def _g_direct(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     if m.status == S.REGISTERED and m.lead_unit_id not in (None, m.registered_unit_id):
         raise UserError("not_direct", "本事项不由本机关直接办理", "Not handled by this organ")
@@ -405,6 +419,36 @@ RULES: dict[str, Rule] = {
             (*HANDLING, "registrar@registering", "citizen"),
         ),
         Rule(
+            "supervise",
+            "督办",
+            (S.DISPATCHED, S.HANDLING, S.OPINION_PENDING, S.ANSWERED),
+            None,
+            ("supervisor@supervising", "leader@supervising"),
+            "信访工作条例第四十条",
+            reason_required=True,
+            public=False,
+        ),
+        Rule(
+            "answer_supervision",
+            "书面回复督办",
+            (S.DISPATCHED, S.HANDLING, S.OPINION_PENDING, S.ANSWERED, S.CONCLUDED),
+            None,
+            LEAD,
+            "信访工作条例第四十条",
+            public=False,
+            guards=(_g_supervision_open,),
+        ),
+        Rule(
+            "escalate_supervision",
+            "督办升级",
+            (S.DISPATCHED, S.HANDLING, S.OPINION_PENDING, S.ANSWERED, S.CONCLUDED),
+            None,
+            ("system", "supervisor@supervising"),
+            "信访工作条例第四十条",
+            public=False,
+            guards=(_g_supervision_overdue,),
+        ),
+        Rule(
             "add_note",
             "内部备注",
             tuple(Status.values),
@@ -496,6 +540,7 @@ def transition(
     data: Mapping[str, Any] | None = None,
     at: datetime | None = None,
     by_citizen: bool = False,
+    system: bool = False,
     expected_version: int | None = None,
 ) -> Matter:
     """Perform ``action`` on ``matter`` or raise ``UserError`` having changed nothing.
@@ -530,7 +575,7 @@ def transition(
                 f"当前状态“{m.get_status_display()}”下不能执行“{rule.label}”",
                 f"'{action}' is not allowed in status '{m.status}'",
             )
-        scopes = {"citizen"} if by_citizen else scopes_of(actor, m)
+        scopes = {"citizen"} if by_citizen else {"system"} if system else scopes_of(actor, m)
         if not scopes.intersection(rule.who):
             raise Forbidden("forbidden", "您无权执行此操作", "You may not perform this action")
         if rule.reason_required and not reason:

@@ -1,0 +1,37 @@
+"""``xinfang sweep [--today YYYY-MM-DD]``: warnings, overdue alerts, supervision escalation."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from xinfang.supervision.services import sweep
+
+
+class Command(BaseCommand):
+    help = "期限巡检：临期预警、超期提醒、督办升级 / the deadline sweep"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--today", type=date.fromisoformat)
+        parser.add_argument(
+            "--every",
+            type=int,
+            default=0,
+            help="每隔N秒重复（进程内定时，无需消息队列）/ repeat every N seconds",
+        )
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        while True:
+            t0 = time.monotonic()
+            r = sweep(o["today"])
+            self.stdout.write(
+                f"巡检 {r.scanned} 件：预警 {r.warnings}，超期 {r.overdue}，"
+                f"督办升级 {r.escalated}，通知 {r.notifications}"
+                f"（{time.monotonic() - t0:.1f} 秒）"
+            )
+            if not o["every"]:
+                return
+            time.sleep(o["every"])

@@ -1,0 +1,169 @@
+"""The deadline sweep and supervision escalation (XFGZ Art. 40; BJ Art. 23).
+
+``sweep(today)`` is idempotent: alerts and notifications are unique per matter, deadline,
+due date and level, so a second run on the same day writes nothing. It selects with the
+indexed ``current_due``/``supervision_due`` columns and streams in batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang.cases.models import Matter
+from xinfang.cases.workflow import transition
+from xinfang.core.errors import UserError
+from xinfang.deadlines.clock import LABELS
+from xinfang.org.models import Membership, Role, Unit, User
+
+from .models import Alert, Level, Notification
+
+
+def warning_days(kind: str) -> int:
+    """Days before a deadline that a warning is raised (setting per deadline kind)."""
+    cfg = settings.XINFANG.get("WARNING_DAYS", {})
+    return int(cfg.get(kind, cfg.get("default", 3)))
+
+
+def _users(unit_ids: Iterable[int], roles: Iterable[str]) -> list[User]:
+    ids = Membership.objects.filter(unit_id__in=list(unit_ids), role__in=list(roles)).values(
+        "user_id"
+    )
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def notify(users: Iterable[User], m: Matter, level: str, key: str, text: str, at: datetime) -> int:
+    rows = [
+        Notification(user=u, matter=m, level=level, key=key[:80], text=text[:300], created_at=at)
+        for u in users
+    ]
+    before = Notification.objects.filter(matter=m, key=key[:80]).count()
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return Notification.objects.filter(matter=m, key=key[:80]).count() - before
+
+
+def supervision_recipients(m: Matter, level: int) -> list[User]:
+    """1 handler, 2 unit leader of the lead unit, 3 leader of the supervising office,
+    4 leader of the organ above it."""
+    lead = m.lead_unit_id
+    office = m.dispatched_by or m.registered_unit
+    if level <= 1:
+        return _users([lead] if lead else [], [Role.HANDLER])
+    if level == 2:
+        return _users([lead] if lead else [], [Role.LEADER])
+    if level == 3:
+        return _users([office.pk], [Role.LEADER, Role.SUPERVISOR])
+    above: Unit | None = office.parent
+    return _users([above.pk] if above else [], [Role.LEADER])
+
+
+@dataclass
+class SweepResult:
+    scanned: int = 0
+    warnings: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    notifications: int = 0
+
+
+def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
+    today = today or timezone.localdate()
+    now = timezone.now()
+    res = SweepResult()
+    horizon = today + timedelta(days=max(warning_days("default"), 7))
+    last = 0
+    while True:
+        rows = list(
+            Matter.objects.open()
+            .filter(current_due__lte=horizon, pk__gt=last)
+            .select_related("lead_unit", "registered_unit")
+            .order_by("pk")[:batch]
+        )
+        if not rows:
+            break
+        last = rows[-1].pk
+        for m in rows:
+            res.scanned += 1
+            assert m.current_due is not None
+            kind = m.current_due_kind
+            if m.current_due < today:
+                level = Level.OVERDUE
+            elif (m.current_due - today).days <= warning_days(kind):
+                level = Level.WARNING
+            else:
+                continue
+            _, created = Alert.objects.get_or_create(
+                matter=m,
+                deadline_kind=kind,
+                due=m.current_due,
+                level=level,
+                defaults={"unit": m.lead_unit or m.registered_unit, "created_at": now},
+            )
+            if not created:
+                continue
+            if level == Level.OVERDUE:
+                res.overdue += 1
+            else:
+                res.warnings += 1
+            label = LABELS.get(kind, (kind, ""))[0]
+            text = f"{m.receipt_no}《{m.title[:30]}》{label}" + (
+                f"已于{m.current_due:%Y-%m-%d}届满，已超期"
+                if level == Level.OVERDUE
+                else f"将于{m.current_due:%Y-%m-%d}届满"
+            )
+            unit = m.lead_unit_id or m.registered_unit_id
+            res.notifications += notify(
+                _users([unit], [Role.HANDLER, Role.LEADER]),
+                m,
+                level,
+                f"{level}:{kind}:{m.current_due}",
+                text,
+                now,
+            )
+    # Unanswered supervision notices climb one level (XFGZ Art. 40).
+    for m in (
+        Matter.objects.filter(supervision_due__lt=today, supervision_level__lt=4)
+        .select_related("lead_unit", "registered_unit", "dispatched_by")
+        .order_by("pk")
+        .iterator(chunk_size=500)
+    ):
+        try:
+            with transaction.atomic():
+                m2 = transition(m, "escalate_supervision", actor=None, system=True, at=now)
+        except UserError:
+            continue
+        res.escalated += 1
+        text = (
+            f"{m2.receipt_no}《{m2.title[:30]}》督办逾期未回复，已升级，"
+            f"请于{m2.supervision_due:%Y-%m-%d}前书面回复"
+        )
+        res.notifications += notify(
+            supervision_recipients(m2, m2.supervision_level),
+            m2,
+            Level.ESCALATION,
+            f"esc:{m2.supervision_level}",
+            text,
+            now,
+        )
+    return res
+
+
+def supervise(m: Matter, *, by: User, reason: str, demand: str, reply_due: date) -> Matter:
+    """Issue a supervision notice (督办) and notify the lead unit's handler."""
+    m = transition(
+        m, "supervise", actor=by, reason=reason, data={"demand": demand, "reply_due": reply_due}
+    )
+    notify(
+        supervision_recipients(m, 1),
+        m,
+        Level.SUPERVISION,
+        f"sup:{m.event_count}",
+        f"{m.receipt_no}《{m.title[:30]}》收到督办：{demand[:80]}，请于{reply_due:%Y-%m-%d}前书面回复",
+        timezone.now(),
+    )
+    return m
