@@ -92,6 +92,7 @@ def build_world() -> World:
         "other_handler": staff("other_handler", (town2, R.HANDLER)),
         "other_leader": staff("other_leader", (town2, R.LEADER)),
         "housing_handler": staff("housing_handler", (housing, R.HANDLER)),
+        "housing_leader": staff("housing_leader", (housing, R.LEADER)),
         "county_handler": staff("county_handler", (county, R.HANDLER)),
         "county_leader": staff("county_leader", (county, R.LEADER)),
         "county_registrar": staff("county_registrar", (county, R.REGISTRAR)),

@@ -59,3 +59,40 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class VisitMethod(models.TextChoices):
+    PHONE = "phone", _("电话")
+    SMS = "sms", _("短信")
+    ONLINE = "online", _("网上")
+
+
+class ReturnVisit(models.Model):
+    """A return visit (回访) to the petitioner after an answer or when the handling period
+    ends (BJ Art. 23): did the unit contact them, is the matter solved, how do they rate it.
+
+    ``reached`` False (nobody answered, number wrong) makes the visit invalid: it does not
+    count in the rates' denominators.
+    """
+
+    matter = models.ForeignKey("cases.Matter", on_delete=models.CASCADE, related_name="visits")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    trigger = models.CharField(max_length=12)  # answered | deadline
+    created_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(max_length=8, choices=VisitMethod.choices, blank=True)
+    reached = models.BooleanField(null=True)
+    contacted = models.BooleanField(null=True)
+    solved = models.BooleanField(null=True)
+    rating = models.CharField(max_length=12, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["matter", "trigger"], name="visit_once")]
+        indexes = [models.Index(fields=["unit", "done_at"], name="visit_unit_done")]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} {self.trigger}"

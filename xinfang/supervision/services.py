@@ -69,6 +69,7 @@ class SweepResult:
     overdue: int = 0
     escalated: int = 0
     notifications: int = 0
+    visits: int = 0
 
 
 def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
@@ -125,6 +126,9 @@ def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
                 text,
                 now,
             )
+    from .visits import create_due_visits
+
+    res.visits = create_due_visits(today, now)
     # Unanswered supervision notices climb one level (XFGZ Art. 40).
     for m in (
         Matter.objects.filter(supervision_due__lt=today, supervision_level__lt=4)

@@ -1,0 +1,82 @@
+"""Return visits (回访, BJ Art. 23): created by the sweep, recorded by hotline/office staff."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang.cases.models import Matter, Status
+from xinfang.cases.workflow import transition
+from xinfang.core.errors import UserError
+from xinfang.org.models import User
+
+from .models import ReturnVisit, VisitMethod
+
+
+def create_due_visits(today: date, now: datetime) -> int:
+    """A visit task for every answered matter and every matter whose handling period has
+    ended, once each. Returns how many were created."""
+    created = 0
+    answered = Matter.objects.filter(
+        status__in=[Status.ANSWERED, Status.CONCLUDED], lead_unit__isnull=False, kind="original"
+    ).exclude(visits__trigger="answered")
+    late = (
+        Matter.objects.open()
+        .filter(current_due_kind="handling", current_due__lt=today, lead_unit__isnull=False)
+        .exclude(visits__trigger="deadline")
+    )
+    for trigger, qs in (("answered", answered), ("deadline", late)):
+        rows = [
+            ReturnVisit(matter_id=pk, unit_id=unit, trigger=trigger, created_at=now)
+            for pk, unit in qs.values_list("pk", "lead_unit_id").iterator(chunk_size=2000)
+        ]
+        ReturnVisit.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        created += len(rows)
+    return created
+
+
+def record_visit(
+    visit: ReturnVisit,
+    *,
+    by: User,
+    method: str,
+    reached: bool,
+    contacted: bool | None = None,
+    solved: bool | None = None,
+    rating: str = "",
+    note: str = "",
+    at: datetime | None = None,
+) -> ReturnVisit:
+    """Record the outcome. A rating given on the visit becomes the matter's evaluation
+    (XFGZ Art. 21) if the petitioner has not rated it yet."""
+    if method not in VisitMethod.values:
+        raise UserError("bad_method", "请选择回访方式", "Choose a visit method", field="method")
+    if visit.done_at is not None:
+        raise UserError("done", "该回访已记录", "This visit is already recorded")
+    if reached and (contacted is None or solved is None):
+        raise UserError(
+            "incomplete",
+            "请填写是否联系、是否解决",
+            "Say whether the unit contacted the petitioner and whether the matter is solved",
+        )
+    at = at or timezone.now()
+    with transaction.atomic():
+        visit.done_at, visit.done_by, visit.method = at, by, method
+        visit.reached = reached
+        visit.contacted = contacted if reached else None
+        visit.solved = solved if reached else None
+        visit.rating = rating if reached else ""
+        visit.note = note[:500]
+        visit.save()
+        m = visit.matter
+        if reached and rating and not m.rating and m.status in (Status.ANSWERED, Status.CONCLUDED):
+            transition(
+                m,
+                "rate",
+                actor=by,
+                at=at,
+                data={"rating": rating, "comment": f"回访评价：{note}"[:1000]},
+            )
+    return visit
