@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "xinfang.portal",
     "xinfang.reception",
     "xinfang.supervision",
+    "xinfang.reports",
 ]
 
 MIDDLEWARE = [

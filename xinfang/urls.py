@@ -6,5 +6,6 @@ urlpatterns = [
     path("api/v1/", include("xinfang.api.urls")),
     path("notices/", include("xinfang.notices.urls")),
     path("portal/", include("xinfang.portal.urls")),
+    path("reports/", include("xinfang.reports.urls")),
     path("", include("xinfang.web.urls")),
 ]

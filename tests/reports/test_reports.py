@@ -1,0 +1,145 @@
+"""Dashboards and reports: figures read back from real Excel and PDF files."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from xinfang.cases.models import Channel
+from xinfang.cases.workflow import transition
+
+from ..factories import PASSWORD, World, answered, handled, register
+
+
+def login(user) -> Client:
+    c = Client()
+    assert c.login(username=user.username, password=PASSWORD)
+    return c
+
+
+def fixture(w: World) -> None:
+    register(w, channel=Channel.VISIT)
+    register(
+        w,
+        channel=Channel.VISIT,
+        is_collective=True,
+        headcount=20,
+        petitioners=[
+            {"name": "甲", "is_representative": True},
+            {"name": "乙", "is_representative": True},
+        ],
+    )
+    handled(w)
+    answered(w)
+    m = handled(w)
+    transition(
+        m,
+        "supervise",
+        actor=w.supervisor,
+        reason="催办",
+        data={"demand": "尽快办理", "reply_due": "2099-01-01"},
+    )
+
+
+def test_annual_excel_has_the_figures(world: World) -> None:
+    fixture(world)
+    y = timezone.localdate().year
+    r = login(world.supervisor).get(f"/reports/annual.xlsx?year={y}")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    summary = {row[0]: row[1] for row in wb["总体情况"].iter_rows(min_row=5, values_only=True)}
+    assert summary["收到信访事项"] == 5
+    assert summary["其中集体访"] == 1
+    assert summary["转送"] == 3
+    assert summary["督办"] == 1
+    assert summary["出具处理意见"] == 1
+    assert summary["按期办结率"] == "100.0%"
+    channels = dict(wb["按渠道"].iter_rows(min_row=2, values_only=True))
+    assert channels == {"来访": 2, "来信": 3}
+    organs = dict(wb["被反映较多的机关"].iter_rows(min_row=2, values_only=True))
+    assert organs["青山县城关镇人民政府"] == 3
+
+
+def test_annual_pdf_has_the_figures(world: World) -> None:
+    fixture(world)
+    y = timezone.localdate().year
+    r = login(world.supervisor).get(f"/reports/annual.pdf?year={y}")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    assert f"{y}年度信访工作报告" in text and "第四十一条" in text
+    assert "收到信访事项" in text and "青山县城关镇人民政府" in text
+
+
+def test_monthly_excel(world: World) -> None:
+    fixture(world)
+    today = timezone.localdate()
+    r = login(world.supervisor).get(f"/reports/monthly.xlsx?year={today.year}&month={today.month}")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb["总体情况"]["A1"].value == f"{today.year}年{today.month}月信访工作统计月报"
+
+
+def test_reports_need_a_supervising_role(world: World) -> None:
+    fixture(world)
+    for url in ("/reports/", "/reports/rates/", "/reports/annual.xlsx"):
+        assert login(world.handler).get(url).status_code == 404, url
+        assert Client().get(url).status_code == 302
+    assert login(world.supervisor).get("/reports/").status_code == 200
+    assert login(world.supervisor).get("/reports/rates/").status_code == 200
+    assert login(world.supervisor).get("/reports/weekly.xlsx").status_code == 404
+
+
+def test_other_units_figures_stay_out(world: World) -> None:
+    fixture(world)
+    y = timezone.localdate().year
+    r = login(world.other_leader).get(f"/reports/annual.xlsx?year={y}")
+    wb = load_workbook(io.BytesIO(r.content))
+    summary = {row[0]: row[1] for row in wb["总体情况"].iter_rows(min_row=5, values_only=True)}
+    assert summary["收到信访事项"] == 0
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_dashboard_renders_charts_in_chromium(live_server) -> None:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.core.management import call_command
+    from playwright.sync_api import sync_playwright
+
+    call_command("demo", "--matters", "120", "--verbosity", "0")
+    shots = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    assert os.path.exists("/usr/bin/chromium"), "apt-get install chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = b.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "supervisor")
+        page.fill("#id_password", "Xinfang-demo-2026")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/reports/")
+        page.wait_for_selector("body[data-charts-ready='1']")
+        drawn = page.evaluate(
+            "[...document.querySelectorAll('canvas')].filter(c => c.width > 0).length"
+        )
+        assert drawn == 4
+        page.screenshot(path=str(shots / "reports-dashboard.png"), full_page=True)
+        page.goto(f"{live_server.url}/reports/rates/")
+        page.screenshot(path=str(shots / "reports-rates.png"), full_page=True)
+        b.close()

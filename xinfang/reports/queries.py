@@ -1,0 +1,143 @@
+"""Aggregations for dashboards and reports. Every one starts from the caller's visible
+matters; they count matters and deadlines, never people (scope.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from xinfang.cases.models import Category, Channel, Event, Matter, MatterQuerySet, Status
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # exclusive
+
+    @property
+    def start_dt(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    @property
+    def end_dt(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.end, time.min))
+
+    @classmethod
+    def year(cls, y: int) -> Period:
+        return cls(date(y, 1, 1), date(y + 1, 1, 1))
+
+    @classmethod
+    def month(cls, y: int, m: int) -> Period:
+        return cls(date(y, m, 1), date(y + (m == 12), m % 12 + 1, 1))
+
+    @classmethod
+    def last_12_months(cls, today: date) -> Period:
+        first = date(today.year - 1, today.month, 1)
+        return cls(first, today + timedelta(days=1))
+
+
+def received_in(qs: QuerySet[Matter], p: Period) -> QuerySet[Matter]:
+    return qs.filter(kind="original", received_at__gte=p.start_dt, received_at__lt=p.end_dt)
+
+
+def by_month(qs: QuerySet[Matter], p: Period, field: str) -> dict[str, dict[str, int]]:
+    """{month 'YYYY-MM': {value: count}} for matters received in the period."""
+    out: dict[str, dict[str, int]] = {}
+    rows = (
+        received_in(qs, p)
+        .annotate(m=TruncMonth("received_at"))
+        .values("m", field)
+        .annotate(n=Count("id"))
+        .order_by("m")
+    )
+    for r in rows:
+        key = (
+            timezone.localtime(r["m"]).strftime("%Y-%m")
+            if isinstance(r["m"], datetime)
+            else r["m"].strftime("%Y-%m")
+        )
+        out.setdefault(key, {})[r[field] or ""] = r["n"]
+    return out
+
+
+def counts(qs: QuerySet[Matter], p: Period, field: str) -> list[tuple[str, int]]:
+    rows = received_in(qs, p).values(field).annotate(n=Count("id")).order_by("-n")
+    return [(r[field] or "", r["n"]) for r in rows]
+
+
+def overdue_by_unit(qs: MatterQuerySet, today: date, limit: int = 15) -> list[tuple[str, int]]:
+    rows = (
+        qs.overdue(today)
+        .exclude(lead_unit__isnull=True)
+        .values("lead_unit__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:limit]
+    )
+    return [(r["lead_unit__name"], r["n"]) for r in rows]
+
+
+def on_time(qs: QuerySet[Matter], p: Period) -> dict[str, Any]:
+    """Opinions issued in the period: how many within their deadline (handling, review or
+    re-examination), judged by the statutory clock of each matter."""
+    from xinfang.cases.clock import clock_for
+
+    ids = Event.objects.filter(
+        action="approve_opinion", at__gte=p.start_dt, at__lt=p.end_dt, matter__in=qs
+    ).values("matter_id")
+    met = late = 0
+    kinds: dict[str, list[int]] = {}
+    for m in Matter.objects.filter(pk__in=ids).iterator(chunk_size=500):
+        clock = clock_for(m)
+        d = clock.get("handling") or clock.get(m.kind)
+        if d is None:
+            continue
+        ok = d.state == "met"
+        met += ok
+        late += not ok
+        kinds.setdefault(d.kind, [0, 0])[0 if ok else 1] += 1
+    total = met + late
+    return {"met": met, "late": late, "rate": met / total if total else None, "by_kind": kinds}
+
+
+def hot_topics(qs: QuerySet[Matter], p: Period, limit: int = 10) -> list[dict[str, Any]]:
+    """Where grievances cluster by topic and area, so a cause can be fixed once (每月一题)."""
+    rows = (
+        received_in(qs, p)
+        .exclude(topic__isnull=True)
+        .values("topic__name", "area__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:limit]
+    )
+    return [{"topic": r["topic__name"], "area": r["area__name"] or "—", "n": r["n"]} for r in rows]
+
+
+def summary(qs: MatterQuerySet, p: Period, today: date) -> dict[str, int]:
+    r = received_in(qs, p)
+    events = Event.objects.filter(at__gte=p.start_dt, at__lt=p.end_dt, matter__in=qs)
+    agg = events.aggregate(
+        forwarded=Count("id", filter=Q(action="forward")),
+        assigned=Count("id", filter=Q(action="assign")),
+        supervised=Count("id", filter=Q(action="supervise")),
+        answered=Count("id", filter=Q(action="approve_opinion")),
+        reviews=Count("id", filter=Q(action="request_review")),
+        reexams=Count("id", filter=Q(action="request_reexam")),
+    )
+    return {
+        "received": r.count(),
+        "collective": r.filter(is_collective=True).count(),
+        "open": qs.open().count(),
+        "overdue": qs.overdue(today).count(),
+        **agg,
+    }
+
+
+LABELS = {
+    "channel": dict(Channel.choices),
+    "category": dict(Category.choices),
+    "status": dict(Status.choices),
+}

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("rates/", views.rates, name="rates"),
+    path("rates/<int:unit>/<str:metric>/", views.drill, name="drill"),
+    path("<str:kind>.<str:fmt>", views.download, name="download"),
+]

@@ -1,0 +1,162 @@
+"""Dashboards, the rates ranking and report downloads for supervisors and leaders."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from xinfang.cases.models import Matter
+from xinfang.org.models import Role, Unit
+from xinfang.supervision import rates as rates_mod
+
+from . import exports
+from . import queries as q
+
+ALLOWED = (Role.SUPERVISOR, Role.LEADER, Role.AUDITOR)
+
+
+def _check(request: HttpRequest) -> Any:
+    if not any(m.role in ALLOWED for m in request.user.memberships.all()):  # type: ignore[union-attr]
+        raise Http404
+    return Matter.objects.visible_to(request.user)
+
+
+def _year(request: HttpRequest, today: date) -> int:
+    y = request.GET.get("year", "")
+    return int(y) if y.isdigit() and 2000 <= int(y) <= 2100 else today.year
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    qs = _check(request)
+    today = timezone.localdate()
+    p = q.Period.last_12_months(today)
+    months = sorted(q.by_month(qs, p, "channel"))
+    channel = q.by_month(qs, p, "channel")
+    channels = q.LABELS["channel"]
+    data = {
+        "months": months,
+        "channels": [
+            {"label": str(channels[c]), "data": [channel[m].get(c, 0) for m in months]}
+            for c in channels
+        ],
+        "categories": [
+            [str(q.LABELS["category"].get(k, k)), n] for k, n in q.counts(qs, p, "category")
+        ],
+        "topics": q.counts(qs, p, "topic__name")[:12],
+        "overdue": q.overdue_by_unit(qs, today),
+    }
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "data": data,
+            "on_time": q.on_time(qs, p),
+            "kpis": [
+                (exports.SUMMARY_LABELS.get(k, k), v) for k, v in q.summary(qs, p, today).items()
+            ],
+            "hot": q.hot_topics(qs, p),
+            "period": p,
+            "year": today.year,
+            "month": today.month,
+        },
+    )
+
+
+@require_GET
+@login_required
+def rates(request: HttpRequest) -> HttpResponse:
+    qs = _check(request)
+    year = _year(request, timezone.localdate())
+    p = q.Period.year(year)
+    visible_units = set(qs.values_list("lead_unit_id", flat=True).distinct())
+    rows = [
+        {
+            **asdict(r),
+            "sat_pct": round(r.satisfaction * 100, 1) if r.satisfaction is not None else None,
+        }
+        for r in rates_mod.compute(p.start_dt, p.end_dt)
+        if r.unit_id in visible_units
+    ]
+    return render(
+        request,
+        "reports/rates.html",
+        {
+            "rows": rows,
+            "year": year,
+            "cfg": rates_mod._cfg(),
+            "chart": [[r["unit_name"], r["sat_pct"]] for r in rows if r["ranked"]],
+        },
+    )
+
+
+@require_GET
+@login_required
+def drill(request: HttpRequest, unit: int, metric: str) -> HttpResponse:
+    qs = _check(request)
+    u = get_object_or_404(Unit, pk=unit)
+    year = _year(request, timezone.localdate())
+    p = q.Period.year(year)
+    if metric not in (
+        "visits",
+        "contacted",
+        "solved",
+        "ratings",
+        "satisfied",
+        "basic",
+        "unsatisfied",
+    ):
+        raise Http404
+    matters = (
+        rates_mod.matters_behind(u, p.start_dt, p.end_dt, metric)
+        .filter(pk__in=qs.values("pk"))
+        .select_related("lead_unit")[:500]
+    )
+    return render(
+        request,
+        "reports/drill.html",
+        {"unit": u, "metric": metric, "year": year, "matters": matters},
+    )
+
+
+@require_GET
+@login_required
+def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    qs = _check(request)
+    today = timezone.localdate()
+    year = _year(request, today)
+    if kind == "monthly":
+        month = int(request.GET.get("month") or today.month)
+        if not 1 <= month <= 12:
+            raise Http404
+        p = q.Period.month(year, month)
+        title = f"{year}年{month}月信访工作统计月报"
+    elif kind == "annual":
+        p = q.Period.year(year)
+        title = f"{year}年度信访工作报告"
+    else:
+        raise Http404
+    if fmt == "xlsx":
+        data = exports.excel(qs, p, today, title)
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "pdf":
+        data = exports.pdf(qs, p, today, title)
+        ctype = "application/pdf"
+    else:
+        raise Http404
+    resp = HttpResponse(data, content_type=ctype)
+    from urllib.parse import quote
+
+    resp["Content-Disposition"] = (
+        f'attachment; filename="report-{kind}-{year}.{fmt}"; '
+        f"filename*=UTF-8''{quote(title)}.{fmt}"
+    )
+    return resp
