@@ -172,6 +172,8 @@ XINFANG: dict[str, Any] = {
     "PAUSE_FOR_MATERIAL": True,
     # Days before a deadline that the sweep warns, per deadline kind (default for others).
     "WARNING_DAYS": {"default": 3, "objection": 2},
+    # 回头看: check concluded matters this many days after conclusion.
+    "FOLLOWUP_DAYS": [30, 90],
     # The three rates (BJ Art. 32): weight of 基本满意 and the minimum sample to be ranked.
     "RATES": {"BASIC_WEIGHT": 0.9, "MIN_SAMPLE": 10},
     # Name printed on notices when the organ has no own seal text.

@@ -129,6 +129,38 @@ def drill(request: HttpRequest, unit: int, metric: str) -> HttpResponse:
 
 @require_GET
 @login_required
+def duty(request: HttpRequest) -> HttpResponse:
+    """The printable duty roster (值班表) of the user's units for one week."""
+    from datetime import timedelta
+
+    from xinfang.supervision.models import DutyShift
+
+    today = timezone.localdate()
+    try:
+        start = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        start = today - timedelta(days=today.weekday())
+    units = [m.unit_id for m in request.user.memberships.all()]  # type: ignore[union-attr]
+    if not units:
+        raise Http404
+    shifts = DutyShift.objects.filter(
+        unit_id__in=units, date__gte=start, date__lt=start + timedelta(days=7)
+    ).select_related("unit")
+    return render(
+        request,
+        "reports/duty.html",
+        {
+            "shifts": shifts,
+            "start": start,
+            "end": start + timedelta(days=6),
+            "prev": start - timedelta(days=7),
+            "next": start + timedelta(days=7),
+        },
+    )
+
+
+@require_GET
+@login_required
 def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     qs = _check(request)
     today = timezone.localdate()

@@ -96,3 +96,54 @@ class ReturnVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter_id} {self.trigger}"
+
+
+class FollowupCheck(models.Model):
+    """回头看: a scheduled check, some days after a matter was concluded, of whether the
+    solution held. A relapse reopens the matter as a linked new matter."""
+
+    matter = models.ForeignKey(
+        "cases.Matter", on_delete=models.CASCADE, related_name="followup_checks"
+    )
+    offset_days = models.PositiveSmallIntegerField()
+    due_on = models.DateField(db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    held = models.BooleanField(null=True)
+    note = models.CharField(max_length=500, blank=True)
+    reopened = models.ForeignKey(
+        "cases.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["matter", "offset_days"], name="followup_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} +{self.offset_days}"
+
+
+class DutyShift(models.Model):
+    """A duty shift (值班) of a unit: the leader on duty and the contact, for weekdays,
+    weekends and holidays. Printable per week."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="duty_shifts")
+    date = models.DateField(_("日期"))
+    start = models.TimeField(_("开始"), default="08:30")
+    end = models.TimeField(_("结束"), default="17:30")
+    leader = models.CharField(_("带班领导"), max_length=50)
+    staff = models.CharField(_("值班人员"), max_length=200)
+    phone = models.CharField(_("值班电话"), max_length=40)
+    holiday = models.BooleanField(_("节假日值班"), default=False)
+
+    class Meta:
+        verbose_name = _("值班安排")
+        verbose_name_plural = _("值班安排")
+        ordering = ["date", "start"]
+        indexes = [models.Index(fields=["unit", "date"], name="duty_unit_date")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.date} {self.leader}"

@@ -126,9 +126,11 @@ def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
                 text,
                 now,
             )
+    from .followups import schedule
     from .visits import create_due_visits
 
     res.visits = create_due_visits(today, now)
+    schedule(today)
     # Unanswered supervision notices climb one level (XFGZ Art. 40).
     for m in (
         Matter.objects.filter(supervision_due__lt=today, supervision_level__lt=4)

@@ -1,0 +1,78 @@
+"""回头看: follow-up checks on concluded matters, and reopening a relapse."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang.cases.models import Event, Matter, Status
+from xinfang.cases.services import register_matter
+from xinfang.core.errors import UserError
+from xinfang.org.models import User
+
+from .models import FollowupCheck
+
+
+def offsets() -> list[int]:
+    return list(settings.XINFANG.get("FOLLOWUP_DAYS", [30, 90]))
+
+
+def schedule(today: date) -> int:
+    """Create the checks for matters concluded in the last max(offsets) days. Idempotent."""
+    days = offsets()
+    since = timezone.now() - timedelta(days=max(days) + 1)
+    rows = []
+    for matter_id, at in (
+        Event.objects.filter(action="conclude", at__gte=since, matter__status=Status.CONCLUDED)
+        .values_list("matter_id", "at")
+        .iterator(chunk_size=2000)
+    ):
+        concluded = timezone.localdate(at)
+        rows += [
+            FollowupCheck(matter_id=matter_id, offset_days=d, due_on=concluded + timedelta(days=d))
+            for d in days
+        ]
+    FollowupCheck.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(rows)
+
+
+def record(check: FollowupCheck, *, by: User, held: bool, note: str = "") -> FollowupCheck:
+    """Record the outcome. If the solution did not hold, the matter is reopened as a new
+    matter linked to it (``repeat_of``), registered at the same organ by ``by``."""
+    if check.done_at is not None:
+        raise UserError("done", "该回头看已记录", "This check is already recorded")
+    with transaction.atomic():
+        check.done_at, check.done_by, check.held, check.note = timezone.now(), by, held, note[:500]
+        if not held:
+            m: Matter = check.matter
+            new, _ = register_matter(
+                by=by,
+                unit=m.registered_unit,
+                channel=m.channel,
+                category=m.category,
+                title=f"【回头看】{m.title}"[:120],
+                content=m.content,
+                facts=f"{m.receipt_no}办结后回头看发现问题反弹：{note}",
+                received_at=timezone.now(),
+                petitioners=[
+                    {
+                        "name": p.name,
+                        "phone": p.phone,
+                        "address": p.address,
+                        "id_number": p.id_number,
+                        "is_representative": p.is_representative,
+                    }
+                    for p in m.petitioners.all()
+                ],
+                topic=m.topic,
+                area=m.area,
+                anonymous=m.anonymous,
+                confidential=m.confidential,
+            )
+            Matter.objects.filter(pk=new.pk).update(repeat_of=m)
+            check.reopened = new
+        check.save()
+    return check
