@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.cases.catalogue import ensure_default_topics
 from xinfang.cases.models import Category, Channel, HotlineType, Matter, Topic
 from xinfang.cases.services import register_matter
 from xinfang.cases.workflow import transition
@@ -90,6 +91,7 @@ def _user(username: str, display: str, *roles: tuple[Unit, str], superuser: bool
 
 def build_org() -> Demo:
     """Idempotent: running it again finds what exists."""
+    ensure_default_topics()
     d = Demo()
     R = Role
     city = _unit("江州市人民政府", G, Level.CITY, code="360400", short="江州市政府")
