@@ -121,6 +121,14 @@ ACTION_FIELDS: dict[str, list[Field]] = {
         Field("comment", _("理由"), "textarea", required=False),
     ],
     "add_material": [Field("note", _("补充说明"), "textarea")],
+    "supervise": [
+        Field("demand", _("督办要求"), "textarea"),
+        Field("reply_due", _("书面回复期限"), "date"),
+    ],
+    "answer_supervision": [Field("reply", _("书面回复"), "textarea")],
+    "escalate_supervision": [
+        Field("days", _("新的回复期限（天，不填为5天）"), "number", required=False)
+    ],
 }
 
 # Actions whose reason box is shown (the table says which require one).
@@ -136,6 +144,7 @@ REASON_LABEL = {
     "request_extension": _("延期理由（将告知信访人）"),
     "reject_extension": _("不同意的理由"),
     "return_opinion": _("退回理由"),
+    "supervise": _("督办事由"),
 }
 
 

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.cases.clock import clock_for
@@ -55,8 +56,8 @@ PAGE = 50
 # The usual next steps, shown first with their form open; the rest follow the table order.
 PRIMARY = [
     "accept",
-    "accept_direct",
     "forward",
+    "accept_direct",
     "submit_opinion",
     "approve_opinion",
     "approve_extension",
@@ -182,6 +183,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@xframe_options_sameorigin  # shown in a frame beside the registration form
 def petitioner_search(request: HttpRequest) -> HttpResponse:
     """Earlier matters of a petitioner (exact phone or name), among visible matters only."""
     q = (request.GET.get("q") or "").strip()
@@ -320,6 +322,7 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": m.attachments.all() if show_id else [],
             "notices": _notice_links(m),
             "received": present.ymd_hm(m.received_at),
+            "supervision_due": present.ymd(m.supervision_due) if m.supervision_due else "",
         },
     )
 
