@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "xinfang.reception",
     "xinfang.supervision",
     "xinfang.reports",
+    "xinfang.audit",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,6 @@ urlpatterns = [
     path("notices/", include("xinfang.notices.urls")),
     path("portal/", include("xinfang.portal.urls")),
     path("reports/", include("xinfang.reports.urls")),
+    path("audit/", include("xinfang.audit.urls")),
     path("", include("xinfang.web.urls")),
 ]

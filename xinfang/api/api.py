@@ -19,6 +19,7 @@ from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from xinfang.audit.services import log_access
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Event, Matter, MatterUnit, Status, Topic
 from xinfang.cases.privacy import HIDDEN, can_see_identity, mask_phone
@@ -308,7 +309,9 @@ def list_matters(
 @api.get("/matters/{pk}", response={200: MatterOut, **ERRORS}, tags=["matters"])
 def get_matter(request: HttpRequest, pk: int) -> Any:
     """Status, deadlines, the event history and the actions open to the caller."""
-    return _detail(request, _get(request, pk))
+    m = _get(request, pk)
+    log_access(user=request.user, what="matter", matter=m, request=request, channel="api")
+    return _detail(request, m)
 
 
 @api.post("/matters/{pk}/actions/{action}", response={200: MatterOut, **ERRORS}, tags=["matters"])

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from xinfang.audit.services import log_access
 from xinfang.cases.models import Matter
 from xinfang.core.errors import UserError
 
@@ -37,4 +38,11 @@ def notice_response(notice: Notice, fmt: str) -> HttpResponse:
 def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     visible = Matter.objects.visible_to(request.user).values("pk")
     notice = get_object_or_404(Notice.objects.select_related("matter"), pk=pk, matter__in=visible)
+    log_access(
+        user=request.user,
+        what="notice",
+        matter=notice.matter,
+        request=request,
+        detail=f"{notice.number}.{fmt}",
+    )
     return notice_response(notice, fmt)

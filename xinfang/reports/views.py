@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from xinfang.audit.services import log_access
 from xinfang.cases.models import Matter
 from xinfang.org.models import Role, Unit
 from xinfang.supervision import rates as rates_mod
@@ -184,6 +185,7 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         ctype = "application/pdf"
     else:
         raise Http404
+    log_access(user=request.user, what="export", detail=f"{title}.{fmt}", request=request)
     resp = HttpResponse(data, content_type=ctype)
     from urllib.parse import quote
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from xinfang.audit.services import log_access
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import (
     Category,
@@ -276,6 +277,13 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     show_id = can_see_identity(user, m)
+    log_access(
+        user=user,
+        what="matter",
+        matter=m,
+        request=request,
+        detail="含身份信息" if show_id else "身份已遮蔽",
+    )
     events = list(
         Event.objects.filter(matter=m).select_related("actor", "actor_unit").order_by("seq")
     )
@@ -360,6 +368,7 @@ def attachment(request: HttpRequest, pk: int, aid: int) -> FileResponse:
     if not can_see_identity(_user(request), m):
         raise Http404
     a = get_object_or_404(m.attachments, pk=aid)
+    log_access(user=request.user, what="attachment", matter=m, detail=a.name, request=request)
     return FileResponse(
         a.file.open("rb"), as_attachment=True, filename=a.name, content_type=a.content_type
     )

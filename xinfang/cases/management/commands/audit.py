@@ -23,6 +23,11 @@ class Command(BaseCommand):
         for finding in verify_events():
             bad += 1
             self.stdout.write(f"  ✗ {finding}")
+        from xinfang.audit.services import verify_access_log
+
+        for problem in verify_access_log():
+            bad += 1
+            self.stdout.write(f"  ✗ {problem}")
         if bad:
             raise CommandError(f"发现 {bad} 处不一致 / {bad} inconsistencies found")
         self.stdout.write(self.style.SUCCESS("完好 / intact"))

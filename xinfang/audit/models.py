@@ -1,0 +1,67 @@
+"""The access log: who read which matter's personal data, or exported what, when, from where
+and why (PIPL Art. 51; scope.md principle 4). Append-only and hash-chained."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessLog(models.Model):
+    at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    matter = models.ForeignKey(
+        "cases.Matter", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    what = models.CharField(_("访问内容"), max_length=40)  # matter, attachment, notice, export…
+    detail = models.CharField(max_length=200, blank=True)
+    purpose = models.CharField(_("用途"), max_length=100, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    channel = models.CharField(max_length=10, default="web")  # web | api | portal
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["matter", "at"], name="access_matter"),
+            models.Index(fields=["user", "at"], name="access_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.what} {self.matter_id}"
+
+    def compute_hash(self) -> str:
+        body = json.dumps(
+            [
+                self.at.astimezone(UTC).isoformat(timespec="microseconds"),
+                self.user_id,
+                self.matter_id,
+                self.what,
+                self.detail,
+                self.purpose,
+                self.ip,
+                self.channel,
+                self.prev_hash,
+            ],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+class ChainHead(models.Model):
+    """The hash of the newest access-log row (one row): a deleted tail is detectable."""
+
+    name = models.CharField(max_length=20, unique=True)
+    hash = models.CharField(max_length=64, blank=True)
+    count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.count}"
