@@ -10,8 +10,14 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PASSWORD = "Xinfang-demo-2026"
 
 
@@ -19,8 +25,11 @@ def main(base: str, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = b.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN",
-                          extra_http_headers={"Accept-Language": "zh-CN,zh"})
+        page = b.new_page(
+            viewport={"width": 1280, "height": 860},
+            locale="zh-CN",
+            extra_http_headers={"Accept-Language": "zh-CN,zh"},
+        )
 
         def login(user: str) -> None:
             page.context.clear_cookies()

@@ -8,5 +8,6 @@ urlpatterns = [
     path("portal/", include("xinfang.portal.urls")),
     path("reports/", include("xinfang.reports.urls")),
     path("audit/", include("xinfang.audit.urls")),
+    path("supervision/", include("xinfang.supervision.urls")),
     path("", include("xinfang.web.urls")),
 ]

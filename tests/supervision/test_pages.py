@@ -1,0 +1,93 @@
+"""Inbox, return-visit and follow-up pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.test import Client
+from django.utils import timezone
+
+from xinfang.cases.workflow import transition
+from xinfang.supervision.followups import schedule
+from xinfang.supervision.models import FollowupCheck, Notification, ReturnVisit
+from xinfang.supervision.services import sweep
+from xinfang.supervision.visits import create_due_visits
+
+from ..factories import PASSWORD, World, answered
+
+
+def login(user) -> Client:
+    c = Client()
+    assert c.login(username=user.username, password=PASSWORD)
+    return c
+
+
+def test_inbox_shows_own_notifications_only(world: World) -> None:
+    w = world
+    m = answered(w)
+    Notification.objects.create(
+        user=w.handler,
+        matter=m,
+        level="warning",
+        key="k",
+        text="即将到期的提醒",
+        created_at=timezone.now(),
+    )
+    html = login(w.handler).get("/supervision/inbox/").content.decode()
+    assert "即将到期的提醒" in html
+    assert "即将到期的提醒" not in login(w.leader).get("/supervision/inbox/").content.decode()
+    login(w.handler).post("/supervision/inbox/read/")
+    assert Notification.objects.get().read_at is not None
+
+
+def test_record_a_return_visit_through_the_page(world: World) -> None:
+    w = world
+    m = answered(w)
+    create_due_visits(timezone.localdate(), timezone.now())
+    v = ReturnVisit.objects.get(matter=m)
+    c = login(w.registrar)
+    assert m.receipt_no in c.get("/supervision/visits/").content.decode()
+    assert login(w.other_handler).get("/supervision/visits/").status_code == 404
+    r = c.post(
+        f"/supervision/visits/{v.pk}/",
+        {
+            "method": "phone",
+            "reached": "1",
+            "contacted": "1",
+            "solved": "0",
+            "rating": "basic",
+            "note": "仍在维修",
+        },
+    )
+    assert r.status_code == 302
+    v.refresh_from_db()
+    assert (v.reached, v.contacted, v.solved, v.rating) == (True, True, False, "basic")
+    m.refresh_from_db()
+    assert m.rating == "basic"
+    assert f"/supervision/visits/{v.pk}/" not in c.get("/supervision/visits/").content.decode()
+
+
+def test_record_a_followup_through_the_page(world: World) -> None:
+    w = world
+    m = transition(answered(w), "conclude", actor=w.handler)
+    schedule(timezone.localdate())
+    FollowupCheck.objects.filter(matter=m).update(due_on=date.today())
+    check = FollowupCheck.objects.filter(matter=m).first()
+    c = login(w.registrar)
+    assert m.receipt_no in c.get("/supervision/followups/").content.decode()
+    r = c.post(
+        f"/supervision/followups/{check.pk}/", {"held": "0", "note": "再次漏水"}, follow=True
+    )
+    assert "重新登记为" in r.content.decode()
+
+
+def test_sweep_then_inbox_badge(world: World) -> None:
+    from datetime import timedelta
+
+    w = world
+    from ..factories import handled
+
+    handled(w, at=timezone.now() - timedelta(days=90))
+    sweep(timezone.localdate())
+    html = login(w.handler).get("/").content.decode()
+    assert "/supervision/inbox/" in html and 'class="badge overdue">1<' in html

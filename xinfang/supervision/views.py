@@ -1,0 +1,130 @@
+"""Staff pages for notifications, return visits (回访) and follow-up checks (回头看)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from xinfang.cases.models import Matter, Rating
+from xinfang.core.errors import UserError
+from xinfang.org.models import Role
+
+from . import followups, visits
+from .models import FollowupCheck, Notification, ReturnVisit, VisitMethod
+
+DESK = (Role.REGISTRAR, Role.SUPERVISOR)
+
+
+def _desk(request: HttpRequest) -> None:
+    if not request.user.memberships.filter(role__in=DESK).exists():  # type: ignore[union-attr]
+        raise Http404
+
+
+@require_GET
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    rows = (
+        Notification.objects.filter(user_id=int(request.user.pk or 0))
+        .select_related("matter")
+        .order_by("read_at", "-created_at")[:200]
+    )
+    return render(request, "supervision/inbox.html", {"rows": rows})
+
+
+@require_POST
+@login_required
+def mark_read(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(user_id=int(request.user.pk or 0), read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect("supervision:inbox")
+
+
+@require_GET
+@login_required
+def visit_list(request: HttpRequest) -> HttpResponse:
+    _desk(request)
+    visible = Matter.objects.visible_to(request.user).values("pk")
+    rows = (
+        ReturnVisit.objects.filter(done_at__isnull=True, matter__in=visible)
+        .select_related("matter", "unit")
+        .order_by("created_at")[:100]
+    )
+    return render(
+        request,
+        "supervision/visits.html",
+        {"rows": rows, "methods": VisitMethod.choices, "ratings": Rating.choices},
+    )
+
+
+@require_POST
+@login_required
+def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
+    _desk(request)
+    visible = Matter.objects.visible_to(request.user).values("pk")
+    v = get_object_or_404(ReturnVisit, pk=pk, matter__in=visible)
+    p = request.POST
+    reached = p.get("reached") == "1"
+
+    def yes(name: str) -> bool | None:
+        return {"1": True, "0": False}.get(p.get(name, ""))
+
+    try:
+        visits.record_visit(
+            v,
+            by=request.user,  # type: ignore[arg-type]
+            method=p.get("method", ""),
+            reached=reached,
+            contacted=yes("contacted"),
+            solved=yes("solved"),
+            rating=p.get("rating", "") if reached else "",
+            note=p.get("note", ""),
+        )
+    except UserError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"已记录 {v.matter.receipt_no} 的回访")
+    return redirect("supervision:visits")
+
+
+@require_GET
+@login_required
+def followup_list(request: HttpRequest) -> HttpResponse:
+    _desk(request)
+    visible = Matter.objects.visible_to(request.user).values("pk")
+    horizon = timezone.localdate() + timedelta(days=7)
+    rows = (
+        FollowupCheck.objects.filter(done_at__isnull=True, due_on__lte=horizon, matter__in=visible)
+        .select_related("matter", "matter__lead_unit")
+        .order_by("due_on")[:100]
+    )
+    return render(request, "supervision/followups.html", {"rows": rows})
+
+
+@require_POST
+@login_required
+def followup_record(request: HttpRequest, pk: int) -> HttpResponse:
+    _desk(request)
+    visible = Matter.objects.visible_to(request.user).values("pk")
+    check = get_object_or_404(FollowupCheck, pk=pk, matter__in=visible)
+    try:
+        followups.record(
+            check,
+            by=request.user,  # type: ignore[arg-type]
+            held=request.POST.get("held") == "1",
+            note=request.POST.get("note", ""),
+        )
+    except UserError as e:
+        messages.error(request, e.message)
+    else:
+        if check.reopened:
+            messages.success(request, f"问题反弹，已重新登记为 {check.reopened.receipt_no}")
+        else:
+            messages.success(request, "已记录")
+    return redirect("supervision:followups")
