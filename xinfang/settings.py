@@ -175,6 +175,9 @@ XINFANG: dict[str, Any] = {
     "PAUSE_FOR_MATERIAL": True,
     # Days before a deadline that the sweep warns, per deadline kind (default for others).
     "WARNING_DAYS": {"default": 3, "objection": 2},
+    # PIPL Arts. 19, 47: years after conclusion that personal data of a matter is kept,
+    # per category; afterwards it is anonymised (statistics stay).
+    "RETENTION_YEARS": {"suggestion": 3, "claim": 10, "report": 10},
     # 回头看: check concluded matters this many days after conclusion.
     "FOLLOWUP_DAYS": [30, 90],
     # The three rates (BJ Art. 32): weight of 基本满意 and the minimum sample to be ranked.

@@ -253,6 +253,7 @@ class Matter(models.Model):
     supervision_due = models.DateField(_("督办回复期限"), null=True, blank=True)
     current_due = models.DateField(_("当前期限"), null=True, blank=True)
     current_due_kind = models.CharField(max_length=16, blank=True)
+    anonymised_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
     event_count = models.PositiveIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)
