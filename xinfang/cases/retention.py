@@ -29,9 +29,7 @@ def due_matters(today: date) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for category, n in years.items():
         cutoff = timezone.make_aware(
-            timezone.datetime.combine(
-                today - timedelta(days=round(365.25 * n)), timezone.datetime.min.time()
-            )
+            datetime.combine(today - timedelta(days=round(365.25 * n)), time.min)
         )
         ids = (
             Matter.objects.filter(
