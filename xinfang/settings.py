@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xinfang.core.middleware.SecurityHeaders",
+    "xinfang.org.twofactor.RequireTwoFactor",
 ]
 
 ROOT_URLCONF = "xinfang.urls"

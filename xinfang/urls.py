@@ -9,5 +9,6 @@ urlpatterns = [
     path("reports/", include("xinfang.reports.urls")),
     path("audit/", include("xinfang.audit.urls")),
     path("supervision/", include("xinfang.supervision.urls")),
+    path("", include("xinfang.org.urls")),
     path("", include("xinfang.web.urls")),
 ]

@@ -123,6 +123,10 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("电话"), max_length=40, blank=True)
+    totp_secret = models.CharField(max_length=64, blank=True, editable=False)
+    totp_confirmed_at = models.DateTimeField(
+        _("双因素认证启用时间"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("工作人员")

@@ -1,22 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from xinfang.org.auth import ThrottledAuthenticationForm
+from xinfang.org.twofactor import TwoFactorLoginView
 
 from . import views
 
 app_name = "web"
 urlpatterns = [
     path("", views.queue, name="queue"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html",
-            redirect_authenticated_user=True,
-            authentication_form=ThrottledAuthenticationForm,
-        ),
-        name="login",
-    ),
+    path("login/", TwoFactorLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("matters/new/", views.register, name="register"),

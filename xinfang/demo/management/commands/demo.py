@@ -49,3 +49,7 @@ class Command(BaseCommand):
         for username, role, unit in d.logins:
             self.stdout.write(f"  {username:<20}{role:<14}{unit}")
         self.stdout.write(f"\n密码 / password: {PASSWORD}")
+        self.stdout.write(
+            "admin 和 auditor 首次登录须用身份验证器应用启用双因素认证"
+            " / admin and auditor enrol an authenticator app (TOTP) at first sign-in"
+        )

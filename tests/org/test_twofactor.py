@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pyotp
+from django.test import Client
+
+from xinfang.org.models import Membership, Role
+
+from ..factories import PASSWORD, TOTP_SECRET, World
+
+
+def test_enrolled_user_needs_the_code(world: World) -> None:
+    c = Client()
+    r = c.post("/login/", {"username": "auditor", "password": PASSWORD})
+    assert r.status_code == 302 and r["Location"] == "/login/code/"
+    assert "_auth_user_id" not in c.session
+    r = c.post("/login/code/", {"code": "000000"})
+    assert "验证码不正确" in r.content.decode() and "_auth_user_id" not in c.session
+    r = c.post("/login/code/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert r.status_code == 302 and c.session["_auth_user_id"] == str(world.auditor.pk)
+
+
+def test_too_many_wrong_codes_end_the_attempt(world: World) -> None:
+    c = Client()
+    c.post("/login/", {"username": "auditor", "password": PASSWORD})
+    for _ in range(5):
+        c.post("/login/code/", {"code": "000000"})
+    r = c.post("/login/code/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert r.status_code == 302 and r["Location"] == "/login/"
+    assert "_auth_user_id" not in c.session
+
+
+def test_new_administrator_must_enrol_first(world: World) -> None:
+    u = world.handler
+    Membership.objects.create(user=u, unit=world.county, role=Role.ADMIN)
+    c = Client()
+    assert c.post("/login/", {"username": "handler", "password": PASSWORD}).status_code == 302
+    r = c.get("/")
+    assert r.status_code == 302 and r["Location"] == "/account/2fa/"
+    page = c.get("/account/2fa/")
+    assert page.status_code == 200
+    secret = c.session["2fa_new_secret"]
+    assert c.post("/account/2fa/", {"code": "000000"}).status_code == 200
+    r = c.post("/account/2fa/", {"code": pyotp.TOTP(secret).now()})
+    assert r.status_code == 302
+    assert c.get("/").status_code == 200
+    u.refresh_from_db()
+    assert u.totp_confirmed_at is not None and u.totp_secret == secret
+
+
+def test_ordinary_staff_sign_in_with_password(world: World) -> None:
+    c = Client()
+    assert c.post("/login/", {"username": "leader", "password": PASSWORD})["Location"] == "/"
+    assert c.get("/").status_code == 200
