@@ -179,6 +179,13 @@ XINFANG: dict[str, Any] = {
     # PIPL Arts. 19, 47: years after conclusion that personal data of a matter is kept,
     # per category; afterwards it is anonymised (statistics stay).
     "RETENTION_YEARS": {"suggestion": 3, "claim": 10, "report": 10},
+    # Citizen portal rate limits: (attempts, seconds).
+    "PORTAL_LIMITS": {
+        "SUBMIT_PER_IP": (5, 3600),
+        "SUBMIT_PER_PHONE": (3, 3600),
+        "LOOKUP_PER_IP": (20, 600),
+    },
+    "NOTIFIER": "xinfang.portal.notify.ConsoleNotifier",
     # 回头看: check concluded matters this many days after conclusion.
     "FOLLOWUP_DAYS": [30, 90],
     # The three rates (BJ Art. 32): weight of 基本满意 and the minimum sample to be ranked.

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("submit/", views.submit, name="submit"),
+    path("track/", views.track, name="track"),
+    path("m/<str:receipt_no>/", views.matter, name="matter"),
+    path("m/<str:receipt_no>/rate/", views.rate, name="rate"),
+    path("m/<str:receipt_no>/review/", views.review, name="review"),
+    path("m/<str:receipt_no>/reexam/", views.reexam, name="reexam"),
+    path("m/<str:receipt_no>/material/", views.material, name="material"),
+    path("notices/<int:pk>.<str:fmt>", views.notice, name="notice"),
+    path("reception/", views.reception, name="reception"),
+    path("reception/<int:pk>/book/", views.reception_book, name="book"),
+    path("privacy/", views.privacy, name="privacy"),
+]
