@@ -163,3 +163,12 @@ def opinion(decision: str = "explain") -> dict[str, str]:
         "reasons": "该楼已过保修期，维修资金应由专项维修资金列支。",
         "basis": "《住宅专项维修资金管理办法》第二十二条",
     }
+
+
+def login(user: User) -> Any:
+    """A Django test client signed in as ``user``."""
+    from django.test import Client
+
+    c = Client()
+    assert c.login(username=user.username, password=PASSWORD)
+    return c

@@ -11,13 +11,7 @@ from xinfang.api.models import ApiToken
 from xinfang.audit.models import AccessLog
 from xinfang.audit.services import log_access, verify_access_log
 
-from ..factories import PASSWORD, World, answered
-
-
-def login(user) -> Client:
-    c = Client()
-    assert c.login(username=user.username, password=PASSWORD)
-    return c
+from ..factories import World, answered, login
 
 
 def test_reads_and_exports_are_logged(world: World) -> None:

@@ -18,7 +18,7 @@ from xinfang.cases.workflow import transition
 from xinfang.notices.models import Notice, NoticeKind
 from xinfang.notices.render import render_docx, render_pdf
 
-from ..factories import PASSWORD, World, answered, handled, opinion, register
+from ..factories import World, answered, handled, login, opinion, register
 
 
 @pytest.fixture(autouse=True)
@@ -184,12 +184,6 @@ def test_docx_opens_in_libreoffice(world: World, tmp_path: Path) -> None:
     out = tmp_path / "opinion.pdf"
     assert out.exists()
     assert m.receipt_no in pdf_text(out.read_bytes())
-
-
-def login(user) -> Client:
-    c = Client()
-    assert c.login(username=user.username, password=PASSWORD)
-    return c
 
 
 def test_download_permissions(world: World) -> None:

@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from xinfang.cases.models import Matter
 from xinfang.cases.workflow import transition
 
+from ..browser import SHOTS, chromium
 from ..factories import build_world, opinion
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_submit_track_rate_review(live_server) -> None:
-    assert os.path.exists("/usr/bin/chromium"), "apt-get install chromium"
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
     w = build_world()
     base = f"{live_server.url}/portal"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+    with chromium() as b:
         page = b.new_page(
             viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2
         )
@@ -76,6 +59,5 @@ def test_submit_track_rate_review(live_server) -> None:
         page.click("button:has-text('申请复查')")
         page.wait_for_selector("text=已提交复查申请")
         page.screenshot(path=str(SHOTS / "portal-review-requested.png"), full_page=True)
-        b.close()
     m.refresh_from_db()
     assert m.rating == "basic" and m.followups.count() == 1

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -15,13 +13,8 @@ from pypdf import PdfReader
 from xinfang.cases.models import Channel
 from xinfang.cases.workflow import transition
 
-from ..factories import PASSWORD, World, answered, handled, register
-
-
-def login(user) -> Client:
-    c = Client()
-    assert c.login(username=user.username, password=PASSWORD)
-    return c
+from ..browser import SHOTS, chromium
+from ..factories import World, answered, handled, login, register
 
 
 def fixture(w: World) -> None:
@@ -107,26 +100,10 @@ def test_other_units_figures_stay_out(world: World) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_dashboard_renders_charts_in_chromium(live_server) -> None:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from django.core.management import call_command
-    from playwright.sync_api import sync_playwright
 
     call_command("demo", "--matters", "120", "--verbosity", "0")
-    shots = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    assert os.path.exists("/usr/bin/chromium"), "apt-get install chromium"
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+    with chromium() as b:
         page = b.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{live_server.url}/login/")
         page.fill("#id_username", "supervisor")
@@ -139,7 +116,6 @@ def test_dashboard_renders_charts_in_chromium(live_server) -> None:
             "[...document.querySelectorAll('canvas')].filter(c => c.width > 0).length"
         )
         assert drawn == 4
-        page.screenshot(path=str(shots / "reports-dashboard.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / "reports-dashboard.png"), full_page=True)
         page.goto(f"{live_server.url}/reports/rates/")
-        page.screenshot(path=str(shots / "reports-rates.png"), full_page=True)
-        b.close()
+        page.screenshot(path=str(SHOTS / "reports-rates.png"), full_page=True)

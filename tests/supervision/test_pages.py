@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.test import Client
 from django.utils import timezone
 
 from xinfang.cases.workflow import transition
@@ -13,13 +12,7 @@ from xinfang.supervision.models import FollowupCheck, Notification, ReturnVisit
 from xinfang.supervision.services import sweep
 from xinfang.supervision.visits import create_due_visits
 
-from ..factories import PASSWORD, World, answered
-
-
-def login(user) -> Client:
-    c = Client()
-    assert c.login(username=user.username, password=PASSWORD)
-    return c
+from ..factories import World, answered, login
 
 
 def test_inbox_shows_own_notifications_only(world: World) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,22 +18,12 @@ from django.utils import timezone
 from xinfang.cases.models import Category, Matter, Status
 from xinfang.cases.workflow import transition
 
+from ..browser import ARGS, CHROMIUM, SHOTS
 from ..factories import PASSWORD, build_world, handled
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in
 # a thread with a running loop unless told this is intended.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
