@@ -215,3 +215,11 @@ def test_openapi_schema(world: World) -> None:
 def test_catalogues(world: World, path: str) -> None:
     r = Api(w := world.registrar).get(path)
     assert r.status_code == 200 and len(r.json()) > 0 and w
+
+
+def test_not_found_and_unparsable_bodies_are_json_errors(world: World) -> None:
+    a = Api(world.registrar)
+    r = a.get("/matters/999999")
+    assert r.status_code == 404 and r.json()["code"] == "not_found" and r.json()["message"]
+    r = a.c.post("/api/v1/matters", b"\x00", content_type="application/json", **a.h)
+    assert r.status_code == 400 and r.json()["code"] == "bad_request"

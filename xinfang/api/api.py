@@ -12,11 +12,11 @@ from typing import Any
 
 import ninja
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import NinjaAPI, Query
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from xinfang.audit.services import log_access
@@ -81,6 +81,36 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
             "errors": exc.errors,
         },
         status=422,
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "code": "not_found",
+            "message": "未找到，或您无权查看",
+            "message_en": "Not found",
+            "field": None,
+        },
+        status=404,
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc, AuthenticationError):
+        return _auth(request, exc)
+    return api.create_response(
+        request,
+        {
+            "code": "bad_request",
+            "message": f"请求无法处理：{exc.message}",
+            "message_en": str(exc.message),
+            "field": None,
+        },
+        status=exc.status_code,
     )
 
 
