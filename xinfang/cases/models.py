@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core.crypto import blind_index, normalise_phone
+from xinfang.core.fields import EncryptedTextField
 from xinfang.org.models import Role, Unit
 
 
@@ -274,26 +276,44 @@ class Matter(models.Model):
         return f"{self.receipt_no} {self.title}"
 
 
+class PetitionerQuerySet(models.QuerySet["Petitioner"]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        objs = list(objs)
+        for p in objs:
+            p.phone_index = blind_index(normalise_phone(p.phone))
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def with_phone(self, phone: str) -> PetitionerQuerySet:
+        return self.filter(phone_index=blind_index(normalise_phone(phone)))
+
+
 class Petitioner(models.Model):
     """A person or organisation who brought the matter (XFGZ Art. 17)."""
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="petitioners")
     name = models.CharField(_("姓名或名称"), max_length=100)
     is_organisation = models.BooleanField(_("单位"), default=False)
-    id_number = models.CharField(_("证件号码"), max_length=40, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    id_number = EncryptedTextField(_("证件号码"), blank=True)
+    phone = EncryptedTextField(_("联系电话"), blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, editable=False)
     address = models.CharField(_("通讯地址"), max_length=200, blank=True)
     is_representative = models.BooleanField(_("代表"), default=False)
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = PetitionerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("信访人")
         verbose_name_plural = _("信访人")
         ordering = ["order", "id"]
-        indexes = [models.Index(fields=["phone"], name="petitioner_phone")]
+        indexes = [models.Index(fields=["phone_index"], name="petitioner_phone_index")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.phone_index = blind_index(normalise_phone(self.phone))
+        super().save(*args, **kwargs)
 
 
 class MatterUnit(models.Model):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("matters/new/", views.register, name="register"),
     path("matters/<int:pk>/", views.matter_page, name="matter"),
     path("matters/<int:pk>/act/<str:action>/", views.act, name="act"),
+    path("matters/<int:pk>/reveal/", views.reveal, name="reveal"),
     path("matters/<int:pk>/files/<int:aid>/", views.attachment, name="attachment"),
     path("petitioners/", views.petitioner_search, name="petitioner_search"),
 ]

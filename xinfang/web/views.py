@@ -39,6 +39,7 @@ from xinfang.cases.models import (
 from xinfang.cases.privacy import HIDDEN, can_see_identity, mask_id, mask_phone
 from xinfang.cases.services import register_matter
 from xinfang.cases.workflow import LABELS, RULES, allowed_actions, transition
+from xinfang.core.crypto import blind_index, normalise_phone
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role, Unit, User
 
@@ -205,7 +206,7 @@ def petitioner_search(request: HttpRequest) -> HttpResponse:
 def _petitioner_q(q: str) -> Q:
     """Phone (spaces and dashes ignored) or exact name."""
     digits = q.replace(" ", "").replace("-", "")
-    return Q(phone=digits) | Q(name=q)
+    return Q(phone_index=blind_index(normalise_phone(digits))) | Q(name=q)
 
 
 # --- matter page ----------------------------------------------------------------------
@@ -356,6 +357,20 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, present.user_message(e))
     else:
         messages.success(request, _("已完成：%(label)s") % {"label": _(RULES[action].label)})
+    return redirect("web:matter", pk=m.pk)
+
+
+@require_POST
+@login_required
+def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show full phone and ID numbers once, to those entitled; every unmasking is logged."""
+    user = _user(request)
+    m = get_object_or_404(_visible(request), pk=pk)
+    if not can_see_identity(user, m):
+        raise Http404
+    log_access(user=user, what="unmask", matter=m, request=request, detail="phone,id_number")
+    for p in m.petitioners.all():
+        messages.info(request, f"{p.name}：{p.phone or '—'}　{p.id_number or ''}")
     return redirect("web:matter", pk=m.pk)
 
 

@@ -1,0 +1,67 @@
+"""Field encryption at rest (PIPL Art. 51) and blind indexes for exact-match search.
+
+Keys come from the environment: ``XINFANG_FIELD_KEYS`` is a comma-separated list of Fernet
+keys; the first encrypts, all decrypt, so a key is rotated by putting a new key first and
+running ``xinfang rotate_keys`` (re-encrypts every row), then dropping the old key.
+``XINFANG_INDEX_KEY`` keys the HMAC of the blind index (changing it needs a re-index).
+Without them (development) keys are derived from SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+
+PREFIX = "enc1:"
+
+
+def _derived(purpose: str) -> bytes:
+    return hashlib.sha256(f"{purpose}:{settings.SECRET_KEY}".encode()).digest()
+
+
+@lru_cache(maxsize=1)
+def _fernet() -> MultiFernet:
+    raw = [k.strip() for k in os.environ.get("XINFANG_FIELD_KEYS", "").split(",") if k.strip()]
+    keys = [Fernet(k.encode()) for k in raw] or [
+        Fernet(base64.urlsafe_b64encode(_derived("field-encryption")))
+    ]
+    return MultiFernet(keys)
+
+
+def encrypt(value: str) -> str:
+    if not value:
+        return ""
+    return PREFIX + _fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(value: str) -> str:
+    if not value or not value.startswith(PREFIX):
+        return value or ""
+    try:
+        return _fernet().decrypt(value[len(PREFIX) :].encode()).decode()
+    except InvalidToken:
+        return "（无法解密）"
+
+
+def rotate(value: str) -> str:
+    if not value or not value.startswith(PREFIX):
+        return encrypt(value)
+    return PREFIX + _fernet().rotate(value[len(PREFIX) :].encode()).decode()
+
+
+def blind_index(value: str) -> str:
+    """A keyed hash for exact-match lookups of an encrypted value (digits only for phones)."""
+    if not value:
+        return ""
+    key = os.environ.get("XINFANG_INDEX_KEY", "").encode() or _derived("blind-index")
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def normalise_phone(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit() or ch == "+")
