@@ -61,3 +61,14 @@ def test_masks() -> None:
     assert mask_phone("13800001234") == "138****1234"
     assert mask_id("110101199003071234") == "1101**********1234"
     assert mask_phone("123") == "***"
+
+
+def test_petitioner_search_does_not_reveal_reporters(world: World) -> None:
+    from ..factories import login
+
+    m = report(world)
+    transition(m, "forward", actor=world.registrar, data={"unit": world.housing.pk})
+    url = "/petitioners/?q=13800001234"
+    assert m.receipt_no in login(world.registrar).get(url).content.decode()
+    assert m.receipt_no in login(world.housing_handler).get(url).content.decode()
+    assert m.receipt_no not in login(world.supervisor).get(url).content.decode()

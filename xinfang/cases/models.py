@@ -136,6 +136,17 @@ class MatterQuerySet(models.QuerySet["Matter"]):
         # XFGZ Art. 30: a report never reaches the unit it accuses.
         return qs.exclude(accused_unit_id__in=unit_ids) if unit_ids else qs
 
+    def identity_visible_to(self, user: Any) -> MatterQuerySet:
+        """Matters whose petitioners ``user`` may see (the rule of ``privacy.can_see_identity``
+        as a query): every non-confidential matter, and confidential ones only for the
+        registering organ's registrars and leader and the lead unit's handler and leader."""
+        ms = list(user.memberships.all()) if getattr(user, "is_authenticated", False) else []
+        reg = [m.unit_id for m in ms if m.role in (Role.REGISTRAR, Role.LEADER)]
+        lead = [m.unit_id for m in ms if m.role in (Role.HANDLER, Role.LEADER)]
+        return self.filter(
+            Q(confidential=False) | Q(registered_unit_id__in=reg) | Q(lead_unit_id__in=lead)
+        )
+
     def open(self) -> MatterQuerySet:
         return self.exclude(status__in=TERMINAL)
 

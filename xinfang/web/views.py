@@ -192,7 +192,9 @@ def petitioner_search(request: HttpRequest) -> HttpResponse:
     matters: list[Matter] = []
     if len(q) >= 2:
         pet = Petitioner.objects.filter(
-            _petitioner_q(q), matter__in=_visible(request).values("pk")
+            # a reporter's phone must not reveal that they reported (XFGZ Art. 30)
+            _petitioner_q(q),
+            matter__in=_visible(request).identity_visible_to(request.user).values("pk"),
         ).values("matter_id")
         matters = list(
             Matter.objects.filter(pk__in=pet)
