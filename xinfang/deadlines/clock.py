@@ -288,7 +288,12 @@ def compute(
         for e in evs:
             if e.action == "assign" and e.data.get("due_on"):
                 fixed = _day(e.data["due_on"], received)
-        ext = sum(int(e.data.get("days", 0)) for e in evs if e.action == "approve_extension")
+        # XFGZ Art. 34: one extension of at most 30 days. The workflow enforces this on
+        # entry; the cap here keeps imported or hand-made event logs inside the law too.
+        ext = min(
+            sum(int(e.data.get("days", 0)) for e in evs if e.action == "approve_extension"),
+            policy.max_extension_days,
+        )
         done = first_on({"approve_opinion"})
         spans, open_now = stopping(clock_kind)
         paused = _paused_days(spans, start, done + timedelta(days=1) if done else None)

@@ -1,9 +1,20 @@
-"""Loading holiday arrangements (the State Council's annual notice) into the calendar."""
+"""Loading holiday arrangements (the State Council's annual notice) into the calendar.
+
+The holiday table is data, never logic (procedure.md §5): the years current at release
+are shipped in ``data/holidays-YYYY.json`` and loaded by migration ``0002``; each later
+year is loaded by the administrator with ``xinfang loadholidays --file`` once the State
+Council General Office publishes its notice (usually in November of the year before).
+
+This module is the one write path for the table outside the admin: ``read_file`` parses
+and validates without touching the database, ``load_days`` writes in one transaction and
+clears the calendar cache.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,87 +27,179 @@ from xinfang.core.errors import UserError
 from . import calendar
 
 DATA = Path(__file__).resolve().parent / "data"
+KINDS = ("holiday", "workday")
 
 
 @dataclass(frozen=True)
 class DayIn:
+    """One row of an arrangement: a rest day (``holiday``) or a make-up working day."""
+
     date: date
     kind: str
     name: str
 
 
+@dataclass(frozen=True)
+class LoadResult:
+    """What ``load_days`` did, for the command's report."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    def describe(self) -> str:
+        return (
+            f"新增 {self.created}，更新 {self.updated}，未变 {self.unchanged}，删除 {self.deleted}"
+            f" / created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, deleted {self.deleted}"
+        )
+
+
 def shipped_years() -> list[int]:
+    """The years for which an arrangement ships with the code."""
     return sorted(int(p.stem.split("-")[1]) for p in DATA.glob("holidays-*.json"))
 
 
+def loaded_years() -> list[int]:
+    """The years that have at least one row in the calendar table."""
+    from .models import CalendarDay
+
+    return sorted({d.year for d in CalendarDay.objects.values_list("date", flat=True)})
+
+
+def _rows(path: Path, text: str) -> tuple[list[Any], str]:
+    """The raw rows and the source notice of a JSON or CSV file."""
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(text.splitlines())
+        if not reader.fieldnames or not {"date", "kind"} <= set(reader.fieldnames):
+            raise UserError(
+                "bad_header",
+                "CSV 文件第一行应为列名 date,kind,name",
+                "The CSV header must be date,kind,name",
+            )
+        return list(reader), ""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise UserError("bad_json", f"文件不是有效的 JSON：{e}", f"Invalid JSON: {e}") from None
+    if isinstance(doc, dict) and isinstance(doc.get("days"), list):
+        return doc["days"], str(doc.get("source") or "")
+    if isinstance(doc, list):
+        return doc, ""
+    raise UserError(
+        "bad_shape",
+        "JSON 文件应为日期列表，或含 days 列表的对象",
+        'JSON must be a list of days or an object with a "days" list',
+    )
+
+
 def read_file(path: Path) -> tuple[list[DayIn], str]:
-    """Parse a JSON file ({"source", "days": [{date, kind, name}]}) or a CSV file with
-    columns date,kind,name. Raises UserError naming the bad line."""
+    """Parse and validate an arrangement file; nothing is written.
+
+    Accepted shapes: JSON ``{"source": ..., "days": [{date, kind, name}, ...]}`` or a bare
+    JSON list of such objects, or CSV with the header ``date,kind,name``. ``kind`` is
+    ``holiday`` (a rest day) or ``workday`` (a make-up working day, which must fall on a
+    weekend). Raises ``UserError`` naming the first bad row.
+    """
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except OSError as e:
-        raise UserError("no_file", f"无法读取文件：{path}", f"Cannot read {path}: {e}") from None
-    rows: list[dict[str, Any]]
-    source = ""
-    if path.suffix.lower() == ".csv":
-        rows = list(csv.DictReader(text.splitlines()))
-    else:
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise UserError("bad_json", f"文件不是有效的JSON：{e}", f"Invalid JSON: {e}") from None
-        rows = doc.get("days", []) if isinstance(doc, dict) else doc
-        source = doc.get("source", "") if isinstance(doc, dict) else ""
-    out = []
+    except (OSError, UnicodeDecodeError) as e:
+        raise UserError(
+            "no_file", f"无法读取文件：{path}（{e}）", f"Cannot read {path}: {e}"
+        ) from None
+    rows, source = _rows(path, text)
+    out: list[DayIn] = []
+    seen: dict[date, int] = {}
     for i, row in enumerate(rows, 1):
         try:
+            if not isinstance(row, dict):
+                raise TypeError
             d = date.fromisoformat(str(row["date"]).strip())
             kind = str(row["kind"]).strip()
         except (KeyError, ValueError, TypeError):
             raise UserError(
-                "bad_row", f"第{i}条记录无效：{row}", f"Row {i} is invalid: {row}"
+                "bad_row",
+                f"第{i}条记录无效（应含 YYYY-MM-DD 格式的 date 和 kind）：{row}",
+                f"Row {i} is invalid (needs date as YYYY-MM-DD and kind): {row}",
             ) from None
-        if kind not in ("holiday", "workday"):
+        if kind not in KINDS:
             raise UserError(
                 "bad_kind",
-                f"第{i}条记录的类型应为 holiday 或 workday",
-                f"Row {i}: kind must be holiday or workday",
+                f"第{i}条记录的类型“{kind}”应为 holiday（休息）或 workday（调休上班）",
+                f"Row {i}: kind '{kind}' must be holiday or workday",
             )
         if kind == "workday" and d.weekday() < 5:
             raise UserError(
                 "bad_workday",
-                f"第{i}条：调休上班日{d}不是周末",
-                f"Row {i}: make-up working day {d} is not a weekend day",
+                f"第{i}条：调休上班日 {d} 不是周六或周日",
+                f"Row {i}: make-up working day {d} is not a Saturday or Sunday",
             )
-        out.append(DayIn(d, kind, str(row.get("name", "")).strip()[:40]))
+        if d in seen:
+            raise UserError(
+                "duplicate",
+                f"第{i}条：日期 {d} 与第{seen[d]}条重复",
+                f"Row {i}: date {d} repeats row {seen[d]}",
+            )
+        seen[d] = i
+        out.append(DayIn(d, kind, str(row.get("name") or "").strip()[:40]))
     if not out:
         raise UserError("empty", "文件中没有日期", "The file lists no dates")
     return out, source
 
 
-def load_days(days: list[DayIn], source: str) -> tuple[int, int]:
-    """Insert or update the given days; returns (created, updated). Idempotent."""
+@transaction.atomic
+def load_days(days: Iterable[DayIn], source: str, *, replace: bool = False) -> LoadResult:
+    """Insert or update the given days in one transaction. Idempotent.
+
+    With ``replace``, rows of the years the file covers that the file no longer lists are
+    deleted, so a corrected notice fully supersedes the earlier one. The calendar cache is
+    cleared now and again after commit, so no process keeps a stale calendar.
+    """
     from .models import CalendarDay
 
-    created = updated = 0
-    with transaction.atomic():
-        for d in days:
-            _, was_created = CalendarDay.objects.update_or_create(
-                date=d.date, defaults={"kind": d.kind, "name": d.name, "source": source[:200]}
-            )
-            created += was_created
-            updated += not was_created
+    days = list(days)
+    source = source[:200]
+    existing = {
+        c.date: c
+        for c in CalendarDay.objects.select_for_update().filter(date__in=[d.date for d in days])
+    }
+    created = updated = unchanged = deleted = 0
+    for d in days:
+        row = existing.get(d.date)
+        if row is None:
+            CalendarDay.objects.create(date=d.date, kind=d.kind, name=d.name, source=source)
+            created += 1
+        elif (row.kind, row.name, row.source) == (d.kind, d.name, source):
+            unchanged += 1
+        else:
+            row.kind, row.name, row.source = d.kind, d.name, source
+            row.save(update_fields=["kind", "name", "source"])
+            updated += 1
+    if replace:
+        years = {d.date.year for d in days}
+        stale = CalendarDay.objects.filter(date__year__in=years).exclude(
+            date__in=[d.date for d in days]
+        )
+        deleted, _ = stale.delete()
     calendar.invalidate()
-    return created, updated
+    transaction.on_commit(calendar.invalidate)
+    return LoadResult(created, updated, unchanged, deleted)
 
 
-def load_year(year: int) -> tuple[int, int]:
+def shipped_path(year: int) -> Path:
+    """The shipped file of ``year``; ``UserError`` if none ships."""
     path = DATA / f"holidays-{year}.json"
     if not path.exists():
         raise UserError(
             "no_year",
-            f"没有随系统提供{year}年的节假日安排，请用 --file 指定文件",
-            f"No shipped arrangement for {year}; pass --file",
+            f"系统未附带{year}年的节假日安排，请用 --file 指定国务院办公厅通知整理成的文件",
+            f"No arrangement for {year} ships with the system; pass --file",
         )
-    days, source = read_file(path)
-    return load_days(days, source)
+    return path
+
+
+def load_year(year: int, *, replace: bool = False) -> LoadResult:
+    """Load the shipped arrangement of ``year``."""
+    days, source = read_file(shipped_path(year))
+    return load_days(days, source, replace=replace)

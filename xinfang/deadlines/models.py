@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,3 +32,10 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
+
+    def clean(self) -> None:
+        """A make-up working day exists only to replace a weekend day (调休)."""
+        if self.kind == DayKind.WORKDAY and self.date and self.date.weekday() < 5:
+            raise ValidationError(
+                {"kind": _("调休上班日必须是周六或周日（A make-up working day is a weekend day）")}
+            )

@@ -1,7 +1,22 @@
-"""``xinfang deadline START DAYS [--working-days] [--no-rollover]``: print a due date."""
+"""``xinfang deadline START DAYS [--working-days] [--no-rollover]``: print a due date.
+
+For officials checking a date by hand. It uses the same ``Calendar`` functions as the
+statutory clock (``xinfang.deadlines.clock``), so the printed date is the date the system
+shows:
+
+* the start day is not counted (CC Art. 201; CPL Art. 85 para 2);
+* "N日" counts calendar days; a last day that is not a working day moves to the next
+  working day (CC Art. 203; CPL Art. 85 para 3) unless ``--no-rollover`` is given or the
+  setting ``ROLL_FORWARD`` is off;
+* ``--working-days`` counts working days ("N个工作日", XFGZ Art. 23 para 3): weekends and
+  holidays are skipped and make-up working days (调休) count.
+
+Standard output is exactly one line, the date as YYYY-MM-DD; warnings go to stderr.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -9,39 +24,70 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xinfang.deadlines.calendar import load_calendar
+from xinfang.deadlines.loading import loaded_years
+
+MAX_DAYS = 3660
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Command(BaseCommand):
     help = (
-        "按法定计算规则打印期限届满日（起算日不计入，民法典第二百零一条；"
-        "届满日为法定休假日的顺延，第二百零三条）/ print a due date"
+        "按法定规则打印期限届满日：起算日不计入（民法典第二百零一条），届满日为法定休假日的"
+        "顺延至休假日后第一个工作日（第二百零三条）/ print a due date"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("start", help="起算日 YYYY-MM-DD（不计入）")
-        parser.add_argument("days", help="期间天数")
-        parser.add_argument("--working-days", action="store_true", help="按工作日计算")
-        parser.add_argument("--no-rollover", action="store_true", help="届满日不顺延")
+        parser.add_argument("start", help="起算日 YYYY-MM-DD（当日不计入）/ start day, not counted")
+        parser.add_argument("days", help="期间天数 / number of days")
+        parser.add_argument(
+            "--working-days", action="store_true", help="按工作日计算 / count working days"
+        )
+        parser.add_argument(
+            "--no-rollover",
+            action="store_true",
+            help="届满日遇休息日不顺延 / do not move a last day off a rest day",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        try:
-            start = date.fromisoformat(opts["start"])
-        except ValueError:
-            raise CommandError(
-                f"起算日“{opts['start']}”不是 YYYY-MM-DD 格式的日期 / start must be YYYY-MM-DD"
-            ) from None
-        try:
-            days = int(opts["days"])
-        except ValueError:
-            days = -1
-        if not 0 < days <= 3660:
-            raise CommandError(
-                f"天数“{opts['days']}”应为1至3660的整数 / days must be a whole number 1–3660"
-            )
+        start = _parse_start(opts["start"])
+        days = _parse_days(opts["days"])
         cal = load_calendar()
         if opts["working_days"]:
             due = cal.add_working_days(start, days)
         else:
-            roll = settings.XINFANG["ROLL_FORWARD"] and not opts["no_rollover"]
+            roll = bool(settings.XINFANG["ROLL_FORWARD"]) and not opts["no_rollover"]
             due = cal.add_calendar_days(start, days, roll_forward=roll)
+        missing = sorted(set(range(start.year, due.year + 1)) - set(loaded_years()))
+        if missing:
+            years = "、".join(map(str, missing))
+            self.stderr.write(
+                f"注意：{years}年的节假日安排尚未载入，该年只按周末计算"
+                f"（xinfang loadholidays --file）/ Warning: no holiday arrangement loaded "
+                f"for {', '.join(map(str, missing))}; only weekends are rest days"
+            )
         self.stdout.write(due.isoformat())
+
+
+def _parse_start(text: str) -> date:
+    try:
+        if not ISO_DATE.fullmatch(text.strip()):
+            raise ValueError(text)
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(
+            f"起算日“{text}”不是 YYYY-MM-DD 格式的有效日期"
+            f" / start '{text}' is not a valid date in YYYY-MM-DD form"
+        ) from None
+
+
+def _parse_days(text: str) -> int:
+    try:
+        days = int(text.strip())
+    except ValueError:
+        days = 0
+    if not 1 <= days <= MAX_DAYS:
+        raise CommandError(
+            f"天数“{text}”应为 1 至 {MAX_DAYS} 的整数"
+            f" / days '{text}' must be a whole number from 1 to {MAX_DAYS}"
+        )
+    return days
