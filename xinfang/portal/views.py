@@ -1,92 +1,77 @@
 """The citizen portal: submit, track, read notices, rate, ask for review, book a reception.
 
-No accounts: a receipt number and its secret open a matter. No state changes on GET.
+No accounts: a receipt number and its secret open a matter (XFGZ Art. 21: petitioners may
+query and evaluate the handling). Views parse, check access, call one service, render.
+No state changes on GET.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang.cases.clock import clock_for
-from xinfang.cases.models import Category, Channel, Event, Matter, Rating, Status, Topic
-from xinfang.cases.services import add_material, register_matter
+from xinfang.cases.models import Event, Kind, Matter, Status
+from xinfang.cases.services import add_material
 from xinfang.cases.workflow import LABELS, allowed_actions, transition
 from xinfang.core.errors import UserError
-from xinfang.org.models import Level, Unit, UnitKind
 from xinfang.reception.models import ReceptionDay
-from xinfang.reception.services import book, places_left
+from xinfang.reception.services import book, keep_days, places_left, upcoming
 
-from . import access
-from .notify import after_commit
+from . import access, knowledge
+from .forms import RatingForm, SubmissionForm, place_name
+from .services import submit_online
 
-PLAIN = {
-    Status.REGISTERED: "已收到，正在登记审查",
-    Status.DISPATCHED: "已转交承办单位，等待受理",
-    Status.OBJECTED: "正在确定承办单位",
-    Status.HANDLING: "承办单位正在办理",
-    Status.OPINION_PENDING: "正在形成处理意见",
-    Status.ANSWERED: "已出具书面答复",
-    Status.CONCLUDED: "已办结",
-    Status.REDIRECTED: "已告知您向有关机关提出（见告知书）",
-    Status.NOT_ACCEPTED: "不再受理（见告知书）",
-    Status.TRANSFERRED: "已紧急移交有关部门",
-    Status.CLOSED_ON_SPOT: "已当场答复",
+RECEIPT_KEY = "portal_receipt"
+
+# What each status means for the citizen, and what happens next.
+PLAIN: dict[str, tuple[Any, Any]] = {
+    Status.REGISTERED: (
+        _("已收到，正在登记审查"),
+        _("信访部门将在15日内转送、交办或告知您如何处理（第二十二条）。"),
+    ),
+    Status.DISPATCHED: (
+        _("已转交承办单位"),
+        _("承办单位收到后应当受理并书面告知您（第二十三条）。"),
+    ),
+    Status.OBJECTED: (_("正在确定承办单位"), _("有关机关正在确定由哪个单位办理。")),
+    Status.HANDLING: (
+        _("承办单位正在办理"),
+        _("承办单位应在受理之日起60日内办结并出具处理意见书（第三十四条）。"),
+    ),
+    Status.OPINION_PENDING: (_("正在形成处理意见"), _("处理意见经审核后将书面答复您。")),
+    Status.ANSWERED: (
+        _("已出具书面答复"),
+        _("请查看并下载答复文书。您可以评价办理结果；不服的，可在期限内申请复查。"),
+    ),
+    Status.CONCLUDED: (_("已办结"), ""),
+    Status.REDIRECTED: (_("已告知您向有关机关提出"), _("请按告知书所列途径提出（第三十一条）。")),
+    Status.NOT_ACCEPTED: (_("不再受理"), _("理由和原事项的办理情况见告知书（第三十六条）。")),
+    Status.TRANSFERRED: (_("已紧急移交有关部门"), ""),
+    Status.CLOSED_ON_SPOT: (_("已当场答复"), ""),
 }
-CATEGORY_HELP = {
-    Category.SUGGESTION: "对政府工作提出建议、意见",
-    Category.REPORT: "检举、控告公职人员或单位的违法违纪行为（您的身份将严格保密）",
-    Category.CLAIM: "对具体问题提出申诉或要求解决",
+
+
+# What the petitioner may still do and until when (XFGZ Arts. 35, 36); other windows in
+# the clock (e.g. a unit's objection period) are the organs' business.
+CITIZEN_WINDOWS = ("review_window", "reexam_window")
+FOLLOWUP_HANDLING: dict[str, Any] = {
+    Kind.REVIEW: _("复查机关应在收到申请之日起30日内作出复查意见（第三十五条）。"),
+    Kind.REEXAM: _("复核机关应在收到申请之日起30日内作出复核意见，听证时间不计入（第三十六条）。"),
 }
-REQUIRED = (
-    "请选择受理机关并填写事项摘要、诉求、姓名和联系电话（Please fill in the required fields）"
-)
-FIELDS = (
-    "organ",
-    "category",
-    "topic",
-    "area",
-    "title",
-    "content",
-    "facts",
-    "name",
-    "phone",
-    "address",
-    "is_collective",
-    "headcount",
-    "rep1",
-    "rep2",
-    "rep3",
-    "rep4",
-    "rep5",
-)
 
 
-def _ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _organs() -> Any:
-    return Unit.objects.filter(
-        is_active=True, kind__in=[UnitKind.XINFANG_OFFICE, UnitKind.GOVERNMENT, UnitKind.DEPARTMENT]
-    ).order_by("path")
-
-
-def _form_ctx(data: Any) -> dict[str, Any]:
-    return {
-        "f": data,
-        "organs": _organs(),
-        "categories": [(c.value, c.label, CATEGORY_HELP[c]) for c in Category],
-        "topics": Topic.objects.filter(is_active=True),
-        "areas": Unit.objects.filter(
-            is_active=True, kind=UnitKind.GOVERNMENT, level__in=[Level.COUNTY, Level.TOWNSHIP]
-        ),
-    }
+def said(e: UserError) -> str:
+    """A refusal in the reader's language: Chinese (with English), or English."""
+    return e.en if (get_language() or "").startswith("en") else e.message
 
 
 @require_GET
@@ -96,221 +81,252 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/privacy.html")
+    """PIPL Arts. 17, 35: what is kept, why, for how long, who sees it, whom to ask."""
+    years = settings.XINFANG.get("RETENTION_YEARS", {})
+    return render(
+        request,
+        "portal/privacy.html",
+        {
+            "years_suggestion": years.get("suggestion", 3),
+            "years_claim": years.get("claim", 10),
+            "years_report": years.get("report", 10),
+            "booking_days": keep_days(),
+        },
+    )
+
+
+def _submit_page(
+    request: HttpRequest, form: SubmissionForm, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    return render(request, "portal/submit.html", {"form": form, "error": error}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    """Step 1: the form. Step 2 (POST step=preview): the text back, for confirmation.
-    Step 3 (POST step=submit): register — all or nothing."""
+    """Step 1: the form. Step 2 (POST step=preview): the text back, for confirmation, with
+    attachments. Step 3 (POST step=submit): register, all or nothing, then the receipt."""
     if request.method == "GET":
-        return render(request, "portal/submit.html", _form_ctx({}))
-    p = request.POST
-    data = {k: p.get(k, "") for k in FIELDS}
-    ctx = _form_ctx(data)
-    organ = _organs().filter(pk=p.get("organ") or 0).first()
-    if (
-        organ is None
-        or not data["title"].strip()
-        or not data["content"].strip()
-        or not (data["name"].strip() and data["phone"].strip())
-    ):
-        ctx["error"] = REQUIRED
-        return render(request, "portal/submit.html", ctx, status=400)
-    if p.get("step") == "edit":
-        return render(request, "portal/submit.html", ctx)
-    if p.get("step") != "submit":
-        ctx["organ"] = organ
-        ctx["topic"] = Topic.objects.filter(pk=data["topic"] or 0).first()
-        ctx["category_label"] = dict(Category.choices).get(data["category"], "")
-        ctx["reps"] = [data[f"rep{i}"] for i in range(1, 6) if data[f"rep{i}"].strip()]
-        return render(request, "portal/confirm.html", ctx)
-    try:
-        access.throttle("submit_ip", _ip(request))
-        access.throttle("submit_phone", data["phone"].strip())
-        collective = bool(data["is_collective"])
-        people = [
+        return _submit_page(request, SubmissionForm())
+    form = SubmissionForm(request.POST)
+    step = request.POST.get("step")
+    if not form.is_valid():
+        return _submit_page(request, form, status=400)  # the template lists the errors
+    if step == "edit":
+        return _submit_page(request, form)
+    if step != "submit":
+        data = form.cleaned_data
+        return render(
+            request,
+            "portal/confirm.html",
             {
-                "name": data["name"],
-                "phone": data["phone"],
-                "address": data["address"],
-                "is_representative": collective,
-            }
-        ]
-        people += [
-            {"name": data[f"rep{i}"], "is_representative": True}
-            for i in range(1, 6)
-            if collective and data[f"rep{i}"].strip()
-        ]
-        headcount = int(data["headcount"]) if data["headcount"].isdigit() else 1
-        m, secret = register_matter(
-            by=None,
-            by_citizen=True,
-            unit=organ,
-            channel=Channel.ONLINE,
-            category=data["category"],
-            title=data["title"],
-            content=data["content"],
-            facts=data["facts"],
-            received_at=timezone.now(),
-            petitioners=people,
-            topic=Topic.objects.filter(pk=data["topic"] or 0).first(),
-            area=Unit.objects.filter(pk=data["area"] or 0).first(),
-            is_collective=collective,
-            headcount=headcount,
-            attachments=request.FILES.getlist("attachments"),
+                "form": form,
+                "d": data,
+                "answers": knowledge.similar(data["title"], data["content"]),
+                "area_label": place_name(data["area"]) if data.get("area") else "",
+            },
+        )
+    try:
+        m, secret = submit_online(
+            data=form.cleaned_data,
+            files=request.FILES.getlist("attachments"),
+            ip=access.client_ip(request),
         )
     except access.TooMany as e:
-        ctx["error"] = e.message
-        return render(request, "portal/submit.html", ctx, status=429)
+        resp = _submit_page(request, form, error=said(e), status=429)
+        resp["Retry-After"] = str(e.retry_after)
+        return resp
     except UserError as e:
-        ctx["error"] = e.message
-        return render(request, "portal/submit.html", ctx, status=400)
+        return _submit_page(request, form, error=said(e), status=400)
     access.grant(request, m)
-    after_commit(data["phone"], f"您的信访事项已收到，受理编号{m.receipt_no}，请妥善保管查询码。")
-    return render(request, "portal/receipt.html", {"m": m, "secret": secret, "organ": organ})
+    request.session[RECEIPT_KEY] = {"pk": m.pk, "secret": secret}
+    return redirect("portal:receipt")
+
+
+@never_cache
+@require_GET
+def receipt(request: HttpRequest) -> HttpResponse:
+    """The printable receipt. The secret is taken out of the session as it is shown, so it
+    appears exactly once (a reload shows the receipt number only)."""
+    shown = request.session.pop(RECEIPT_KEY, None)
+    if not shown:
+        messages.info(request, _("查询码只显示一次。请凭受理编号和查询码查询。"))
+        return redirect("portal:track")
+    m = get_object_or_404(Matter.objects.select_related("registered_unit"), pk=shown["pk"])
+    return render(request, "portal/receipt.html", {"m": m, "secret": shown["secret"]})
 
 
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
+    """Look up by receipt number and secret; both failures give the same answer."""
     if request.method == "GET":
         return render(request, "portal/track.html", {})
+    no = request.POST.get("receipt_no", "")[:40]
     try:
-        m = access.verify(
-            request, request.POST.get("receipt_no", ""), request.POST.get("secret", "")
-        )
+        m = access.verify(request, no, request.POST.get("secret", "")[:40])
     except access.TooMany as e:
-        return render(request, "portal/track.html", {"error": e.message}, status=429)
+        resp = render(request, "portal/track.html", {"error": said(e)}, status=429)
+        resp["Retry-After"] = str(e.retry_after)
+        return resp
     except UserError as e:
-        return render(request, "portal/track.html", {"error": e.message}, status=404)
+        return render(request, "portal/track.html", {"error": said(e), "no": no}, status=404)
     return redirect("portal:matter", receipt_no=m.receipt_no)
 
 
+@require_POST
+def leave(request: HttpRequest) -> HttpResponse:
+    """Close the matters this browser opened (for a shared computer)."""
+    access.forget(request)
+    messages.success(request, _("已退出查询"))
+    return redirect("portal:track")
+
+
 def _opened(request: HttpRequest, receipt_no: str) -> Matter:
+    """The matter if this session verified its chain; otherwise 404, never a hint."""
     m = get_object_or_404(
-        Matter.objects.select_related("lead_unit", "registered_unit"), receipt_no=receipt_no
+        Matter.objects.select_related("lead_unit", "registered_unit", "parent"),
+        receipt_no=receipt_no,
     )
     if not access.allowed(request, m):
         raise Http404
     return m
 
 
+@never_cache
 @require_GET
 def matter(request: HttpRequest, receipt_no: str) -> HttpResponse:
+    """Status in plain words, organ, current deadline, public timeline, notices, actions.
+
+    Only events flagged ``public`` are read, and only their action and date are shown:
+    no internal remarks, reasons, data or staff names reach this page.
+    """
     m = _opened(request, receipt_no)
-    events = list(
-        Event.objects.filter(matter=m, public=True)
-        .order_by("seq")
-        .only("action", "at", "seq", "data")
-    )
+    events = Event.objects.filter(matter=m, public=True).order_by("seq").values_list("action", "at")
     clock = clock_for(m)
-    mine = set(allowed_actions(m, None, by_citizen=True))
-    windows = [d for d in clock.deadlines if not d.obligation and d.kind.endswith("_window")]
+    plain, next_step = PLAIN.get(m.status, (m.get_status_display(), ""))
+    if m.status == Status.HANDLING and m.kind in FOLLOWUP_HANDLING:
+        next_step = FOLLOWUP_HANDLING[m.kind]
     return render(
         request,
         "portal/matter.html",
         {
             "m": m,
-            "plain": PLAIN.get(Status(m.status), m.get_status_display()),
+            "plain": plain,
+            "next_step": next_step,
             "organ": m.lead_unit or m.registered_unit,
-            "deadlines": [d for d in clock.deadlines if d.obligation],
-            "windows": windows,
             "current": clock.current(),
-            "timeline": [(e, LABELS.get(e.action, e.action)) for e in events],
-            "followups": Matter.objects.filter(parent=m),
-            "parent": m.parent,
+            "paused": [d for d in clock.deadlines if d.obligation and d.state == "paused"],
+            "windows": [d for d in clock.deadlines if d.kind in CITIZEN_WINDOWS],
+            "timeline": [(LABELS.get(a, a), at) for a, at in events],
+            "chain": Matter.objects.filter(pk__in=access.chain_ids(m))
+            .exclude(pk=m.pk)
+            .order_by("registered_at"),
             "notices": m.notices.all(),
-            "can": mine,
-            "ratings": Rating.choices,
+            "can": set(allowed_actions(m, None, by_citizen=True)),
+            "rating_form": RatingForm(),
         },
     )
 
 
 def _act(
-    request: HttpRequest, receipt_no: str, action: str, data: dict[str, Any], done: str
+    request: HttpRequest, receipt_no: str, action: str, data: dict[str, Any], done: Any
 ) -> HttpResponse:
     m = _opened(request, receipt_no)
     try:
         transition(m, action, actor=None, by_citizen=True, data=data)
     except UserError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, done)
-        if action in ("request_review", "request_reexam"):
-            access.grant(request, m)  # the new linked matter opens with the same secret
+        messages.error(request, said(e))
+        return redirect("portal:matter", receipt_no=receipt_no)
+    messages.success(request, done)
+    if action in ("request_review", "request_reexam"):
+        access.grant(request, m)  # the new linked matter opens with the same secret
+        child = m.followups.order_by("-pk").first()
+        if child is not None:
+            return redirect("portal:matter", receipt_no=child.receipt_no)
     return redirect("portal:matter", receipt_no=receipt_no)
 
 
 @require_POST
 def rate(request: HttpRequest, receipt_no: str) -> HttpResponse:
-    return _act(
-        request,
-        receipt_no,
-        "rate",
-        {"rating": request.POST.get("rating", ""), "comment": request.POST.get("comment", "")},
-        "感谢您的评价",
-    )
+    """XFGZ Art. 21: rate the handling once an opinion is issued."""
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        _opened(request, receipt_no)
+        messages.error(request, _("请选择评价（满意、基本满意或不满意）"))
+        return redirect("portal:matter", receipt_no=receipt_no)
+    return _act(request, receipt_no, "rate", form.cleaned_data, _("感谢您的评价"))
 
 
 @require_POST
 def review(request: HttpRequest, receipt_no: str) -> HttpResponse:
-    return _act(request, receipt_no, "request_review", {}, "已提交复查申请")
+    """XFGZ Art. 35: request 复查 within 30 days of the written reply."""
+    return _act(request, receipt_no, "request_review", {}, _("已提交复查申请"))
 
 
 @require_POST
 def reexam(request: HttpRequest, receipt_no: str) -> HttpResponse:
-    return _act(request, receipt_no, "request_reexam", {}, "已提交复核申请")
+    """XFGZ Art. 36: request 复核 within 30 days of the review reply."""
+    return _act(request, receipt_no, "request_reexam", {}, _("已提交复核申请"))
 
 
 @require_POST
 def material(request: HttpRequest, receipt_no: str) -> HttpResponse:
+    """Supplementary material while the matter is open (files sniffed by the core)."""
     m = _opened(request, receipt_no)
     try:
         add_material(
             m,
             by=None,
             by_citizen=True,
-            note=request.POST.get("note", ""),
+            note=request.POST.get("note", "")[:2000],
             files=request.FILES.getlist("files"),
         )
     except UserError as e:
-        messages.error(request, e.message)
+        messages.error(request, said(e))
     else:
-        messages.success(request, "已收到补充材料")
+        messages.success(request, _("已收到补充材料"))
     return redirect("portal:matter", receipt_no=receipt_no)
 
 
 @require_GET
 def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    from xinfang.notices.models import Notice
-    from xinfang.notices.views import notice_response
-
+    """A written notice as PDF or DOCX, only for a session that verified its matter."""
+    try:
+        from xinfang.notices.models import Notice
+        from xinfang.notices.views import notice_response
+    except ImportError as exc:  # notices app not installed in this deployment
+        raise Http404 from exc
     n = get_object_or_404(Notice.objects.select_related("matter"), pk=pk)
     if not access.allowed(request, n.matter):
         raise Http404
-    return notice_response(n, fmt)
+    resp = notice_response(n, fmt)
+    resp["Cache-Control"] = "private, no-store"
+    return resp
 
 
 @require_GET
 def reception(request: HttpRequest) -> HttpResponse:
-    days = ReceptionDay.objects.filter(
-        published=True, date__gte=timezone.localdate()
-    ).select_related("unit")
-    return render(request, "portal/reception.html", {"days": [(d, places_left(d)) for d in days]})
+    """The public calendar of leaders' reception days (XFGZ Art. 18)."""
+    days = [(d, places_left(d)) for d in upcoming()]
+    return render(request, "portal/reception.html", {"days": days})
 
 
 @require_POST
 def reception_book(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_object_or_404(ReceptionDay, pk=pk, published=True)
+    ip = access.client_ip(request)
     try:
-        access.throttle("submit_ip", _ip(request))
+        access.check("book_ip", ip)
         b = book(
             reception=day,
-            name=request.POST.get("name", ""),
-            phone=request.POST.get("phone", ""),
+            name=request.POST.get("name", "")[:50],
+            phone=request.POST.get("phone", "")[:40],
             description=request.POST.get("description", ""),
         )
-    except UserError as e:
-        messages.error(request, e.message)
+    except access.TooMany as e:
+        messages.error(request, said(e))
         return redirect("portal:reception")
+    except UserError as e:
+        messages.error(request, said(e))
+        return redirect("portal:reception")
+    access.hit("book_ip", ip)
     return render(request, "portal/booked.html", {"b": b, "day": day})
