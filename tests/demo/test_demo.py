@@ -1,13 +1,21 @@
+"""``xinfang demo``: every state, genuine histories, idempotent, deterministic, resettable."""
+
 from __future__ import annotations
 
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from xinfang.cases.models import Event, Kind, Matter, Status
-from xinfang.demo.builder import PASSWORD
-from xinfang.org.models import Unit, User
+from xinfang.demo.builder import MAIN_USERS, PASSWORD
+from xinfang.org.models import Membership, Role, Unit, UnitKind, User
+
+pytestmark = pytest.mark.django_db
 
 
 def demo(*args: str) -> str:
@@ -16,45 +24,135 @@ def demo(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.mark.django_db
-def test_demo_covers_every_state_and_is_idempotent() -> None:
+def titles() -> list[str]:
+    return list(
+        Matter.objects.filter(kind=Kind.ORIGINAL).order_by("pk").values_list("title", flat=True)
+    )
+
+
+def test_demo_covers_every_state_with_genuine_histories() -> None:
     out = demo("--matters", "150", "--seed", "7")
-    counts = {s: Matter.objects.filter(status=s).count() for s in Status.values}
-    assert all(counts.values()), counts
+    now = timezone.now()
+    today = timezone.localdate()
+
+    counts = dict(Matter.objects.values_list("status").annotate(n=Count("id")))
+    assert all(counts.get(s, 0) > 0 for s in Status.values), counts
+    assert Matter.objects.filter(kind=Kind.ORIGINAL).count() == 150
     assert Matter.objects.filter(kind=Kind.REVIEW).exists()
     assert Matter.objects.filter(kind=Kind.REEXAM, final=True).exists()
-    from django.utils import timezone
-
-    today = timezone.localdate()
     assert Matter.objects.overdue(today).exists()
-    assert Matter.objects.filter(is_collective=True).exists()
-    for m in Matter.objects.filter(is_collective=True):
-        assert m.petitioners.filter(is_representative=True).count() <= 5
-    for mid in Matter.objects.values_list("pk", flat=True)[:60]:
-        ats = list(Event.objects.filter(matter_id=mid).order_by("seq").values_list("at", flat=True))
-        assert ats == sorted(ats) and ats[-1] <= timezone.now()
-    for name in ("registrar", "handler", "leader", "supervisor", "admin", "auditor"):
-        assert name in out
+    assert Matter.objects.due_within(3, today).exists()
+    assert set(Matter.objects.values_list("channel", flat=True)) == {
+        "online",
+        "letter",
+        "phone",
+        "fax",
+        "visit",
+    }
+    assert set(Matter.objects.exclude(decision="").values_list("decision", flat=True)) == {
+        "support",
+        "explain",
+        "reject",
+    }
+
+    # Not accepted: always with the ground and the receipt number of an earlier matter.
+    for ev in Event.objects.filter(action="not_accept").select_related("matter"):
+        assert ev.data["ground"] in ("art19", "art36")
+        earlier = Matter.objects.get(receipt_no=ev.data["existing"])
+        assert earlier.registered_at < ev.matter.registered_at
+        assert ev.matter.repeat_of_id == earlier.pk
+
+    # Collective visits: a head-count and at most 5 representatives (XFGZ Art. 20).
+    collective = Matter.objects.filter(is_collective=True).annotate(
+        reps=Count("petitioners", filter=Q(petitioners__is_representative=True))
+    )
+    assert collective.exists()
+    for m in collective:
+        assert 1 <= m.reps <= 5 and m.headcount > m.petitioners.count()
+
+    # Every history: seq 1..n and strictly increasing times, none in the future.
+    rows: dict[int, list[tuple[int, object]]] = {}
+    for mid, seq, at in Event.objects.order_by("matter_id", "seq").values_list(
+        "matter_id", "seq", "at"
+    ):
+        rows.setdefault(mid, []).append((seq, at))
+    assert len(rows) == Matter.objects.count()
+    for mid, evs in rows.items():
+        assert [s for s, _ in evs] == list(range(1, len(evs) + 1)), mid
+        ats = [a for _, a in evs]
+        assert all(a < b for a, b in pairwise(ats)), mid
+        assert ats[-1] <= now, mid
+    for m in Matter.objects.all():
+        assert m.registered_at >= m.received_at
+
+    for username, *_ in MAIN_USERS:
+        assert username in out
     assert PASSWORD in out
-    assert User.objects.get(username="admin").is_superuser
-    units, users, matters = Unit.objects.count(), User.objects.count(), Matter.objects.count()
-    again = demo()
-    assert "不再生成" in again
-    assert (Unit.objects.count(), User.objects.count(), Matter.objects.count()) == (
-        units,
-        users,
-        matters,
-    )
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert admin.memberships.filter(role=Role.ADMIN).exists()
+    assert User.objects.get(username="registrar").check_password(PASSWORD)
 
 
-@pytest.mark.django_db
-def test_demo_is_deterministic() -> None:
+def test_demo_org_tree() -> None:
+    demo("--matters", "0")
+    county = Unit.objects.get(name="青山县人民政府")
+    assert county.division_code == "360421"
+    assert county.parent is not None and county.parent.name == "江州市人民政府"
+    for kind in (UnitKind.XINFANG_OFFICE, UnitKind.HOTLINE):
+        assert Unit.objects.get(kind=kind).oversees == county
+    assert Unit.objects.filter(kind=UnitKind.POLITICAL_LEGAL).count() == 1
+    assert Unit.objects.filter(kind=UnitKind.DISCIPLINE).count() == 1
+    assert Unit.objects.filter(kind=UnitKind.DEPARTMENT, parent=county).count() >= 8
+    towns = Unit.objects.filter(level="township", kind=UnitKind.GOVERNMENT)
+    assert towns.count() == 6
+    for town in towns:
+        assert len(town.division_code) == 9 and town.division_code.startswith("360421")
+        assert 2 <= town.children.filter(kind=UnitKind.COMMITTEE).count() <= 3
+        assert town.children.filter(kind=UnitKind.MEDIATION).count() == 1
+    assert Membership.objects.filter(user__username="mediator", role=Role.MEDIATOR).exists()
+
+
+def test_second_run_adds_nothing_and_prints_the_logins_again() -> None:
+    demo("--matters", "30", "--seed", "5")
+    before = (Unit.objects.count(), User.objects.count(), Matter.objects.count())
+    memberships = Membership.objects.count()
+    again = demo("--matters", "30", "--seed", "5")
+    assert "演示数据已存在" in again
+    assert (Unit.objects.count(), User.objects.count(), Matter.objects.count()) == before
+    assert Membership.objects.count() == memberships
+    for username, *_ in MAIN_USERS:
+        assert username in again
+    assert PASSWORD in again
+
+
+def test_same_seed_same_matters_and_reset_rebuilds() -> None:
     demo("--matters", "40", "--seed", "11")
-    first = list(
-        Matter.objects.filter(kind=Kind.ORIGINAL).order_by("pk").values_list("title", flat=True)
-    )
+    first = titles()
+    units = Unit.objects.count()
     demo("--reset", "--matters", "40", "--seed", "11")
-    second = list(
-        Matter.objects.filter(kind=Kind.ORIGINAL).order_by("pk").values_list("title", flat=True)
+    assert titles() == first and len(first) == 40
+    assert Unit.objects.count() == units
+    demo("--reset", "--matters", "40", "--seed", "12")
+    assert titles() != first
+
+
+def test_reset_refuses_a_database_with_other_matters() -> None:
+    from xinfang.cases.services import register_matter
+
+    city = Unit.objects.create(name="别的市", kind=UnitKind.GOVERNMENT, level="city")
+    clerk = User.objects.create(username="clerk")
+    Membership.objects.create(user=clerk, unit=city, role=Role.REGISTRAR)
+    register_matter(
+        by=clerk,
+        unit=city,
+        channel="letter",
+        category="claim",
+        title="真实事项",
+        content="请求处理。",
+        received_at=timezone.now(),
+        petitioners=[{"name": "张三", "phone": "13800000000"}],
     )
-    assert first == second and len(first) == 40
+    with pytest.raises(CommandError):
+        demo("--reset", "--matters", "0")
+    assert Matter.objects.count() == 1 and Unit.objects.filter(name="别的市").exists()

@@ -1,56 +1,93 @@
 """The demo deployment: a county with its offices, departments and townships, one user per
-role, and matters in every state — all made through the real services."""
+role, and matters in every state — all made through the real services.
+
+``build_org()`` is idempotent (it finds what exists); ``generate()`` writes matters with
+``register_matter`` and ``transition`` backdated along a per-matter timeline, so every
+event, deadline and notice is the one the system itself would have produced;
+``reset()`` removes the demo organisation, its users and its matters and nothing else.
+"""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, prefetch_related_objects
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from xinfang.cases.catalogue import ensure_default_topics
-from xinfang.cases.models import Category, Channel, HotlineType, Matter, Topic
-from xinfang.cases.services import register_matter
-from xinfang.cases.workflow import transition
+from xinfang.cases.models import Matter
+from xinfang.core.errors import UserError
 from xinfang.org.models import Level, Membership, Role, Unit, UnitKind, User
 
-from .texts import matter_text, person, phone
+from .texts import TOWNS
 
 PASSWORD = "Xinfang-demo-2026"
+CITY = "江州市人民政府"
+COUNTY = "青山县人民政府"
 G, D = UnitKind.GOVERNMENT, UnitKind.DEPARTMENT
+
+# (name, short name, topic code it handles, username prefix of its staff)
 DEPARTMENTS = [
-    ("青山县住房和城乡建设局", "县住建局", "ZJ"),
-    ("青山县人力资源和社会保障局", "县人社局", "LD"),
-    ("青山县自然资源局", "县自然资源局", "ZD"),
-    ("青山县生态环境局", "县生态环境局", "HB"),
-    ("青山县教育局", "县教育局", "JY"),
-    ("青山县卫生健康委员会", "县卫健委", "YL"),
-    ("青山县交通运输局", "县交通局", "JT"),
-    ("青山县农业农村局", "县农业农村局", "NC"),
-    ("青山县市场监督管理局", "县市场监管局", "SC"),
+    ("青山县住房和城乡建设局", "县住建局", "ZJ", "zj"),
+    ("青山县人力资源和社会保障局", "县人社局", "LD", "rs"),
+    ("青山县自然资源局", "县自然资源局", "ZD", "zr"),
+    ("青山县生态环境局", "县生态环境局", "HB", "hb"),
+    ("青山县教育局", "县教育局", "JY", "jy"),
+    ("青山县卫生健康委员会", "县卫健委", "YL", "wj"),
+    ("青山县交通运输局", "县交通运输局", "JT", "jt"),
+    ("青山县农业农村局", "县农业农村局", "NC", "nc"),
+    ("青山县市场监督管理局", "县市场监管局", "SC", "sc"),
 ]
-TOWNS = [
-    ("城关镇", "360421100", ["桃园村", "东升社区"]),
-    ("东湖镇", "360421101", ["河口村", "新民村"]),
-    ("石桥镇", "360421102", ["石桥村", "南塘村"]),
-    ("柳林乡", "360421200", ["柳林村", "马鞍山村"]),
-    ("滨江街道", "360421001", ["白杨社区", "红旗社区"]),
-    ("清水乡", "360421201", ["清水湾社区", "李家湾村"]),
+# XFGZ Art. 22 para 2: litigation-related matters to the political-legal organs, reports
+# about officials to the discipline and supervision organs.
+SPECIAL = [
+    ("中共青山县委政法委员会", "县委政法委", UnitKind.POLITICAL_LEGAL, "ZF", "zfw"),
+    ("青山县纪委监委", "县纪委监委", UnitKind.DISCIPLINE, "JJ", "jw"),
 ]
+TOWN_PREFIX = {"城关镇": "", "滨江街道": "bj", "东湖镇": "dh", "石桥镇": "sq", "柳林乡": "ll"}
+TOWN_PREFIX["清水乡"] = "qs"
+
+# username, display name, unit key, role — the logins printed at the end
+MAIN_USERS = [
+    ("registrar", "信访局登记员", "office", Role.REGISTRAR),
+    ("hotline", "热线话务员", "hotline", Role.REGISTRAR),
+    ("supervisor", "信访局督办员", "office", Role.SUPERVISOR),
+    ("handler", "城关镇承办人", "城关镇", Role.HANDLER),
+    ("leader", "城关镇负责人", "城关镇", Role.LEADER),
+    ("zj_handler", "住建局承办人", "ZJ", Role.HANDLER),
+    ("zj_leader", "住建局负责人", "ZJ", Role.LEADER),
+    ("county_registrar", "县政府复查登记员", "county", Role.REGISTRAR),
+    ("county_handler", "县政府复查承办人", "county", Role.HANDLER),
+    ("county_leader", "县政府负责人", "county", Role.LEADER),
+    ("city_registrar", "市政府登记员", "city", Role.REGISTRAR),
+    ("city_handler", "市政府复核承办人", "city", Role.HANDLER),
+    ("city_leader", "市政府负责人", "city", Role.LEADER),
+    ("mediator", "城关镇人民调解员", "mediation", Role.MEDIATOR),
+    ("auditor", "审计员", "county", Role.AUDITOR),
+    ("admin", "系统管理员", "county", Role.ADMIN),
+]
+LEGACY_USERNAME = re.compile(r"^(hd|ld)\d\d$")  # staff accounts of earlier demo versions
 
 
 @dataclass
 class Demo:
-    units: dict[str, Unit] = field(default_factory=dict)
-    users: dict[str, User] = field(default_factory=dict)
+    """The demo organisation as built: units and staff the generator acts with."""
+
+    units: dict[str, Unit] = field(default_factory=dict)  # key → unit
+    users: dict[str, User] = field(default_factory=dict)  # username → user
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, unit
-    handlers: dict[int, tuple[User, User]] = field(default_factory=dict)  # unit → (hd, ld)
-    targets: list[Unit] = field(default_factory=list)  # units matters are sent to
-    topic_unit: dict[str, Unit] = field(default_factory=dict)
+    other_logins: list[tuple[str, str]] = field(default_factory=list)  # prefix, unit short
+    staff: dict[int, tuple[User, User]] = field(default_factory=dict)  # unit → (handler, leader)
+    topic_unit: dict[str, Unit] = field(default_factory=dict)  # topic code → competent unit
+    towns: dict[str, Unit] = field(default_factory=dict)  # township name → government
+    villages: dict[tuple[str, str], Unit] = field(default_factory=dict)  # (town, village)
+    registrar_of: dict[int, User] = field(default_factory=dict)  # unit → its registrar
 
 
 def _unit(
@@ -76,7 +113,8 @@ def _unit(
     return u
 
 
-def _user(username: str, display: str, *roles: tuple[Unit, str], superuser: bool = False) -> User:
+def _user(username: str, display: str, unit: Unit, role: str) -> User:
+    superuser = role == Role.ADMIN
     u, created = User.objects.get_or_create(
         username=username,
         defaults={"display_name": display, "is_staff": superuser, "is_superuser": superuser},
@@ -84,26 +122,18 @@ def _user(username: str, display: str, *roles: tuple[Unit, str], superuser: bool
     if created:
         u.set_password(PASSWORD)
         u.save(update_fields=["password"])
-    for unit, role in roles:
-        Membership.objects.get_or_create(user=u, unit=unit, role=role)
+    Membership.objects.get_or_create(user=u, unit=unit, role=role)
     return u
 
 
 def build_org() -> Demo:
-    """Idempotent: running it again finds what exists."""
+    """The demo county, its units and one user per role. Idempotent: finds what exists."""
     ensure_default_topics()
     d = Demo()
-    R = Role
-    city = _unit("江州市人民政府", G, Level.CITY, code="360400", short="江州市政府")
-    county = _unit("青山县人民政府", G, Level.COUNTY, city, "360421", "青山县政府")
+    city = _unit(CITY, G, Level.CITY, code="360400", short="江州市政府")
+    county = _unit(COUNTY, G, Level.COUNTY, city, "360421", "青山县政府")
     office = _unit(
-        "青山县信访局",
-        UnitKind.XINFANG_OFFICE,
-        Level.COUNTY,
-        county,
-        "360421",
-        "青山县信访局",
-        oversees=county,
+        "青山县信访局", UnitKind.XINFANG_OFFICE, Level.COUNTY, county, "360421", "青山县信访局"
     )
     hotline = _unit(
         "青山县12345政务服务便民热线中心",
@@ -112,344 +142,239 @@ def build_org() -> Demo:
         county,
         "360421",
         "青山12345",
-        oversees=county,
     )
-    _unit(
-        "中共青山县委政法委员会", UnitKind.POLITICAL_LEGAL, Level.COUNTY, county, short="县委政法委"
-    )
-    _unit("青山县纪委监委", UnitKind.DISCIPLINE, Level.COUNTY, county, short="县纪委监委")
+    for supervising in (office, hotline):
+        if supervising.oversees_id != county.pk:
+            supervising.oversees = county
+            supervising.save(update_fields=["oversees"])
     d.units.update(city=city, county=county, office=office, hotline=hotline)
-    for name, short, topic in DEPARTMENTS:
-        dep = _unit(name, D, Level.COUNTY, county, short=short)
-        d.targets.append(dep)
-        d.topic_unit[topic] = dep
-    for name, code, villages in TOWNS:
-        gov = "人民政府" if not name.endswith("街道") else "办事处"
-        town = _unit(f"青山县{name}{gov}", G, Level.TOWNSHIP, county, code, name)
-        d.targets.append(town)
-        d.units[name] = town
-        for v in villages:
-            _unit(
-                f"{name}{v}{'居民委员会' if v.endswith('社区') else '村民委员会'}",
+    prefixes: dict[int, str] = {}
+    for name, short, topic, prefix in DEPARTMENTS:
+        dep = _unit(name, D, Level.COUNTY, county, "360421", short)
+        d.topic_unit[topic] = d.units[topic] = dep
+        prefixes[dep.pk] = prefix
+    for name, short, kind, topic, prefix in SPECIAL:
+        organ = _unit(name, kind, Level.COUNTY, county, "360421", short)
+        d.topic_unit[topic] = d.units[topic] = organ
+        prefixes[organ.pk] = prefix
+    for town in TOWNS:
+        gov = "办事处" if town.name.endswith("街道") else "人民政府"
+        unit = _unit(f"青山县{town.name}{gov}", G, Level.TOWNSHIP, county, town.code, town.name)
+        d.towns[town.name] = d.units[town.name] = unit
+        prefixes[unit.pk] = TOWN_PREFIX[town.name]
+        for i, v in enumerate(town.villages):
+            committee = "居民委员会" if v.endswith("社区") else "村民委员会"
+            d.villages[(town.name, v)] = _unit(
+                f"{town.name}{v}{committee}",
                 UnitKind.COMMITTEE,
                 Level.VILLAGE,
-                town,
-                short=v,
+                unit,
+                f"{town.code}{200 + i if committee == '村民委员会' else 1 + i:03d}",
+                v,
             )
-        _unit(
-            f"{name}人民调解委员会", UnitKind.MEDIATION, Level.TOWNSHIP, town, short=f"{name}调委会"
+        med = _unit(
+            f"{town.name}人民调解委员会",
+            UnitKind.MEDIATION,
+            Level.TOWNSHIP,
+            unit,
+            town.code,
+            f"{town.name}调委会",
         )
-    town = d.units["城关镇"]
-    zj = d.topic_unit["ZJ"]
-    main = [
-        ("registrar", "信访局登记员", office, R.REGISTRAR),
-        ("hotline", "热线话务员", hotline, R.REGISTRAR),
-        ("supervisor", "信访局督办员", office, R.SUPERVISOR),
-        ("handler", "城关镇承办人", town, R.HANDLER),
-        ("leader", "城关镇负责人", town, R.LEADER),
-        ("zj_handler", "住建局承办人", zj, R.HANDLER),
-        ("zj_leader", "住建局负责人", zj, R.LEADER),
-        ("county_registrar", "县政府复查登记员", county, R.REGISTRAR),
-        ("county_handler", "县政府复查承办人", county, R.HANDLER),
-        ("county_leader", "县政府负责人", county, R.LEADER),
-        ("city_registrar", "市政府复核登记员", city, R.REGISTRAR),
-        ("city_handler", "市政府复核承办人", city, R.HANDLER),
-        ("city_leader", "市政府负责人", city, R.LEADER),
-        ("mediator", "城关镇人民调解员", Unit.objects.get(name="城关镇人民调解委员会"), R.MEDIATOR),
-        ("auditor", "审计员", county, R.AUDITOR),
-    ]
-    for username, display, unit, role in main:
-        d.users[username] = _user(username, display, (unit, role))
-        d.logins.append((username, str(Role(role).label), unit.name))
-    d.users["admin"] = _user("admin", "系统管理员", (county, R.ADMIN), superuser=True)
-    d.logins.append(("admin", "管理员（含 Django 后台）", county.name))
-    for i, unit in enumerate(d.targets):
-        if unit == town:
-            d.handlers[unit.pk] = (d.users["handler"], d.users["leader"])
-        elif unit == zj:
-            d.handlers[unit.pk] = (d.users["zj_handler"], d.users["zj_leader"])
+        if town.name == "城关镇":
+            d.units["mediation"] = med
+    for username, display, key, role in MAIN_USERS:
+        unit = d.units[key]
+        d.users[username] = _user(username, display, unit, role)
+        label = "管理员（含 Django 后台）" if role == Role.ADMIN else str(Role(role).label)
+        d.logins.append((username, label, unit.name))
+    d.registrar_of = {
+        office.pk: d.users["registrar"],
+        hotline.pk: d.users["hotline"],
+        county.pk: d.users["county_registrar"],
+        city.pk: d.users["city_registrar"],
+    }
+    for unit_id, prefix in prefixes.items():
+        if prefix == "":
+            d.staff[unit_id] = (d.users["handler"], d.users["leader"])
+        elif prefix == "zj":
+            d.staff[unit_id] = (d.users["zj_handler"], d.users["zj_leader"])
         else:
-            d.handlers[unit.pk] = (
-                _user(f"hd{i:02d}", f"{unit.short_name}承办人", (unit, R.HANDLER)),
-                _user(f"ld{i:02d}", f"{unit.short_name}负责人", (unit, R.LEADER)),
+            unit = Unit.objects.get(pk=unit_id)
+            d.staff[unit_id] = (
+                _user(f"{prefix}_handler", f"{unit.short_name}承办人", unit, Role.HANDLER),
+                _user(f"{prefix}_leader", f"{unit.short_name}负责人", unit, Role.LEADER),
             )
+            d.other_logins.append((prefix, unit.short_name))
+    d.staff[county.pk] = (d.users["county_handler"], d.users["county_leader"])
+    d.staff[city.pk] = (d.users["city_handler"], d.users["city_leader"])
+    # The services read memberships on every action; load them once.
+    actors = [*d.users.values(), *(u for pair in d.staff.values() for u in pair)]
+    prefetch_related_objects(actors, "memberships")
     return d
 
 
-# The end states the demo produces, with weights and how many days ago they were received.
-PLANS: list[tuple[str, int, tuple[int, int]]] = [
-    ("registered", 4, (0, 6)),
-    ("dispatched", 5, (1, 10)),
-    ("objected", 2, (1, 10)),
-    ("handling", 22, (5, 95)),
-    ("opinion_pending", 4, (20, 80)),
-    ("answered", 12, (30, 120)),
-    ("concluded", 25, (60, 365)),
-    ("review", 5, (120, 365)),
-    ("reexam", 3, (150, 365)),
-    ("redirected", 4, (1, 365)),
-    ("not_accepted", 2, (1, 365)),
-    ("transferred", 1, (1, 365)),
-    ("on_spot", 8, (0, 365)),
-]
+def demo_usernames() -> set[str]:
+    names = {u for u, *_ in MAIN_USERS}
+    for prefix in [p for *_, p in DEPARTMENTS] + [p for *_, p in SPECIAL]:
+        names |= {f"{prefix}_handler", f"{prefix}_leader"}
+    for prefix in TOWN_PREFIX.values():
+        if prefix:
+            names |= {f"{prefix}_handler", f"{prefix}_leader"}
+    return names
 
 
-class Timeline:
-    """Hands out strictly increasing action times between ``start`` and now."""
-
-    def __init__(self, rng: random.Random, start: datetime, now: datetime) -> None:
-        self.rng, self.t, self.now = rng, start, now
-
-    def next(self, days: float) -> datetime:
-        step = timedelta(days=days * (0.5 + self.rng.random()), minutes=self.rng.randrange(5, 90))
-        self.t = min(self.t + step, self.now - timedelta(minutes=1))
-        self.t = max(self.t, self.t)  # never goes back
-        return self.t
-
-
-def _opinion(rng: random.Random, m: Matter) -> dict[str, str]:
-    decision = rng.choices(("support", "explain", "reject"), (4, 4, 2))[0]
-    return {
-        "decision": decision,
-        "request": m.content[:200],
-        "facts": "经调查核实，" + (m.facts[:120] or m.content[:80]) + "情况基本属实。",
-        "reasons": {
-            "support": "信访人诉求合理，有关单位应当依法予以解决。",
-            "explain": "信访人反映的问题已有明确政策规定，现将有关政策向信访人解释说明。",
-            "reject": "信访人诉求缺乏事实和法律依据。",
-        }[decision],
-        "basis": "《信访工作条例》第三十二条及相关法律法规",
-    }
-
-
-def make_matter(d: Demo, rng: random.Random, now: datetime, earlier: list[str]) -> Matter:
-    plan = rng.choices([p for p, _, _ in PLANS], [w for _, w, _ in PLANS])[0]
-    lo, hi = next(r for p, _, r in PLANS if p == plan)
-    received = now - timedelta(days=rng.uniform(lo, hi), hours=rng.uniform(0, 8))
-    topics = list(Topic.objects.order_by("order"))
-    topic = rng.choice(topics)
-    title, content, facts = matter_text(rng, topic.code)
-    hotline = plan == "on_spot" or rng.random() < 0.25
-    registrar = d.users["hotline" if hotline else "registrar"]
-    unit = d.units["hotline" if hotline else "office"]
-    collective = not hotline and rng.random() < 0.06
-    people = [
-        {
-            "name": person(rng),
-            "phone": phone(rng),
-            "address": f"青山县{rng.choice(TOWNS)[0]}{rng.randrange(1, 200)}号",
-            "is_representative": collective,
-        }
-        for _ in range(rng.randint(2, 5) if collective else 1)
-    ]
-    channel = (
-        Channel.PHONE
-        if hotline
-        else rng.choices(
-            [Channel.LETTER, Channel.VISIT, Channel.ONLINE, Channel.FAX], (3, 3, 4, 1)
-        )[0]
-    )
-    category = (
-        Category.SUGGESTION
-        if topic.code == "QT"
-        else rng.choices([Category.CLAIM, Category.SUGGESTION, Category.REPORT], (8, 2, 1))[0]
-    )
-    if plan == "on_spot":
-        title, content, facts = matter_text(rng, "QT")
-    tl = Timeline(rng, received, now)
-    at = tl.next(0.05)
-    area = rng.choice([t for t in d.targets if t.kind == G])
-    m, _ = register_matter(
-        by=registrar,
-        unit=unit,
-        channel=channel,
-        category=category,
-        title=title,
-        content=content,
-        facts=facts,
-        received_at=received,
-        petitioners=people,
-        topic=topic,
-        area=area,
-        hotline_type=(HotlineType.CONSULT if plan == "on_spot" else rng.choice(HotlineType.values))
-        if hotline
-        else "",
-        is_collective=collective,
-        headcount=len(people) + rng.randrange(5, 60) if collective else 1,
-        at=at,
-    )
-    earlier.append(m.receipt_no)
-
-    def act(action: str, user: User, days: float, **kw: Any) -> None:
-        nonlocal m
-        m = transition(m, action, actor=user, at=tl.next(days), **kw)
-
-    if plan == "registered":
-        return m
-    if plan == "on_spot":
-        act("answer_on_spot", registrar, 0.01, reason="已当场告知办理流程和所需材料。")
-        return m
-    if plan == "redirected":
-        act(
-            "redirect",
-            registrar,
-            2,
-            reason="该事项属于民事纠纷，应通过诉讼途径解决。",
-            data={"channel": "litigation", "organ": "青山县人民法院"},
-        )
-        return m
-    if plan == "not_accepted" and len(earlier) > 1:
-        act(
-            "not_accept",
-            registrar,
-            1,
-            reason="同一事项正在原办理机关办理期限内。",
-            data={"ground": "art19", "existing": rng.choice(earlier[:-1])},
-        )
-        return m
-    if plan == "transferred":
-        act(
-            "emergency_transfer",
-            registrar,
-            0.01,
-            reason="来电反映有人被困，已转120。",
-            data={"line": "120"},
-        )
-        return m
-    target = d.topic_unit.get(topic.code) if rng.random() < 0.5 else None
-    target = target or area
-    hd, ld = d.handlers[target.pk]
-    if rng.random() < 0.15:
-        act(
-            "assign",
-            registrar,
-            2,
-            data={
-                "unit": target.pk,
-                "due_on": (
-                    timezone.localdate(tl.t) + timedelta(days=rng.choice((20, 30, 45)))
-                ).isoformat(),
-            },
-        )
-    else:
-        act("forward", registrar, 3, data={"unit": target.pk})
-    if plan == "dispatched":
-        return m
-    if plan == "objected":
-        act("object", hd, 0.5, reason="该事项不属于本单位职责范围。")
-        return m
-    act("accept", hd, 1)
-    if rng.random() < 0.7:
-        act(
-            "contact",
-            hd,
-            2,
-            data={
-                "method": rng.choice(("phone", "visit", "meeting")),
-                "summary": "已与信访人联系，了解具体诉求，约定现场核查。",
-            },
-        )
-    if plan == "handling":
-        r = rng.random()
-        if r < 0.1:
-            act(
-                "pause",
-                hd,
-                5,
-                reason="等待信访人补充相关证明材料。",
-                data={"reason_kind": "material"},
-            )
-        elif r < 0.25:
-            act(
-                "request_extension",
-                hd,
-                20,
-                reason="需委托第三方鉴定，情况复杂。",
-                data={"days": 30},
-            )
-            if rng.random() < 0.7:
-                act("approve_extension", ld, 1)
-        elif r < 0.35:
-            act(
-                "appoint_leader",
-                ld,
-                2,
-                data={
-                    "leader": ld.pk,
-                    "plan": "成立工作专班，两周内入户核实并提出化解方案。",
-                    "team": "镇村干部、法律顾问",
-                    "due_on": (timezone.localdate(tl.t) + timedelta(days=30)).isoformat(),
-                },
-            )
-        return m
-    act("submit_opinion", hd, 15, data=_opinion(rng, m))
-    if plan == "opinion_pending":
-        return m
-    act("approve_opinion", ld, 2)
-    if plan == "answered":
-        return m
-    if plan == "concluded":
-        if m.decision == "support" and rng.random() < 0.5:
-            act("record_execution", hd, 5, data={"summary": "已督促有关单位落实到位。"})
-        act("conclude", hd, 3)
-        if rng.random() < 0.6:
-            rating = rng.choices(("satisfied", "basic", "unsatisfied"), (6, 3, 1))[0]
-            act("rate", registrar, 2, data={"rating": rating})
-        return m
-    # 复查 and perhaps 复核
-    act("request_review", registrar, 10)
-    review = m.followups.get()
-    r_hd, r_ld = d.users["county_handler"], d.users["county_leader"]
-    review = transition(
-        review, "submit_opinion", actor=r_hd, at=tl.next(15), data=_opinion(rng, review)
-    )
-    review = transition(review, "approve_opinion", actor=r_ld, at=tl.next(2))
-    if plan == "reexam":
-        review = transition(
-            review, "request_reexam", actor=d.users["county_registrar"], at=tl.next(10)
-        )
-        reexam = review.followups.get()
-        reexam = transition(
-            reexam,
-            "submit_opinion",
-            actor=d.users["city_handler"],
-            at=tl.next(15),
-            data=_opinion(rng, reexam),
-        )
-        transition(reexam, "approve_opinion", actor=d.users["city_leader"], at=tl.next(2))
-    return m
+def demo_matter_count() -> int:
+    root = Unit.objects.filter(name=CITY, parent__isnull=True).first()
+    if root is None:
+        return 0
+    return Matter.objects.filter(registered_unit__path__startswith=root.path).count()
 
 
 def generate(
-    d: Demo, n: int, seed: int, progress: Callable[[Iterable[int]], Iterable[int]] = lambda x: x
+    d: Demo,
+    n: int,
+    seed: int,
+    progress: Callable[[Iterable[int]], Iterable[int]] = lambda x: x,
+    *,
+    batch: int = 25,
 ) -> list[str]:
-    """Create ``n`` matters; returns their titles in creation order."""
-    rng = random.Random(seed)
+    """Create ``n`` matters (plus their reviews and re-examinations) through the real
+    services; returns the original matters' titles in creation order.
+
+    Matters are created in the order they were received, so receipt serials run with
+    time; ``batch`` matters share one transaction.
+    """
+    from .stories import World, plan, tell
+
     now = timezone.now()
-    earlier: list[str] = []
-    titles = []
-    for _ in progress(range(n)):
-        with transaction.atomic():
-            titles.append(make_matter(d, rng, now, earlier).title)
+    specs = plan(random.Random(seed), n, now)
+    world = World(d, now)
+    titles: list[str] = []
+    order = iter(progress(range(n)))
+
+    def chunks() -> Iterator[list[int]]:
+        buf: list[int] = []
+        for i in order:
+            buf.append(i)
+            if len(buf) == batch:
+                yield buf
+                buf = []
+        if buf:
+            yield buf
+
+    with _silent_notifier():
+        for chunk in chunks():
+            with transaction.atomic():
+                for i in chunk:
+                    spec = specs[i]
+                    try:
+                        m = tell(world, random.Random(f"{seed}/{spec.index}"), spec)
+                    except UserError as e:
+                        raise RuntimeError(f"demo matter {i} ({spec.plan}): {e}") from e
+                    titles.append(m.title)
     return titles
 
 
-def reset() -> None:
-    """Delete every matter and the demo organisation (for demo databases only)."""
-    from xinfang.cases.models import Attachment, Event, MatterUnit, Petitioner, ReceiptCounter
-    from xinfang.notices.models import Notice
+class SilentNotifier:
+    """Demo petitioners' phone numbers are invented: never send them anything."""
 
+    def send(self, *, phone: str, text: str) -> None:
+        return None
+
+
+def _silent_notifier() -> override_settings:
+    from django.conf import settings
+
+    return override_settings(
+        XINFANG={**settings.XINFANG, "NOTIFIER": "xinfang.demo.builder.SilentNotifier"}
+    )
+
+
+class ResetRefused(Exception):
+    pass
+
+
+def reset() -> None:
+    """Delete the demo organisation, its users and every matter it holds.
+
+    Refuses (and deletes nothing) when the database holds matters registered outside the
+    demo organisation: ``--reset`` is for demo databases only.
+    """
+    from xinfang.audit.models import AccessLog, ChainHead
+    from xinfang.cases.models import Event
+    from xinfang.notices.models import Notice
+    from xinfang.reception.models import Booking, ReceptionDay
+
+    root = Unit.objects.filter(name=CITY, parent__isnull=True).first()
+    users = User.objects.filter(username__in=demo_usernames())
+    legacy = User.objects.filter(username__regex=LEGACY_USERNAME.pattern)
+    user_ids = set(users.values_list("pk", flat=True)) | set(legacy.values_list("pk", flat=True))
     with transaction.atomic():
-        Notice.objects.all().delete()
-        Event.objects.all().delete()
-        MatterUnit.objects.all().delete()
-        Attachment.objects.all().delete()
-        Petitioner.objects.all().delete()
-        Matter.objects.update(parent=None, repeat_of=None)
-        Matter.objects.all().delete()
-        ReceiptCounter.objects.all().delete()
-        Membership.objects.all().delete()
-        User.objects.filter(is_superuser=False).delete()
-        User.objects.filter(username="admin").delete()
-        Unit.objects.update(parent=None, oversees=None)
-        Unit.objects.all().delete()
+        unit_ids: set[int] = set()
+        if root is not None:
+            unit_ids = set(Unit.objects.subtree(root).values_list("pk", flat=True))
+        matters = Matter.objects.filter(registered_unit_id__in=unit_ids)
+        outside = Matter.objects.exclude(registered_unit_id__in=unit_ids)
+        if outside.exists():
+            raise ResetRefused(
+                f"数据库中有 {outside.count()} 件非演示机构登记的事项，拒绝重置"
+                " / the database holds matters outside the demo organisation"
+            )
+        ids = list(matters.values_list("pk", flat=True))
+        foreign = AccessLog.objects.exclude(
+            Q(matter_id__in=ids)
+            | Q(user_id__in=user_ids)
+            | Q(user__isnull=True, matter__isnull=True)
+        )
+        if foreign.exists():
+            raise ResetRefused(
+                "访问日志中有非演示用户的记录，拒绝重置"
+                " / the access log holds entries of users outside the demo"
+            )
+        # The access log is one hash chain; in a demo database it is all demo, so it goes
+        # whole and its head with it.
+        AccessLog.objects.all().delete()
+        ChainHead.objects.all().delete()
+        Notice.objects.filter(matter_id__in=ids).delete()
+        Event.objects.filter(matter_id__in=ids).delete()
+        Matter.objects.filter(pk__in=ids).update(parent=None, repeat_of=None)
+        Matter.objects.filter(pk__in=ids).delete()
+        days = ReceptionDay.objects.filter(unit_id__in=unit_ids)
+        Booking.objects.filter(reception__in=days).delete()
+        days.delete()
+        User.objects.filter(pk__in=user_ids).delete()
+        Unit.objects.filter(pk__in=unit_ids).update(parent=None, oversees=None)
+        Unit.objects.filter(pk__in=unit_ids).delete()
+
+
+def add_reception_days(d: Demo, today: datetime) -> int:
+    """A few published leaders' reception days (XFGZ Art. 18) around today, once."""
+    from xinfang.reception.models import ReceptionDay
+
+    if ReceptionDay.objects.filter(unit=d.units["county"]).exists():
+        return 0
+    base = timezone.localdate(today)
+    rows = [
+        ("县长 张建国", "青山县人民政府县长", "county", -14, "征地拆迁、城乡建设"),
+        ("副县长 李红梅", "青山县人民政府副县长", "county", 3, "劳动社保、教育、医疗卫生"),
+        ("副县长 王志强", "青山县人民政府副县长", "county", 10, "农村农业、环境保护"),
+        ("镇长 陈海峰", "城关镇人民政府镇长", "城关镇", 5, "住房城建、物业管理"),
+        ("局长 刘明", "青山县住房和城乡建设局局长", "ZJ", 7, "物业、违建、老旧小区改造"),
+    ]
+    for leader, title, key, offset, topics in rows:
+        day = base + timedelta(days=offset)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        ReceptionDay.objects.create(
+            leader=leader,
+            title=title,
+            unit=d.units[key],
+            date=day,
+            start="09:00",
+            end="12:00",
+            place="青山县信访局接待大厅" if key == "county" else f"{d.units[key].name}接待室",
+            topics=topics,
+            capacity=10,
+            published=True,
+        )
+    return len(rows)
