@@ -102,6 +102,17 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc, AuthenticationError):
         return _auth(request, exc)
+    if exc.status_code == 403 and "csrf" in str(exc.message).lower():
+        return api.create_response(
+            request,
+            {
+                "code": "csrf",
+                "message": "CSRF 校验失败，请刷新页面后重试",
+                "message_en": "CSRF check failed: reload the page and try again",
+                "field": None,
+            },
+            status=403,
+        )
     return api.create_response(
         request,
         {
@@ -224,6 +235,15 @@ def _get(request: HttpRequest, pk: int) -> Matter:
     )
 
 
+def _unit_or_error(pk: int | None, field: str, zh: str, en: str) -> Unit | None:
+    if pk is None:
+        return None
+    found = Unit.objects.filter(pk=pk).first()
+    if found is None:
+        raise UserError(f"bad_{field}", zh, en, field=field)
+    return found
+
+
 @api.post("/matters", response={201: MatterOut, **ERRORS}, tags=["matters"])
 def create_matter(request: HttpRequest, body: MatterIn) -> Any:
     """Register a matter. The lookup ``secret`` is returned only here: hand it to the
@@ -231,12 +251,16 @@ def create_matter(request: HttpRequest, body: MatterIn) -> Any:
     unit = Unit.objects.filter(pk=body.unit).first()
     if unit is None:
         raise UserError("bad_unit", "登记机关不存在", "No such unit", field="unit")
-    topic = (
-        Topic.objects.filter(
-            Q(code=body.topic) | Q(pk=int(body.topic) if (body.topic or "").isdigit() else None)
-        ).first()
-        if body.topic
-        else None
+    topic = None
+    if body.topic:
+        topic = Topic.objects.filter(code=body.topic, is_active=True).first()
+        if topic is None and body.topic.isdigit():
+            topic = Topic.objects.filter(pk=int(body.topic), is_active=True).first()
+        if topic is None:
+            raise UserError("bad_topic", "问题类别不存在", "No such topic", field="topic")
+    area = _unit_or_error(body.area, "area", "问题属地不存在", "No such area")
+    accused = _unit_or_error(
+        body.accused_unit, "accused_unit", "被反映单位不存在", "No such accused unit"
     )
     m, secret = register_matter(
         by=request.user,  # type: ignore[arg-type]
@@ -247,17 +271,15 @@ def create_matter(request: HttpRequest, body: MatterIn) -> Any:
         content=body.content,
         facts=body.facts,
         received_at=body.received_at,
-        petitioners=[PetitionerIn(**p.dict()) for p in body.petitioners],
+        petitioners=[PetitionerIn(**p.model_dump()) for p in body.petitioners],
         topic=topic,
-        area=Unit.objects.filter(pk=body.area).first() if body.area else None,
+        area=area,
         hotline_type=body.hotline_type,
         is_collective=body.is_collective,
         headcount=body.headcount,
         anonymous=body.anonymous,
         confidential=body.confidential,
-        accused_unit=Unit.objects.filter(pk=body.accused_unit).first()
-        if body.accused_unit
-        else None,
+        accused_unit=accused,
     )
     return ninja.Status(201, _detail(request, _get(request, m.pk), secret))
 

@@ -169,7 +169,7 @@ def issue_for_event(matter: Matter, event: Event) -> Notice | None:
     issued = timezone.localdate(event.at)
     prefix = organ.short_name or organ.name[:6]
     number = f"{prefix}信{ABBREV[kind]}〔{issued.year}〕{matter.pk}-{event.seq}号"
-    return Notice.objects.create(
+    notice = Notice.objects.create(
         matter=matter,
         event=event,
         kind=kind,
@@ -180,3 +180,11 @@ def issue_for_event(matter: Matter, event: Event) -> Notice | None:
         context=ctx,
         template_version=version,
     )
+    from xinfang.portal.notify import after_commit
+
+    for p in _addressable(matter)[:1]:  # the first petitioner or representative
+        after_commit(
+            p.phone,
+            f"您的信访事项{matter.receipt_no}有新的{title}，请凭受理编号和查询码在网上信访查看。",
+        )
+    return notice
