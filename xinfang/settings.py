@@ -104,7 +104,8 @@ def _database() -> dict[str, Any]:
         # One file per test process, so parallel runs do not share it.
         db["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
     else:
-        db.setdefault("TEST", {})
+        # Separate names let several test runs share one server without colliding.
+        db["TEST"] = {"NAME": os.environ.get("XINFANG_PG_TEST_NAME") or None}
     return db
 
 
