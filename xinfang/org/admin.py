@@ -1,10 +1,18 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from .models import Membership, Unit, User
-from .services import sync_staff_flag
+from .services import (
+    audit_account_flags,
+    mark_password_set_by_admin,
+    reset_password,
+    reset_two_factor,
+    sync_staff_flag,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -24,7 +32,48 @@ class UnitAdmin(admin.ModelAdmin):
 @admin.register(User)
 class XinfangUserAdmin(UserAdmin):
     inlines = [MembershipInline]
-    list_display = ["username", "display_name", "is_active", "is_staff"]
+    list_display = ["username", "display_name", "is_active", "is_staff", "has_2fa"]
+    actions = ["reset_passwords", "reset_two_factor"]
+
+    @admin.display(description="双因素认证 / 2FA", boolean=True)
+    def has_2fa(self, obj: User) -> bool:
+        return obj.totp_confirmed_at is not None
+
+    @admin.action(description="重置密码（生成临时密码）/ Reset password")
+    def reset_passwords(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            temporary = reset_password(user=user, by=request.user, request=request)
+            self.message_user(
+                request,
+                f"{user.username} 的临时密码：{temporary}（仅显示一次，登录后须修改）"
+                f" / temporary password, shown once",
+                messages.WARNING,
+            )
+
+    @admin.action(description="重置双因素认证 / Reset two-factor sign-in")
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            reset_two_factor(user=user, by=request.user, request=request)
+        self.message_user(request, f"已重置 {queryset.count()} 名用户的双因素认证 / reset")
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """The admin's set-password form: audited, and the user must change it again."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.get(pk=id)
+            mark_password_set_by_admin(user=user, by=request.user, request=request)
+        return response
+
+    def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
+        before: dict[str, bool] = {}
+        if change:
+            row = User.objects.filter(pk=obj.pk).values("is_active", "is_superuser").first()
+            before = {k: bool(v) for k, v in (row or {}).items()}
+        super().save_model(request, obj, form, change)
+        audit_account_flags(user=obj, before=before, by=request.user, request=request)
+
     fieldsets = (*UserAdmin.fieldsets, ("Xinfang", {"fields": ("display_name", "phone")}))  # type: ignore[misc]
 
     def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:

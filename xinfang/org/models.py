@@ -127,6 +127,9 @@ class User(AbstractUser):
     totp_confirmed_at = models.DateTimeField(
         _("双因素认证启用时间"), null=True, blank=True, editable=False
     )
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"), default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("工作人员")

@@ -111,7 +111,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 class RequireTwoFactor:
     """Administrators and auditors reach nothing but enrolment until TOTP is set up."""
 
-    ALLOWED = ("/account/2fa/", "/logout/", "/static/", "/i18n/", "/login/")
+    ALLOWED = ("/account/2fa/", "/account/password/", "/logout/", "/static/", "/i18n/", "/login/")
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
