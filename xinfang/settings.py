@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xinfang.core.middleware.SecurityHeaders",
+    "xinfang.org.account.IdleTimeout",
+    "xinfang.org.account.RequirePasswordChange",
     "xinfang.org.twofactor.RequireTwoFactor",
 ]
 
@@ -180,6 +182,8 @@ XINFANG: dict[str, Any] = {
     # PIPL Arts. 19, 47: years after conclusion that personal data of a matter is kept,
     # per category; afterwards it is anonymised (statistics stay).
     "RETENTION_YEARS": {"suggestion": 3, "claim": 10, "report": 10},
+    # Staff sessions end after this many idle minutes (SESSION_COOKIE_AGE is the cap).
+    "SESSION_IDLE_MINUTES": int(os.environ.get("XINFANG_SESSION_IDLE_MINUTES", "30")),
     # Citizen portal rate limits: (attempts, seconds).
     "PORTAL_LIMITS": {
         "SUBMIT_PER_IP": (5, 3600),
