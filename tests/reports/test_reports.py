@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -76,6 +77,26 @@ def test_monthly_excel(world: World) -> None:
     r = login(world.supervisor).get(f"/reports/monthly.xlsx?year={today.year}&month={today.month}")
     wb = load_workbook(io.BytesIO(r.content))
     assert wb["总体情况"]["A1"].value == f"{today.year}年{today.month}月信访工作统计月报"
+
+
+def test_daily_excel_and_pdf(world: World) -> None:
+    fixture(world)
+    today = timezone.localdate()
+    c = login(world.supervisor)
+    r = c.get(f"/reports/daily.xlsx?date={today.isoformat()}")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb["总体情况"]["A1"].value == f"{today.year}年{today.month}月{today.day}日信访工作日报"
+    summary = {row[0]: row[1] for row in wb["总体情况"].iter_rows(min_row=5, values_only=True)}
+    assert summary["收到信访事项"] == 5
+    yesterday = today - timedelta(days=1)
+    wb = load_workbook(io.BytesIO(c.get(f"/reports/daily.xlsx?date={yesterday}").content))
+    summary = {row[0]: row[1] for row in wb["总体情况"].iter_rows(min_row=5, values_only=True)}
+    assert summary["收到信访事项"] == 0
+    r = c.get("/reports/daily.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    assert f"{today.day}日信访工作日报" in text
+    assert c.get("/reports/daily.xlsx?date=2026-02-30").status_code == 404
 
 
 def test_reports_need_a_supervising_role(world: World) -> None:

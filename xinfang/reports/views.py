@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +16,7 @@ from xinfang.audit.services import log_access
 from xinfang.cases.models import Matter
 from xinfang.org.models import Role, Unit
 from xinfang.supervision import rates as rates_mod
+from xinfang.supervision import trends
 
 from . import exports
 from . import queries as q
@@ -95,6 +96,22 @@ def rates(request: HttpRequest) -> HttpResponse:
             "year": year,
             "cfg": rates_mod._cfg(),
             "chart": [[r["unit_name"], r["sat_pct"]] for r in rows if r["ranked"]],
+            "trend": [
+                {
+                    "month": t.month,
+                    "visits": t.visits,
+                    "ratings": t.ratings,
+                    **{
+                        k: round(v * 100, 1) if v is not None else None
+                        for k, v in (
+                            ("response", t.response),
+                            ("resolution", t.resolution),
+                            ("satisfaction", t.satisfaction),
+                        )
+                    },
+                }
+                for t in trends.monthly(p.start_dt, p.end_dt, unit_ids=visible_units)
+            ],
         },
     )
 
@@ -166,7 +183,15 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     qs = _check(request)
     today = timezone.localdate()
     year = _year(request, today)
-    if kind == "monthly":
+    if kind == "daily":
+        try:
+            day = date.fromisoformat(request.GET.get("date") or today.isoformat())
+        except ValueError:
+            raise Http404 from None
+        p = q.Period(day, day + timedelta(days=1))
+        title = f"{day.year}年{day.month}月{day.day}日信访工作日报"
+        year = day.year
+    elif kind == "monthly":
         month = int(request.GET.get("month") or today.month)
         if not 1 <= month <= 12:
             raise Http404
@@ -190,7 +215,7 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     from urllib.parse import quote
 
     resp["Content-Disposition"] = (
-        f'attachment; filename="report-{kind}-{year}.{fmt}"; '
+        f'attachment; filename="report-{kind}-{p.start.isoformat()}.{fmt}"; '
         f"filename*=UTF-8''{quote(title)}.{fmt}"
     )
     return resp
