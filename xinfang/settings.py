@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "xinfang.reports",
     "xinfang.audit",
     "xinfang.bench",
+    "xinfang.search",
 ]
 
 MIDDLEWARE = [

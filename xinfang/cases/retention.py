@@ -75,3 +75,6 @@ def anonymise(m: Matter) -> None:
         Matter.objects.filter(pk=m.pk).update(
             content=REDACTED, facts="", anonymised_at=timezone.now()
         )
+        from xinfang.search.services import index_matters
+
+        index_matters([m.pk])  # the index must not keep what was deleted

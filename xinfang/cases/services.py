@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from xinfang.core.errors import Forbidden, UserError
 from xinfang.org.models import Role, Unit, UnitKind, User
+from xinfang.search.services import index_matters  # same-transaction index upkeep
 
 from .models import (
     Attachment,
@@ -275,6 +276,7 @@ def register_matter(
         )
         refresh_deadlines(m)
         m.save()
+        index_matters([m.pk])
     return m, secret
 
 
@@ -344,6 +346,7 @@ def open_followup(
     )
     refresh_deadlines(child)
     child.save()
+    index_matters([child.pk])
     return child
 
 
@@ -367,4 +370,5 @@ def add_material(
             data={"note": note, "files": [f.name for f in files]},
         )
         save_attachments(m, files, by)
+        index_matters([m.pk])
     return m

@@ -1,0 +1,213 @@
+"""The index per database vendor: writing documents and matching terms.
+
+Both backends store the same tokens (``text.tokens``) and evaluate the same query
+(every term as a phrase of its tokens, terms joined by AND), so SQLite and PostgreSQL
+return identical sets; only storage and syntax differ. Scopes: ``title``; ``main`` (title,
+content, facts, material notes, receipt number, unit names); ``all`` (main plus
+petitioners' names, which callers may use only for matters whose identity the user may
+see, XFGZ Art. 30).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+FIELDS = ("title", "body", "other", "names")
+MAX_POS = 16383  # PostgreSQL's largest tsvector position
+
+
+@dataclass(frozen=True)
+class Term:
+    """One query term: a phrase of tokens (only the last may be a prefix), and for
+    receipt-number-like terms also the prefix of the receipt token."""
+
+    tokens: tuple[str, ...]
+    prefix: bool = False
+    receipt: str = ""
+
+
+Doc = tuple[list[str], list[str], list[str], list[str]]  # tokens of FIELDS
+
+
+def _tsvector(*fields: list[str]) -> str:
+    """A tsvector literal (no parser involved). Each field starts after a one-position gap
+    so that no phrase spans two fields, as FTS5 columns never do."""
+    pos: dict[str, list[int]] = defaultdict(list)
+    p = 0
+    for toks in fields:
+        p += 1
+        for t in toks:
+            p += 1
+            pos[t].append(min(p, MAX_POS))
+    return " ".join(f"'{t}':{','.join(map(str, ps))}" for t, ps in pos.items())
+
+
+class SQLiteBackend:
+    vendor = "sqlite"
+    _cols = {
+        "title": "{title} : ",
+        "main": "{title body other} : ",
+        "names": "{names} : ",
+        "all": "",
+    }
+
+    def write(self, cur: Any, rows: Sequence[tuple[int, Doc | None, Doc | None, bytes]]) -> None:
+        deletes = [(pk, *(" ".join(f) for f in old)) for pk, old, _new, _s in rows if old]
+        if deletes:
+            cur.executemany(
+                "INSERT INTO search_fts(search_fts, rowid, title, body, other, names) "
+                "VALUES ('delete', %s, %s, %s, %s, %s)",
+                deletes,
+            )
+        inserts = [(pk, *(" ".join(f) for f in new)) for pk, _old, new, _s in rows if new]
+        if inserts:
+            cur.executemany(
+                "INSERT INTO search_fts(rowid, title, body, other, names) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                inserts,
+            )
+        gone = [(pk,) for pk, _old, new, _s in rows if new is None]
+        if gone:
+            cur.executemany("DELETE FROM search_searchdoc WHERE matter_id = %s", gone)
+        docs = [(pk, s) for pk, _old, new, s in rows if new is not None]
+        if docs:
+            cur.executemany(
+                "INSERT INTO search_searchdoc(matter_id, source) VALUES (%s, %s) "
+                "ON CONFLICT(matter_id) DO UPDATE SET source = excluded.source",
+                docs,
+            )
+
+    def clear(self, cur: Any) -> None:
+        cur.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
+        cur.execute("DELETE FROM search_searchdoc")
+
+    @staticmethod
+    def _term(t: Term) -> str:
+        phrase = '"' + " ".join(t.tokens) + '"' + ("*" if t.prefix else "")
+        if t.receipt:
+            return f'({phrase} OR "{t.receipt}"*)'
+        return phrase
+
+    def expr(self, scope: str, terms: Sequence[Term]) -> str:
+        return self._cols[scope] + "(" + " AND ".join(self._term(t) for t in terms) + ")"
+
+    def ids(
+        self, scope: str, terms: Sequence[Term], *, below: int | None = None, limit: int
+    ) -> list[int]:
+        sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+        args: list[Any] = [self.expr(scope, terms)]
+        if below is not None:
+            sql += " AND rowid < %s"
+            args.append(below)
+        sql += " ORDER BY rowid DESC LIMIT %s"
+        args.append(limit)
+        with connection.cursor() as cur:
+            cur.execute(sql, args)
+            return [r[0] for r in cur.fetchall()]
+
+    def ids_between(self, scope: str, terms: Sequence[Term], lo: int, hi: int) -> set[int]:
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+                "AND rowid >= %s AND rowid <= %s",
+                [self.expr(scope, terms), lo, hi],
+            )
+            return {r[0] for r in cur.fetchall()}
+
+
+class PostgresBackend:
+    vendor = "postgresql"
+
+    def write(self, cur: Any, rows: Sequence[tuple[int, Doc | None, Doc | None, bytes]]) -> None:
+        gone = [(pk,) for pk, _old, new, _s in rows if new is None]
+        if gone:
+            cur.executemany("DELETE FROM search_searchdoc WHERE matter_id = %s", gone)
+        docs = []
+        for pk, _old, new, source in rows:
+            if new is None:
+                continue
+            title, body, other, names = new
+            docs.append(
+                (
+                    pk,
+                    source,
+                    _tsvector(title, body, other),
+                    _tsvector(title),
+                    _tsvector(names),
+                )
+            )
+        if docs:
+            cur.executemany(
+                "INSERT INTO search_searchdoc(matter_id, source, tsv, ttsv, ntsv) "
+                "VALUES (%s, %s, %s::tsvector, %s::tsvector, %s::tsvector) "
+                "ON CONFLICT (matter_id) DO UPDATE SET source = excluded.source, "
+                "tsv = excluded.tsv, ttsv = excluded.ttsv, ntsv = excluded.ntsv",
+                docs,
+            )
+
+    def clear(self, cur: Any) -> None:
+        cur.execute("DELETE FROM search_searchdoc")
+
+    @staticmethod
+    def _term(t: Term) -> str:
+        parts = [f"'{tok}'" for tok in t.tokens]
+        if t.prefix:
+            parts[-1] += ":*"
+        phrase = " <-> ".join(parts)
+        if t.receipt:
+            return f"(({phrase}) | '{t.receipt}':*)"
+        return f"({phrase})"
+
+    def query(self, terms: Sequence[Term]) -> str:
+        return " & ".join(self._term(t) for t in terms)
+
+    def _where(self, scope: str, terms: Sequence[Term]) -> tuple[str, list[Any]]:
+        q = self.query(terms)
+        if scope == "title":
+            return "ttsv @@ %s::tsquery", [q]
+        if scope == "main":
+            return "tsv @@ %s::tsquery", [q]
+        if scope == "names":
+            return "ntsv @@ %s::tsquery", [q]
+        anyq = " | ".join(self._term(t) for t in terms)
+        return (
+            "(tsv @@ %s::tsquery OR (ntsv @@ %s::tsquery AND (tsv || ntsv) @@ %s::tsquery))",
+            [q, anyq, q],
+        )
+
+    def ids(
+        self, scope: str, terms: Sequence[Term], *, below: int | None = None, limit: int
+    ) -> list[int]:
+        where, args = self._where(scope, terms)
+        sql = f"SELECT matter_id FROM search_searchdoc WHERE {where}"
+        if below is not None:
+            sql += " AND matter_id < %s"
+            args.append(below)
+        sql += " ORDER BY matter_id DESC LIMIT %s"
+        args.append(limit)
+        with connection.cursor() as cur:
+            cur.execute(sql, args)
+            return [r[0] for r in cur.fetchall()]
+
+    def ids_between(self, scope: str, terms: Sequence[Term], lo: int, hi: int) -> set[int]:
+        where, args = self._where(scope, terms)
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT matter_id FROM search_searchdoc WHERE {where} "
+                "AND matter_id >= %s AND matter_id <= %s",
+                [*args, lo, hi],
+            )
+            return {r[0] for r in cur.fetchall()}
+
+
+def backend() -> SQLiteBackend | PostgresBackend:
+    if connection.vendor == "postgresql":
+        return PostgresBackend()
+    if connection.vendor == "sqlite":
+        return SQLiteBackend()
+    raise RuntimeError(f"search: unsupported database {connection.vendor}")

@@ -1,0 +1,184 @@
+"""Writes to the search index. Called by the services that create or change indexed text
+(registration, follow-ups, material, anonymisation) inside their transaction, and by the
+``reindex`` command. No signals: an index entry changes exactly when a service says so."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from xinfang.cases.models import Event, Matter, Petitioner
+from xinfang.org.models import Unit
+
+from .backends import Doc, backend
+from .models import SearchDoc, SearchTerm
+from .text import MAX_FIELD, receipt_token, tokens
+
+BATCH = 2000
+DOCS = ""  # the SearchTerm row whose df is the number of indexed documents
+
+
+def _source(fields: Sequence[str]) -> bytes:
+    return zlib.compress(json.dumps(list(fields), ensure_ascii=False).encode(), 1)
+
+
+def _fields(source: bytes) -> list[str]:
+    return list(json.loads(zlib.decompress(bytes(source)).decode()))
+
+
+def _doc(fields: Sequence[str]) -> Doc:
+    title, body, other, names = fields
+    return tokens(title), tokens(body), tokens(other), tokens(names)
+
+
+def df_terms(doc: Doc) -> set[str]:
+    """Tokens counted in document frequencies: those of the title and body."""
+    return set(doc[0]) | set(doc[1])
+
+
+def _texts(rows: list[dict[str, Any]], units: dict[int, str]) -> dict[int, list[str]]:
+    """The four indexed field texts per matter id."""
+    ids = [r["id"] for r in rows]
+    live = [r["id"] for r in rows if r["anonymised_at"] is None]
+    names: dict[int, list[str]] = {i: [] for i in ids}
+    for mid, name in (
+        Petitioner.objects.filter(matter_id__in=live)
+        .order_by("matter_id", "order", "id")
+        .values_list("matter_id", "name")
+    ):
+        names[mid].append(name)
+    notes: dict[int, list[str]] = {i: [] for i in ids}
+    # Material notes are searchable until the matter is anonymised (the log keeps them).
+    for mid, data in (
+        Event.objects.filter(matter_id__in=live, action="add_material")
+        .order_by("matter_id", "seq")
+        .values_list("matter_id", "data")
+    ):
+        note = (data or {}).get("note") or ""
+        if note:
+            notes[mid].append(str(note))
+    out = {}
+    for r in rows:
+        pk = r["id"]
+        unit_names = [
+            units.get(r[k] or 0, "") for k in ("registered_unit_id", "area_id", "accused_unit_id")
+        ]
+        body = [r["content"] or "", r["facts"] or "", *notes[pk]]
+        out[pk] = [
+            r["title"] or "",
+            "\n".join(b[:MAX_FIELD] for b in body if b)[: 2 * MAX_FIELD],
+            " ".join([receipt_token(r["receipt_no"]), *(n for n in unit_names if n)]),
+            "\n".join(names[pk])[:MAX_FIELD],
+        ]
+    return out
+
+
+_COLUMNS = (
+    "id",
+    "title",
+    "content",
+    "facts",
+    "receipt_no",
+    "registered_unit_id",
+    "area_id",
+    "accused_unit_id",
+    "anonymised_at",
+)
+
+
+def _unit_names() -> dict[int, str]:
+    return dict(Unit.objects.values_list("id", "name"))
+
+
+def _bump(df: Counter[str]) -> None:
+    rows = sorted((t[:64], n) for t, n in df.items() if n)  # sorted: one lock order
+    if not rows:
+        return
+    with connection.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO search_searchterm(term, df) VALUES (%s, %s) "
+            "ON CONFLICT(term) DO UPDATE SET df = search_searchterm.df + excluded.df",
+            rows,
+        )
+
+
+def index_matters(ids: Iterable[int], *, batch: int = BATCH) -> int:
+    """(Re-)index the given matters in the caller's transaction: replace each one's
+    entries with its current text, remove entries of matters that no longer exist, and
+    keep document frequencies exact. Returns the number of matters indexed."""
+    todo = sorted(set(ids))
+    done = 0
+    be = backend()
+    units = _unit_names() if todo else {}
+    with transaction.atomic():
+        for i in range(0, len(todo), batch):
+            chunk = todo[i : i + batch]
+            rows = list(Matter.objects.filter(pk__in=chunk).values(*_COLUMNS))
+            texts = _texts(rows, units)
+            old = dict(
+                SearchDoc.objects.filter(matter_id__in=chunk).values_list("matter_id", "source")
+            )
+            df: Counter[str] = Counter()
+            writes: list[tuple[int, Doc | None, Doc | None, bytes]] = []
+            for pk in chunk:
+                old_doc = _doc(_fields(old[pk])) if pk in old else None
+                new_fields = texts.get(pk)
+                new_doc = _doc(new_fields) if new_fields is not None else None
+                if old_doc is None and new_doc is None:
+                    continue
+                if old_doc is not None:
+                    df.subtract(df_terms(old_doc) | {DOCS})
+                if new_doc is not None:
+                    df.update(df_terms(new_doc) | {DOCS})
+                writes.append(
+                    (pk, old_doc, new_doc, _source(new_fields) if new_fields is not None else b"")
+                )
+            with connection.cursor() as cur:
+                be.write(cur, writes)
+            _bump(df)
+            done += len(rows)
+    return done
+
+
+def rebuild(*, batch: int = BATCH, progress: Callable[[int], None] | None = None) -> int:
+    """Drop and rebuild the whole index (``xinfang reindex``): one transaction per batch,
+    document frequencies counted in memory and written at the end."""
+
+    be = backend()
+    with transaction.atomic(), connection.cursor() as cur:
+        be.clear(cur)
+        SearchTerm.objects.all().delete()
+    units = _unit_names()
+    df: Counter[str] = Counter()
+    last = 0
+    total = 0
+    while True:
+        rows = list(Matter.objects.filter(pk__gt=last).order_by("pk").values(*_COLUMNS)[:batch])
+        if not rows:
+            break
+        last = rows[-1]["id"]
+        texts = _texts(rows, units)
+        writes: list[tuple[int, Doc | None, Doc | None, bytes]] = []
+        for pk, fields in texts.items():
+            doc = _doc(fields)
+            df.update(df_terms(doc))
+            writes.append((pk, None, doc, _source(fields)))
+        with transaction.atomic(), connection.cursor() as cur:
+            be.write(cur, writes)
+        total += len(rows)
+        if progress:
+            progress(len(rows))
+    df[DOCS] = total
+    with transaction.atomic():
+        items = list(df.items())
+        for i in range(0, len(items), 20000):
+            SearchTerm.objects.bulk_create(
+                [SearchTerm(term=t[:64], df=n) for t, n in items[i : i + 20000]],
+                ignore_conflicts=True,
+            )
+    return total

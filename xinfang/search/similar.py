@@ -1,0 +1,230 @@
+"""Same-matter detection at intake (XFGZ Art. 18: one matter, one handling; repeats are
+linked, not handled twice).
+
+Candidates are cheap at any size: the rarest informative bigrams of the new text, each
+fetching the newest few hundred matters that contain it from the index, plus exact
+petitioner matches (the phone blind index; the name in the same area). The few hundred
+candidates are then ranked precisely by IDF-weighted bigram overlap on synonym-folded
+text, combined with the structured signals. Only matters visible to the user are
+considered; petitioner signals only for matters whose identity the user may see
+(XFGZ Art. 30).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from xinfang.cases.models import Matter, Petitioner
+from xinfang.cases.services import PetitionerIn
+
+from .backends import Term, backend
+from .models import SearchTerm
+from .services import DOCS
+from .text import tokens
+
+RARE_TOKENS = 10  # bigrams of the new text used to fetch candidates
+PER_TOKEN = 150  # newest matters fetched per bigram
+RANKED = 200  # candidates ranked precisely
+RECENT_DAYS = 180
+
+# Words complainants and registrars use interchangeably; folded before comparing texts
+# (not before indexing: search finds what was written).
+SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("拖欠工资", "欠薪"),
+    ("拖欠薪资", "欠薪"),
+    ("克扣工资", "欠薪"),
+    ("工钱", "工资"),
+    ("薪水", "工资"),
+    ("农民工", "工人"),
+    ("务工人员", "工人"),
+    ("噪声", "噪音"),
+    ("扰民", "噪音"),
+    ("征收", "拆迁"),
+    ("征迁", "拆迁"),
+    ("补偿款", "补偿"),
+    ("赔偿款", "补偿"),
+    ("物业公司", "物业"),
+    ("物业服务企业", "物业"),
+    ("物业管理处", "物业"),
+    ("开发商", "开发公司"),
+    ("房地产公司", "开发公司"),
+    ("渗水", "漏水"),
+    ("渗漏", "漏水"),
+    ("低保金", "低保"),
+    ("最低生活保障", "低保"),
+    ("养老保险金", "养老金"),
+    ("退休金", "养老金"),
+    ("垃圾堆放", "垃圾"),
+    ("乱倒垃圾", "垃圾"),
+    ("臭味", "异味"),
+    ("恶臭", "异味"),
+    ("停水", "断水"),
+    ("停电", "断电"),
+    ("路灯不亮", "路灯损坏"),
+    ("不予办理", "不办理"),
+    ("至今未", "一直没有"),
+    ("迟迟不", "一直没有"),
+    ("多次反映", "反复反映"),
+    ("屡次反映", "反复反映"),
+    ("恳请", "请求"),
+    ("希望", "请求"),
+    ("要求", "请求"),
+)
+
+
+def fold(text: str) -> str:
+    for a, b in SYNONYMS:
+        text = text.replace(a, b)
+    return text
+
+
+@dataclass
+class Similar:
+    matter: Matter
+    score: float  # 0–1
+    reasons: list[str] = field(default_factory=list)
+    text_score: float = 0.0
+
+
+def _dfs(terms: Iterable[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    items = sorted(set(terms))
+    for i in range(0, len(items), 500):
+        out.update(SearchTerm.objects.filter(term__in=items[i : i + 500]).values_list("term", "df"))
+    return out
+
+
+def _weights(bag: Iterable[str], df: dict[str, int], n: int) -> dict[str, float]:
+    return {t: math.log((n + 1) / (df.get(t, 0) + 1)) + 1.0 for t in set(bag)}
+
+
+def text_similarity(a: dict[str, float], b: dict[str, float]) -> float:
+    """Mean of IDF-weighted cosine and overlap (containment of the shorter text), so a
+    shorter or longer retelling of the same matter still scores high."""
+    if not a or not b:
+        return 0.0
+    common = a.keys() & b.keys()
+    inter = sum(a[t] for t in common)
+    inter2 = sum(a[t] * b[t] for t in common)
+    na = math.sqrt(sum(w * w for w in a.values()))
+    nb = math.sqrt(sum(w * w for w in b.values()))
+    cosine = inter2 / (na * nb)
+    overlap = inter / min(sum(a.values()), sum(b.values()))
+    return 0.5 * cosine + 0.5 * overlap
+
+
+def _people(petitioners: Sequence[PetitionerIn | dict[str, Any]]) -> list[PetitionerIn]:
+    out = []
+    for p in petitioners:
+        pi = PetitionerIn.of(p)
+        if (pi.name or "").strip() or (pi.phone or "").strip():
+            out.append(pi)
+    return out
+
+
+def _same_person(
+    user: Any, people: list[PetitionerIn], area: Any, limit: int = 50
+) -> dict[int, str]:
+    """Matter id → reason, for earlier matters of the same petitioner that the user may
+    see including their identity."""
+    found: dict[int, str] = {}
+    allowed = Matter.objects.visible_to(user).identity_visible_to(user)
+    for p in people:
+        phone = (p.phone or "").strip()
+        if len(phone) >= 5:
+            ids = (
+                Petitioner.objects.with_phone(phone)
+                .filter(matter__in=allowed.values("pk"))
+                .order_by("-matter_id")
+                .values_list("matter_id", flat=True)[:limit]
+            )
+            for i in ids:
+                found.setdefault(i, "同一信访人（电话相同）/ same petitioner (phone)")
+        name = (p.name or "").strip()
+        if len(name) >= 2 and area is not None:
+            toks = tokens(name)
+            if not toks:
+                continue
+            be = backend()
+            ids2 = be.ids("names", [Term(tuple(toks))], limit=limit * 4)
+            for i in allowed.filter(pk__in=ids2, area=area).values_list("pk", flat=True):
+                found.setdefault(i, "同一信访人（姓名、属地相同）/ same petitioner (name, area)")
+    return found
+
+
+def similar_matters(
+    *,
+    user: Any,
+    text: str,
+    title: str = "",
+    petitioners: Sequence[PetitionerIn | dict[str, Any]] = (),
+    area: Any = None,
+    topic: Any = None,
+    exclude_id: int | None = None,
+    limit: int = 8,
+    threshold: float = 0.0,
+) -> list[Similar]:
+    """Matters visible to ``user`` that may be the same matter as the one being
+    registered, best first, each with a score (0–1) and short bilingual reasons."""
+    raw = tokens(f"{title}\n{text}")
+    people = _people(petitioners)
+    if not raw and not people:
+        return []
+    be = backend()
+    df = _dfs([*raw, DOCS])
+    n = max(df.get(DOCS, 0), 1)
+    # the rarest bigrams that some document has; very common ones fetch nothing useful
+    present = sorted(
+        (df[t], t) for t in set(raw) if t in df and df[t] > 0 and df[t] <= max(n // 10, 50)
+    )
+    hits: Counter[int] = Counter()
+    for _d, t in present[:RARE_TOKENS]:
+        hits.update(be.ids("main", [Term((t,))], limit=PER_TOKEN))
+    person = _same_person(user, people, area)
+    if exclude_id is not None:
+        hits.pop(exclude_id, None)
+        person.pop(exclude_id, None)
+    ranked = [i for i, _c in hits.most_common(RANKED * 2)]
+    visible = set(
+        Matter.objects.visible_to(user)
+        .filter(pk__in=ranked + list(person))
+        .values_list("pk", flat=True)
+    )
+    chosen = [i for i in ranked if i in visible][:RANKED]
+    chosen += [i for i in person if i in visible and i not in chosen]
+    if not chosen:
+        return []
+    matters = Matter.objects.select_related("lead_unit", "registered_unit", "topic", "area")
+    by_id = matters.in_bulk(chosen)
+    q_bag = tokens(fold(f"{title}\n{text}"))
+    bags = {pk: tokens(fold(f"{m.title}\n{m.content}\n{m.facts}")) for pk, m in by_id.items()}
+    df.update(_dfs(t for bag in bags.values() for t in bag if t not in df))
+    qw = _weights(q_bag, df, n)
+    now = timezone.now()
+    out = []
+    for pk, m in by_id.items():
+        sim = text_similarity(qw, _weights(bags[pk], df, n))
+        reasons = []
+        score = sim
+        if sim >= 0.2:
+            reasons.append(f"内容相似 {sim:.2f} / text similarity")
+        if pk in person:
+            reasons.insert(0, person[pk])
+            score += (1 - score) * 0.5
+        same_area = area is not None and m.area_id == getattr(area, "pk", area)
+        if same_area and topic is not None and m.topic_id == getattr(topic, "pk", topic):
+            reasons.append("同一属地和类别 / same area and topic")
+            score += (1 - score) * 0.1
+        if now - m.received_at <= timedelta(days=RECENT_DAYS):
+            score += (1 - score) * 0.03
+        if score >= threshold and reasons:
+            out.append(Similar(m, round(min(score, 1.0), 3), reasons, round(sim, 3)))
+    out.sort(key=lambda s: (-s.score, -s.matter.pk))
+    return out[:limit]

@@ -1,0 +1,52 @@
+"""Text → index tokens, the same on every database.
+
+A document is indexed as overlapping character bigrams of each run of CJK characters
+(a one-character run stays one token) and each run of latin letters/digits as one
+lower-cased word; everything else separates runs. A query term of n CJK characters is
+the phrase of its n-1 bigrams, so "拆迁" is one token and "拆迁补偿" the phrase
+拆迁 迁补 补偿. Full-width forms are folded first (NFKC).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(f"[{_CJK}]+|[0-9a-z]+")
+MAX_WORD = 60  # longer latin runs are cut (PostgreSQL lexemes and the df table's key)
+MAX_FIELD = 4000  # characters of one field that are indexed (PostgreSQL position limits)
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def runs(text: str) -> list[str]:
+    return _RUN.findall(normalise(text))
+
+
+def is_cjk_run(run: str) -> bool:
+    return not run[0].isascii()
+
+
+def run_tokens(run: str) -> list[str]:
+    if not is_cjk_run(run):
+        return [run[:MAX_WORD]]
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def tokens(text: str) -> list[str]:
+    """Index tokens of ``text`` in order (positions matter for phrases)."""
+    out: list[str] = []
+    for r in runs((text or "")[:MAX_FIELD]):
+        out.extend(run_tokens(r))
+    return out
+
+
+def receipt_token(receipt_no: str) -> str:
+    """Receipt numbers are indexed as one word ``rn<digits>`` so a prefix query finds them
+    and no ordinary word or number can."""
+    return "rn" + "".join(ch for ch in normalise(receipt_no) if ch.isascii() and ch.isalnum())

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "search"
+urlpatterns = [
+    path("", views.search_page, name="search"),
+    path("similar/", views.similar, name="similar"),
+    path("hotspots/", views.hotspots_page, name="hotspots"),
+]

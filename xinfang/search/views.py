@@ -1,0 +1,133 @@
+"""Staff pages of search: full-text search, the same-matter panel of the registration
+form, and hot spots. Views parse, authorise, call one query and render; reads that show
+matters are written to the access log (PIPL Art. 51)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from xinfang.audit.services import log_access
+from xinfang.cases.models import Topic
+from xinfang.core.errors import UserError
+from xinfang.org.models import Role, Unit
+from xinfang.web import present
+
+from .hotspots import hotspots
+from .queries import search
+from .similar import similar_matters
+
+MATTER_ROLES = {Role.REGISTRAR, Role.HANDLER, Role.SUPERVISOR, Role.LEADER}
+
+
+def _roles(request: HttpRequest) -> set[str]:
+    return {m.role for m in request.user.memberships.all()}  # type: ignore[union-attr]
+
+
+@require_GET
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    """全文检索: matters the user may see, 20 a page with "more"."""
+    g = request.GET
+    q = (g.get("q") or "").strip()
+    order = g.get("order") or "relevance"
+    ctx: dict[str, Any] = {"q": q, "order": order, "res": None}
+    if not q:
+        return render(request, "search/search.html", ctx)
+    try:
+        res = search(request.user, q, order=order, after=g.get("after") or None)
+    except UserError as e:
+        ctx["error"] = present.user_message(e)
+        return render(request, "search/search.html", ctx, status=400)
+    if res.hits:
+        log_access(
+            user=request.user,
+            what="search",
+            detail=f"{q[:60]} · {res.count_label}",
+            request=request,
+        )
+    ctx["res"] = res
+    return render(request, "search/search.html", ctx)
+
+
+def similar_input(post: Any) -> dict[str, Any]:
+    """Arguments of ``similar_matters`` from the registration form's fields."""
+    people = []
+    for i in range(20):
+        name = (post.get(f"p{i}_name") or "").strip()
+        phone = (post.get(f"p{i}_phone") or "").strip()
+        if name or phone:
+            people.append({"name": name, "phone": phone})
+    area = topic = None
+    if (post.get("area") or "").isdigit():
+        area = Unit.objects.filter(pk=int(post["area"])).first()
+    if (post.get("topic") or "").isdigit():
+        topic = Topic.objects.filter(pk=int(post["topic"])).first()
+    return {
+        "title": (post.get("title") or "")[:120],
+        "text": "\n".join([(post.get("content") or "")[:4000], (post.get("facts") or "")[:4000]]),
+        "petitioners": people,
+        "area": area,
+        "topic": topic,
+    }
+
+
+@require_POST
+@login_required
+def similar(request: HttpRequest) -> HttpResponse:
+    """The registration form's panel: the most similar matters as an HTML fragment."""
+    if not _roles(request) & MATTER_ROLES:
+        raise Http404
+    args = similar_input(request.POST)
+    rows = similar_matters(user=request.user, **args)
+    if rows:
+        log_access(
+            user=request.user,
+            what="similar",
+            detail=f"{len(rows)} · {args['title'][:40]}",
+            request=request,
+        )
+    return render(request, "search/_similar.html", {"rows": rows, "asked": bool(args["text"])})
+
+
+def _date(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        raise UserError(
+            "bad_date", "日期格式应为 YYYY-MM-DD", "Dates are YYYY-MM-DD", field="start"
+        ) from None
+
+
+@require_GET
+@login_required
+def hotspots_page(request: HttpRequest) -> HttpResponse:
+    """每月一题: clusters of similar matters by area and period, for supervisors and
+    leaders (counts of matters only)."""
+    if not _roles(request) & {Role.SUPERVISOR, Role.LEADER}:
+        raise Http404
+    today = timezone.localdate()
+    g = request.GET
+    ctx: dict[str, Any] = {"areas": Unit.objects.order_by("path"), "rows": []}
+    try:
+        start = _date(g.get("start"), today.replace(day=1) - timedelta(days=30))
+        end = _date(g.get("end"), today)
+        if start > end:
+            raise UserError(
+                "bad_period", "开始日期不能晚于结束日期", "Start is after end", field="start"
+            )
+    except UserError as e:
+        ctx.update(error=present.user_message(e), start=g.get("start"), end=g.get("end"))
+        return render(request, "search/hotspots.html", ctx, status=400)
+    area = None
+    if (g.get("area") or "").isdigit():
+        area = Unit.objects.filter(pk=int(g["area"])).first()
+    rows, truncated = hotspots(request.user, start=start, end=end, area=area)
+    ctx.update(rows=rows, truncated=truncated, start=start, end=end, area=area)
+    return render(request, "search/hotspots.html", ctx)
