@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from xinfang.cases.models import Event, Kind, Matter, Status
-from xinfang.cases.workflow import RULES, scopes_of, transition
+from xinfang.cases.workflow import RELAYED, RULES, scopes_of, transition
 from xinfang.core.errors import Conflict, Forbidden
 
 from ..factories import World, answered, handled, opinion, register
@@ -54,14 +54,42 @@ def _data(w: World, action: str) -> dict[str, Any]:
         "rate": {"rating": "basic", "comment": "处理及时"},
         "supervise": {"demand": "三日内书面报告办理进展", "reply_due": soon},
         "answer_supervision": {"reply": "已入户核实，正在协调维修"},
+        "link_repeat": {"existing": "__existing__"},
+        "note_repeat": {"repeat": "360421-2026-000001", "note": "再次反映"},
+        "merge": {"main": "__main__"},
+        "absorb": {"merged": "360421-2026-000002"},
+        "release": {"merged": "360421-2026-000002"},
+        "relay": {"main_seq": "__main_seq__"},
     }.get(action, {})
 
 
 REASONS = {a: "理由：依据有关规定" for a in RULES}
 
 
+OTHER = [{"name": "李四", "phone": "13900005678", "address": "城关镇桃园路10号"}]
+
+
+def _merged_in(w: World, status: str) -> Matter:
+    """A matter merged into a handled main; the main answered/concluded for later states."""
+    main = handled(w)
+    m = register(w, petitioners=OTHER)
+    transition(m, "merge", actor=w.registrar, reason="同一事项", data={"main": main.receipt_no})
+    if status in (Status.ANSWERED, Status.CONCLUDED):
+        transition(main, "submit_opinion", actor=w.handler, data=opinion("support"))
+        transition(main, "approve_opinion", actor=w.leader)
+    if status == Status.CONCLUDED:
+        transition(main, "conclude", actor=w.handler)
+    m.refresh_from_db()
+    return m
+
+
 def _in_status(w: World, status: str, action: str) -> Matter:
     """A real matter in ``status``, prepared so that ``action``'s guard can pass."""
+    if status == Status.MERGED or (action == "relay" and status in RULES["relay"].sources):
+        return _merged_in(w, status)
+    if status == Status.LINKED:
+        m = register(w)
+        return _act(w, m, "link_repeat", w.registrar)
     if (
         action in ("answer_supervision", "escalate_supervision")
         and status in RULES["answer_supervision"].sources
@@ -122,15 +150,27 @@ def _in_status(w: World, status: str, action: str) -> Matter:
     return _act(w, m, verb, w.registrar)
 
 
+SYSTEM = "system"
+
+
 def _act(w: World, m: Matter, action: str, user: Any) -> Matter:
     data = _data(w, action)
     if data.get("existing") == "__existing__":
         data["existing"] = register(w).receipt_no
+    if data.get("main") == "__main__":
+        data["main"] = handled(w).receipt_no
+    if data.get("main_seq") == "__main_seq__":
+        main = Event.objects.filter(matter_id=m.merged_into_id, action__in=RELAYED)
+        data["main_seq"] = main.order_by("-seq").values_list("seq", flat=True).first() or 1
+    if user == SYSTEM:
+        return transition(m, action, actor=None, reason=REASONS[action], data=data, system=True)
     return transition(m, action, actor=user, reason=REASONS[action], data=data)
 
 
 def _authorised(w: World, m: Matter, action: str) -> Any:
     who = set(RULES[action].who)
+    if who == {SYSTEM}:
+        return SYSTEM
     order = [
         "handler",
         "leader",

@@ -32,12 +32,19 @@ def today() -> date:
 def clock_for(
     matter: Matter, *, on: date | None = None, events: Iterable[ClockEvent] | None = None
 ) -> Clock:
-    """All deadlines of ``matter`` as of ``on`` (default: today in Asia/Shanghai)."""
-    evs = (
-        list(events)
-        if events is not None
-        else list(Event.objects.filter(matter=matter).only("action", "at", "data").order_by("seq"))
-    )
+    """All deadlines of ``matter`` as of ``on`` (default: today in Asia/Shanghai).
+
+    A matter merged into another (并案) is given the main matter's clock, whose handling
+    deadline it follows (``deadlines.clock``)."""
+    evs = list(events) if events is not None else _events(matter.pk)
+    main = None
+    main_no = ""
+    if matter.merged_into_id is not None:
+        parent = Matter.objects.only("pk", "kind", "category", "receipt_no", "merged_into").get(
+            pk=matter.merged_into_id
+        )
+        main = clock_for(parent, on=on)
+        main_no = parent.receipt_no
     return compute(
         matter_kind=matter.kind,
         category=matter.category,
@@ -45,4 +52,10 @@ def clock_for(
         calendar=load_calendar(),
         today=on or today(),
         policy=policy(),
+        main=main,
+        main_no=main_no,
     )
+
+
+def _events(pk: int) -> list[Event]:
+    return list(Event.objects.filter(matter_id=pk).only("action", "at", "data").order_by("seq"))

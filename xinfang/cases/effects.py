@@ -84,8 +84,14 @@ def _choice(d: dict[str, Any], key: str, choices: Any, zh: str) -> str:
 
 
 def _not_accused(m: Matter, unit: Unit, field: str) -> None:
-    # XFGZ Art. 30: a report or accusation is never sent to the unit it accuses.
-    if m.accused_unit_id is not None and unit.pk == m.accused_unit_id:
+    # XFGZ Art. 30: a report or accusation is never sent to the unit it accuses — nor is
+    # a matter that reports merged into it are handled with (并案).
+    accused = {m.accused_unit_id} | set(
+        Matter.objects.merged_into_main(m)
+        .filter(accused_unit__isnull=False)
+        .values_list("accused_unit_id", flat=True)
+    )
+    if unit.pk in accused:
         raise UserError(
             "accused_unit",
             "检举控告事项不得转送、交办给被检举控告的单位（信访工作条例第三十条）",
@@ -458,3 +464,315 @@ def _rate(m: Matter, d: dict[str, Any], c: Ctx) -> None:
 @effect("add_material")
 def _material(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _text(d, "note", "补充说明", required=False)
+
+
+# --- link as repeat, merge (并单), split ---------------------------------------------
+
+
+def _visible_matter(d: dict[str, Any], key: str, zh: str, m: Matter, c: Ctx) -> Matter:
+    """The matter named by receipt number in ``d[key]``, if the actor may see it."""
+    no = _text(d, key, zh, limit=40)
+    found = (
+        Matter.objects.visible_to(c.actor)
+        .select_related("registered_unit", "lead_unit")
+        .filter(receipt_no=no)
+        .exclude(pk=m.pk)
+        .first()
+    )
+    if found is None:
+        raise UserError(
+            "no_existing",
+            f"找不到受理编号为{no}的事项，或您无权查看",
+            f"No matter {no} that you may see",
+            field=key,
+        )
+    return found
+
+
+def seen_by_unit(target: Matter, unit: Unit) -> bool:
+    """Whether staff of ``unit`` (or its supervisors and leaders) could see ``target``:
+    it is registered or handled inside ``unit``'s subtree."""
+    handling = MatterUnit.objects.filter(matter=target, active=True)
+    paths = [target.registered_unit.path, *handling.values_list("unit__path", flat=True)]
+    roots = [unit.path] + ([unit.oversees.path] if unit.oversees_id else [])  # type: ignore[union-attr]
+    return any(p.startswith(r) for p in paths for r in roots)
+
+
+def _art30(report: Matter, target: Matter, field: str) -> None:
+    """XFGZ Art. 30: a report is never joined to a matter its accused unit can see."""
+    if report.accused_unit_id is None:
+        return
+    accused = report.accused_unit
+    assert accused is not None
+    if seen_by_unit(target, accused) or target.lead_unit_id == accused.pk:
+        raise UserError(
+            "accused_sees",
+            "检举控告事项不得与被检举控告单位可以查看的事项合并或关联（信访工作条例第三十条）",
+            "A report may not be joined to a matter its accused unit can see (Art. 30)",
+            field=field,
+        )
+
+
+def _same_person(a: Matter, b: Matter) -> bool:
+    """Whether the two matters share a petitioner (same phone, or same name)."""
+    pa = list(a.petitioners.values_list("name", "phone_index"))
+    pb = list(b.petitioners.values_list("name", "phone_index"))
+    if a.anonymous or b.anonymous or not pa or not pb:
+        return True  # nothing to compare; the registrar decides
+    phones = {ph for _, ph in pa if ph}
+    names = {n for n, _ in pa if n}
+    return any((ph and ph in phones) or (n and n in names) for n, ph in pb)
+
+
+def _repeat_ground(m: Matter, existing: Matter, c: Ctx) -> tuple[str, str]:
+    """Which rule governs a repeat (XFGZ Arts. 19 para 3, 35, 36 para 3) and the status
+    the new registration takes: it is always closed with a notice, never dropped."""
+    from .clock import clock_for
+    from .models import TERMINAL
+
+    if _chain_final(existing):
+        return "art36", Status.NOT_ACCEPTED
+    if existing.status in TERMINAL or existing.status in (Status.ANSWERED,):
+        return "done", Status.LINKED
+    organs = {existing.registered_unit_id, existing.lead_unit_id} - {None}
+    if m.registered_unit_id in organs:
+        return "same", Status.LINKED
+    clk = clock_for(existing, on=c.today)
+    dl = clk.get("handling") or clk.current()
+    if dl is not None and dl.state == "overdue":
+        raise UserError(
+            "existing_overdue",
+            f"原事项已超过{dl.label}（{dl.article}），不属于第十九条第三款规定的办理期限内"
+            "重复提出，请依法受理或督办",
+            "The existing matter is past its deadline, so Art. 19 para 3 does not apply: "
+            "accept this matter or supervise the existing one",
+            field="existing",
+        )
+    return "art19", Status.NOT_ACCEPTED
+
+
+@effect("link_repeat")
+def _link_repeat(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
+    from .clock import clock_for
+    from .workflow import transition
+
+    existing = _visible_matter(d, "existing", "原信访事项受理编号", m, c)
+    if existing.status in (Status.LINKED, Status.NOT_ACCEPTED) and existing.repeat_of_id:
+        first = existing.repeat_of
+        assert first is not None
+        raise UserError(
+            "existing_is_repeat",
+            f"{existing.receipt_no}本身是重复件，请关联原事项{first.receipt_no}",
+            f"{existing.receipt_no} is itself a repeat of {first.receipt_no}",
+            field="existing",
+        )
+    if existing.kind != Kind.ORIGINAL:
+        raise UserError(
+            "existing_kind",
+            "只能关联原信访事项，复查、复核事项请关联其原事项",
+            "Link to the original matter, not to a review",
+            field="existing",
+        )
+    if not _same_person(m, existing):
+        raise UserError(
+            "not_same_person",
+            "两件事项的信访人不同：不同信访人反映同一事项的，请使用“并单”",
+            "The petitioners differ: use merge (并单) for other people's matters",
+            field="existing",
+        )
+    _art30(m, existing, "existing")
+    _art30(existing, m, "existing")
+    ground, status = _repeat_ground(m, existing, c)
+    clk = clock_for(existing, on=c.today)
+    dl = clk.get("handling") or clk.current()
+    organ = existing.lead_unit or existing.registered_unit
+    m.repeat_of = existing
+    d["ground"] = ground
+    d["existing_status"] = existing.get_status_display()
+    d["existing_unit"] = organ.name
+    d["existing_due"] = dl.due.isoformat() if dl is not None and dl.due else ""
+    repeat_no, content, files = m.receipt_no, m.content, m.attachments.count()
+
+    def after(m: Matter, ev: Event) -> None:
+        # Both ways on the timelines; the repeat's request reaches the existing matter's
+        # handlers in full, so nothing said the second time is lost.
+        transition(
+            existing.pk,
+            "note_repeat",
+            actor=c.actor,
+            data={"repeat": repeat_no, "repeat_id": m.pk, "note": content, "files": files},
+            at=c.at,
+            system=True,
+        )
+
+    return {"status": status, "after": after}
+
+
+@effect("note_repeat")
+def _note_repeat(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    _text(d, "repeat", "重复件受理编号", limit=40)
+    _text(d, "note", "重复件内容", required=False, limit=20000)
+
+
+def _check_main(m: Matter, main: Matter) -> None:
+    from .workflow import MAIN_SOURCES
+
+    if main.kind != Kind.ORIGINAL:
+        raise UserError(
+            "main_kind", "只能并入原信访事项", "Merge into an original matter", field="main"
+        )
+    if main.merged_into_id is not None:
+        top = main.merged_into
+        assert top is not None
+        raise UserError(
+            "main_is_merged",
+            f"{main.receipt_no}已并入{top.receipt_no}，请并入主办事项{top.receipt_no}",
+            f"{main.receipt_no} is merged into {top.receipt_no}; merge into that one",
+            field="main",
+        )
+    if main.status not in MAIN_SOURCES:
+        raise UserError(
+            "main_state",
+            f"主办事项当前状态为“{main.get_status_display()}”，只能并入待办理或正在办理的事项",
+            "The main matter must be awaiting handling or being handled",
+            field="main",
+        )
+    if Matter.objects.merged_into_main(m).exclude(status=Status.LINKED).exists():
+        raise UserError(
+            "has_merged",
+            "已有其他事项并入本事项，本事项不能再并入其他事项",
+            "Other matters are merged into this one; it cannot itself be merged",
+            field="main",
+        )
+
+
+@effect("merge")
+def _merge(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
+    from .workflow import transition
+
+    main = _visible_matter(d, "main", "主办事项受理编号", m, c)
+    _check_main(m, main)
+    _art30(m, main, "main")
+    _art30(main, m, "main")
+    for other in Matter.objects.merged_into_main(main).select_related("registered_unit"):
+        _art30(other, m, "main")
+    m.merged_into = main
+    m.lead_unit = main.lead_unit
+    m.dispatched_by = main.dispatched_by
+    d["main"] = main.receipt_no
+    d["main_id"] = main.pk
+    d["unit_name"] = (main.lead_unit or main.registered_unit).name
+    merged_no = m.receipt_no
+
+    def after(m: Matter, ev: Event) -> None:
+        from .workflow import sync_merged_units
+
+        sync_merged_units(main)
+        transition(
+            main.pk,
+            "absorb",
+            actor=c.actor,
+            data={"merged": merged_no, "merged_id": m.pk},
+            at=c.at,
+            system=True,
+        )
+
+    return {"after": after}
+
+
+@effect("absorb")
+def _absorb(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    _text(d, "merged", "并入事项受理编号", limit=40)
+
+
+@effect("split")
+def _split(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
+    from .workflow import transition
+
+    main = m.merged_into
+    assert main is not None
+    m.merged_into = None
+    _set_units(m, None, [])
+    m.dispatched_by = None
+    d["main"] = main.receipt_no
+    d["main_id"] = main.pk
+    split_no = m.receipt_no
+
+    def after(m: Matter, ev: Event) -> None:
+        transition(
+            main.pk,
+            "release",
+            actor=c.actor,
+            reason=ev.reason,
+            data={"merged": split_no, "merged_id": m.pk},
+            at=c.at,
+            system=True,
+        )
+
+    return {"after": after}
+
+
+@effect("release")
+def _release(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    _text(d, "merged", "移出事项受理编号", limit=40)
+
+
+# What a relayed event carries from the main matter's event: what the notices and the
+# clock need, never the main petitioner's own data.
+RELAY_KEYS = (
+    "unit",
+    "unit_name",
+    "lead_name",
+    "due_on",
+    "channel",
+    "channel_name",
+    "organ",
+    "line_name",
+    "days",
+    "reason_text",
+    "decision",
+    "request",
+    "facts",
+    "reasons",
+    "basis",
+    "served_on",
+    "held_on",
+    "place",
+    "reason_kind",
+    "counts",
+)
+
+
+@effect("relay")
+def _relay(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
+    from .workflow import RELAYED
+
+    try:
+        seq = int(d.get("main_seq") or 0)
+    except (TypeError, ValueError):
+        seq = 0
+    assert m.merged_into_id is not None  # the rule's guard
+    main_ev = (
+        Event.objects.filter(matter_id=m.merged_into_id, seq=seq).select_related("matter").first()
+    )
+    if main_ev is None or main_ev.action not in RELAYED:
+        raise UserError(
+            "bad_relay", "没有可转达的主办事项进展", "Nothing to relay", field="main_seq"
+        )
+    d.clear()
+    d.update({k: main_ev.data[k] for k in RELAY_KEYS if k in main_ev.data})
+    d["main_action"] = main_ev.action
+    d["main_seq"] = seq
+    d["main"] = main_ev.matter.receipt_no
+    out: dict[str, Any] = {}
+    to = main_ev.to_status
+    if main_ev.action == "approve_opinion" and m.status == Status.MERGED:
+        m.decision = main_ev.matter.decision
+        out["status"] = Status.ANSWERED
+    elif to == Status.CONCLUDED and m.status in (Status.MERGED, Status.ANSWERED):
+        out["status"] = Status.CONCLUDED
+    elif to in (Status.REDIRECTED, Status.TRANSFERRED) and m.status == Status.MERGED:
+        out["status"] = to
+    if main_ev.action in ("pause", "resume"):
+        m.is_paused = main_ev.action == "pause"
+    return out

@@ -61,6 +61,8 @@ class Status(models.TextChoices):
     NOT_ACCEPTED = "not_accepted", _("不予受理")
     TRANSFERRED = "transferred", _("已紧急移交")
     CLOSED_ON_SPOT = "closed_on_spot", _("当场答复")
+    MERGED = "merged", _("并案办理")
+    LINKED = "linked", _("重复件，已并入原事项")
 
 
 TERMINAL = {
@@ -69,7 +71,11 @@ TERMINAL = {
     Status.NOT_ACCEPTED,
     Status.TRANSFERRED,
     Status.CLOSED_ON_SPOT,
+    Status.LINKED,
 }
+# Not handled on their own: a merged matter (并案) is handled as part of its main matter,
+# so it is not an open matter of its own for queues, sweeps and counts of handling.
+NOT_OPEN = TERMINAL | {Status.MERGED}
 
 
 class Decision(models.TextChoices):
@@ -148,7 +154,13 @@ class MatterQuerySet(models.QuerySet["Matter"]):
         )
 
     def open(self) -> MatterQuerySet:
-        return self.exclude(status__in=TERMINAL)
+        """Matters still handled on their own: neither finished nor merged into another
+        (a merged matter's handling is its main matter's, so it never counts twice)."""
+        return self.exclude(status__in=NOT_OPEN)
+
+    def merged_into_main(self, main: Matter) -> MatterQuerySet:
+        """The matters handled as part of ``main`` (并案办理), whatever their status now."""
+        return self.filter(merged_into=main)
 
     def for_unit(self, unit: Unit) -> MatterQuerySet:
         return self.filter(Q(lead_unit=unit) | Q(registered_unit=unit, lead_unit__isnull=True))
@@ -192,6 +204,14 @@ class Matter(models.Model):
         on_delete=models.SET_NULL,
         related_name="repeats",
         verbose_name=_("重复事项"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        verbose_name=_("并入事项"),
     )
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
     category = models.CharField(_("性质"), max_length=12, choices=Category.choices)

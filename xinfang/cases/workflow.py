@@ -157,7 +157,16 @@ def _g_direct(m: Matter, d: dict[str, Any], c: Ctx) -> None:
 
 # --- the table ------------------------------------------------------------------------
 
+
+def _g_merged(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    if m.merged_into_id is None:
+        raise UserError("not_merged", "本事项未并案办理", "This matter is not merged into another")
+
+
 REG = ("registrar@registering", "supervisor@supervising")
+SYSTEM = ("system",)
+# A main matter can take in other matters while it is being handled or about to be.
+MAIN_SOURCES = (S.REGISTERED, S.DISPATCHED, S.OBJECTED, S.HANDLING, S.OPINION_PENDING)
 LEAD = ("handler@lead", "leader@lead")
 HANDLING = ("handler@handling", "leader@handling")
 STAFF_ALL = (*REG, *HANDLING, "leader@supervising", "registrar@lead")
@@ -449,6 +458,73 @@ RULES: dict[str, Rule] = {
             guards=(_g_supervision_overdue,),
         ),
         Rule(
+            "link_repeat",
+            "关联为重复件",
+            (S.REGISTERED,),
+            S.LINKED,  # or 不予受理 under Art. 19 para 3 / Art. 36 para 3 (effects)
+            (*REG, "supervisor@registering"),
+            "信访工作条例第十九条第三款、第二十三条",
+            kinds=(Kind.ORIGINAL,),
+        ),
+        Rule(
+            "note_repeat",
+            "收到同一事项的重复信访",
+            tuple(Status.values),
+            None,
+            SYSTEM,
+            "信访工作条例第十九条",
+        ),
+        Rule(
+            "merge",
+            "并单",
+            (S.REGISTERED,),
+            S.MERGED,
+            REG,
+            "信访工作条例第二十二条、第二十四条",
+            reason_required=True,
+            kinds=(Kind.ORIGINAL,),
+        ),
+        Rule(
+            "absorb",
+            "并入其他信访人的同一事项",
+            MAIN_SOURCES,
+            None,
+            SYSTEM,
+            "信访工作条例第二十二条",
+            public=False,
+            kinds=(Kind.ORIGINAL,),
+        ),
+        Rule(
+            "split",
+            "解除并案",
+            (S.MERGED,),
+            S.REGISTERED,
+            ("supervisor@supervising", "supervisor@registering"),
+            "信访工作条例第二十二条",
+            reason_required=True,
+            guards=(_g_merged,),
+            kinds=(Kind.ORIGINAL,),
+        ),
+        Rule(
+            "release",
+            "移出并案事项",
+            tuple(Status.values),
+            None,
+            SYSTEM,
+            public=False,
+            kinds=(Kind.ORIGINAL,),
+        ),
+        Rule(
+            "relay",
+            "并案办理进展",
+            (S.MERGED, S.ANSWERED, S.CONCLUDED),
+            None,  # follows the main matter (effects)
+            SYSTEM,
+            "信访工作条例第二十二条",
+            guards=(_g_merged,),
+            kinds=(Kind.ORIGINAL,),
+        ),
+        Rule(
             "add_note",
             "内部备注",
             tuple(Status.values),
@@ -462,6 +538,31 @@ RULES: dict[str, Rule] = {
 
 # Actions that are not transitions of an existing matter but still write an event.
 LABELS = {"register": "登记", **{a: r.label for a, r in RULES.items()}}
+
+# Public actions on a main matter that reach every matter merged into it (each gets its
+# own event and its own copy of any notice). Actions personal to the main petitioner
+# (rating, review request, material, contact) are never relayed: one petitioner's
+# dealings are not shown to another.
+RELAYED = frozenset(
+    {
+        "forward",
+        "assign",
+        "accept",
+        "accept_direct",
+        "set_units",
+        "record_hearing",
+        "pause",
+        "resume",
+        "approve_extension",
+        "approve_opinion",
+        "record_execution",
+        "conclude",
+        "redirect",
+        "emergency_transfer",
+    }
+)
+# Actions that may change the handling units, which merged matters share with their main.
+UNIT_ACTIONS = frozenset({"forward", "assign", "accept_direct", "agree_objection", "set_units"})
 
 
 # --- authorisation --------------------------------------------------------------------
@@ -583,6 +684,7 @@ def transition(
         for g in rule.guards:
             g(m, payload, ctx)
         before = m.status
+        lead_before = m.lead_unit_id
         fx = EFFECTS.get(action)
         extra = (fx(m, payload, ctx) if fx else None) or {}
         m.status = extra.get("status") or rule.target or m.status
@@ -605,7 +707,43 @@ def transition(
         from xinfang.notices.services import issue_for_event
 
         issue_for_event(m, ev)
+        if action in UNIT_ACTIONS or m.lead_unit_id != lead_before:
+            sync_merged_units(m)
+        if action in RELAYED:
+            for child in (
+                Matter.objects.merged_into_main(m)
+                .filter(status__in=RULES["relay"].sources)
+                .values_list("pk", flat=True)
+                .order_by("pk")
+            ):
+                transition(
+                    child,
+                    "relay",
+                    actor=actor,
+                    reason=reason,
+                    data={"main_seq": ev.seq},
+                    at=at,
+                    system=True,
+                )
     return m
+
+
+def sync_merged_units(main: Matter) -> None:
+    """Matters merged into ``main`` are handled by its units (lead and assisting), so the
+    same people see and answer them. Denormalised; the main's event records the change."""
+    children = list(
+        Matter.objects.merged_into_main(main).exclude(status=S.LINKED).values_list("pk", flat=True)
+    )
+    if not children:
+        return
+    MatterUnit.objects.filter(matter_id__in=children, active=True).update(active=False)
+    units = list(MatterUnit.objects.filter(matter=main, active=True).values_list("unit_id", "role"))
+    MatterUnit.objects.bulk_create(
+        [MatterUnit(matter_id=c, unit_id=u, role=r) for c in children for u, r in units]
+    )
+    Matter.objects.filter(pk__in=children).update(
+        lead_unit_id=main.lead_unit_id, dispatched_by_id=main.dispatched_by_id
+    )
 
 
 def append_event(

@@ -20,6 +20,14 @@ reexam_window  30 days from the review reply: ask 复核       XFGZ Art. 36
 reexam         30 days from the request, hearings excluded   XFGZ Art. 36
 ============== ============================================ ===========================
 
+A matter merged into another (并案办理) has no handling clock of its own while merged:
+its handling deadline is the main matter's (computed by this same function from the
+main's events and passed in as ``main``), shown with ``follows`` set and never counted
+as the merged matter's own obligation. Its petitioner's review window runs from the day
+the main matter's written reply was relayed to them (their own copy). A split (解除并案)
+returns the matter to the registering organ, and the 15-day routing period of XFGZ
+Art. 22 runs again from the split.
+
 Counting: the start day is not counted (CC Art. 201); a period whose last day is not a
 working day ends on the next working day when ``roll_forward`` is on (CC Art. 203).
 Paused days (every calendar day from a pause to its resumption, both included) are added
@@ -29,7 +37,7 @@ to the period of a clock that the pause stops.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -70,6 +78,7 @@ class Deadline:
     obligation: bool = True  # False for a petitioner's window (review/reexam request)
     paused_days: int = 0
     extended_days: int = 0
+    follows: str = ""  # receipt number of the main matter whose deadline this is (并案)
 
     @property
     def is_open(self) -> bool:
@@ -88,7 +97,11 @@ class Clock:
 
     def current(self) -> Deadline | None:
         """The nearest open obligation: what a queue sorts by."""
-        open_ = [d for d in self.deadlines if d.obligation and d.is_open and d.due is not None]
+        open_ = [
+            d
+            for d in self.deadlines
+            if d.obligation and d.is_open and d.due is not None and not d.follows
+        ]
         return min(open_, key=lambda d: d.due or date.max, default=None)
 
 
@@ -104,7 +117,16 @@ LABELS = {
 }
 
 DISPATCH = {"forward", "assign"}
-ROUTED = {"forward", "assign", "redirect", "not_accept", "emergency_transfer", "answer_on_spot"}
+ROUTED = {
+    "forward",
+    "assign",
+    "redirect",
+    "not_accept",
+    "emergency_transfer",
+    "answer_on_spot",
+    "link_repeat",
+    "merge",
+}
 RECEIPT_GIVEN = ROUTED | {"accept", "accept_direct", "send_receipt"}
 
 
@@ -174,6 +196,47 @@ def _finish(
     )
 
 
+def _follow_main(
+    out: Clock,
+    evs: list[Any],
+    main: Clock | None,
+    main_no: str,
+    today: date,
+    cal: Calendar,
+    policy: Policy,
+) -> None:
+    """The deadlines of a merged matter after the merge (see the module docstring)."""
+    handling = main.get("handling") if main is not None else None
+    if handling is not None:
+        out.deadlines.append(replace(handling, follows=main_no or "—"))
+    reply = None
+    for e in evs:
+        if e.action == "relay" and e.data.get("main_action") == "approve_opinion":
+            reply = e
+            break
+    if reply is None:
+        return
+    served = _day(reply.data.get("served_on"), local_date(reply.at))
+    served = max(served, local_date(reply.at))  # their copy cannot reach them earlier
+    requested = None
+    for e in evs:
+        if e.action == "request_review":
+            requested = local_date(e.at)
+            break
+    out.deadlines.append(
+        _finish(
+            "review_window",
+            served,
+            served + timedelta(days=30),
+            requested,
+            today,
+            cal,
+            policy,
+            obligation=False,
+        )
+    )
+
+
 def compute(
     *,
     matter_kind: str,
@@ -182,8 +245,13 @@ def compute(
     calendar: Calendar,
     today: date,
     policy: Policy | None = None,
+    main: Clock | None = None,
+    main_no: str = "",
 ) -> Clock:
-    """All deadlines of one matter. ``matter_kind`` is original | review | reexam."""
+    """All deadlines of one matter. ``matter_kind`` is original | review | reexam.
+
+    ``main`` is the clock of the matter this one is merged into (并案), if it is.
+    """
     policy = policy or Policy()
     cal = calendar
     evs = sorted(events, key=lambda e: e.at)
@@ -221,6 +289,15 @@ def compute(
         open_now = any(b is None for k, a, b in pauses if k in kinds)
         return spans, open_now
 
+    # 并案: the last merge not undone by a split decides whether this matter follows a main.
+    merged_at: datetime | None = None
+    split_at: datetime | None = None
+    for e in evs:
+        if e.action == "merge":
+            merged_at, split_at = e.at, None
+        elif e.action == "split":
+            merged_at, split_at = None, e.at
+
     if matter_kind == "original":
         if not anonymous:
             out.deadlines.append(
@@ -234,18 +311,25 @@ def compute(
                     policy,
                 )
             )
-        if office:
+        if office or split_at is not None:
+            # After a split the office must route the matter again (XFGZ Art. 22).
+            route_from = local_date(split_at) if split_at is not None else received
             out.deadlines.append(
                 _finish(
                     "routing",
-                    received,
-                    received + timedelta(days=15),
-                    first_on(ROUTED),
+                    route_from,
+                    route_from + timedelta(days=15),
+                    first_on(ROUTED - {"merge"}, after=split_at)
+                    if split_at is not None
+                    else first_on(ROUTED),
                     today,
                     cal,
                     policy,
                 )
             )
+        if merged_at is not None:
+            _follow_main(out, evs, main, main_no, today, cal, policy)
+            return out
         # The latest dispatch opens an objection window unless the unit was designated
         # after a dispute (WF Art. 22) — then there is nothing to object to.
         last_dispatch = None

@@ -2,7 +2,8 @@
 
 Context variables: petitioner, organ, receipt_no, received, issued, title, content, and
 per kind: unit, due (交办期限), channel, target_organ, ground_article, existing, existing_status,
-days, reason, new_due, decision, request, facts, reasons, basis, next_right.
+existing_unit, existing_due, ground, days, reason, new_due, decision, request, facts, reasons,
+basis, next_right.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
 
 您于{{ received }}提出的信访事项（登记编号：{{ receipt_no }}，事由：{{ title }}）已登记。
 
-经查，该事项与受理编号为{{ existing }}的信访事项系同一事项，该事项目前的状态为：{{ existing_status }}。根据{{ ground_article }}的规定，对该信访事项不再受理。
+经查，该事项与受理编号为{{ existing }}的信访事项系同一事项，该事项目前的状态为：{{ existing_status }}{% if existing_unit %}，由{{ existing_unit }}办理{% endif %}{% if existing_due %}，办理期限至{{ existing_due }}{% endif %}。根据{{ ground_article }}的规定，对该信访事项不再受理。{% if existing_unit %}您可凭原受理编号查询该事项的办理进展。{% endif %}
 
 {% if reason %}说明：{{ reason }}{% endif %}""",
     ),
@@ -101,5 +102,39 @@ DEFAULTS: dict[str, tuple[str, str]] = {
 五、复核意见：{{ decision }}。
 
 {{ next_right }}""",
+    ),
+    "repeat": (
+        "重复信访事项告知书",
+        """{{ petitioner }}：
+
+您于{{ received }}提出的信访事项（登记编号：{{ receipt_no }}，事由：{{ title }}）已登记。
+
+经查，该事项与您此前提出的受理编号为{{ existing }}的信访事项系同一事项。{% if ground == "same" %}根据《信访工作条例》第二十三条的规定，本次提出的请求和材料已并入该事项一并办理，不再另行受理。该事项目前的状态为：{{ existing_status }}，由{{ existing_unit }}办理{% if existing_due %}，办理期限至{{ existing_due }}{% endif %}。{% else %}该事项目前的状态为：{{ existing_status }}（办理机关：{{ existing_unit }}）。本次提出的请求和材料已记入该事项。对书面答复意见不服的，可以依照《信访工作条例》第三十五条的规定，自收到书面答复之日起30日内请求原办理机关的上一级机关复查。{% endif %}
+
+您可凭原受理编号和查询码查询办理进展。
+
+{% if reason %}说明：{{ reason }}{% endif %}""",
+    ),
+    "merged": (
+        "并案办理告知书",
+        """{{ petitioner }}：
+
+您于{{ received }}提出的信访事项（受理编号：{{ receipt_no }}，事由：{{ title }}）已收悉。
+
+经审查，其他信访人也反映了同一事项。根据《信访工作条例》第二十二条、第二十三条的规定，本机关决定将您的信访事项与该事项合并办理，由{{ unit }}办理{% if due %}，办理期限至{{ due }}{% endif %}。
+
+合并办理不影响您的权利：您的受理编号不变，办理进展、书面答复意见将分别告知您本人；您可以对办理结果作出评价，对书面答复意见不服的，可以自收到之日起30日内请求复查（《信访工作条例》第二十一条、第三十五条）。其他信访人的个人信息不会告知您，您的个人信息也不会告知其他信访人。
+
+您可凭受理编号和查询码查询办理进展。""",
+    ),
+    "split": (
+        "解除并案办理告知书",
+        """{{ petitioner }}：
+
+您提出的信访事项（受理编号：{{ receipt_no }}，事由：{{ title }}）此前与其他信访事项合并办理。经审查，该事项不宜合并办理，现予单独办理。
+
+根据《信访工作条例》第二十二条的规定，本机关将自即日起15日内依法转送、交办或者告知您处理方式。
+
+{% if reason %}说明：{{ reason }}{% endif %}""",
     ),
 }

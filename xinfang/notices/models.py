@@ -16,6 +16,9 @@ class NoticeKind(models.TextChoices):
     OPINION = "opinion", _("信访事项处理意见书")
     REVIEW_OPINION = "review_opinion", _("信访事项复查意见书")
     REEXAM_OPINION = "reexam_opinion", _("信访事项复核意见书")
+    REPEAT = "repeat", _("重复信访事项告知书")
+    MERGED = "merged", _("并案办理告知书")
+    SPLIT = "split", _("解除并案办理告知书")
 
 
 class NoticeTemplate(models.Model):

@@ -32,8 +32,20 @@ ACTION_KIND = {
     "redirect": K.REDIRECT,
     "not_accept": K.NOT_ACCEPTED,
     "approve_extension": K.EXTENSION,
+    "merge": K.MERGED,
+    "split": K.SPLIT,
+}
+# A merged matter's petitioner gets their own copy of these notices of the main matter.
+RELAY_KIND = {
+    "forward": K.RECEIPT,
+    "assign": K.RECEIPT,
+    "redirect": K.REDIRECT,
+    "approve_extension": K.EXTENSION,
 }
 ABBREV: dict[str, str] = {
+    K.REPEAT: "重",
+    K.MERGED: "并",
+    K.SPLIT: "解并",
     K.RECEIPT: "受告",
     K.REDIRECT: "告",
     K.NOT_ACCEPTED: "不受",
@@ -53,7 +65,21 @@ def cn_date(d: date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
+def action_of(event: Event) -> str:
+    """The action a notice answers: for a relayed event, the main matter's action."""
+    if event.action == "relay":
+        return str(event.data.get("main_action", ""))
+    return event.action
+
+
 def _kind_for(matter: Matter, event: Event) -> str | None:
+    if event.action == "relay":
+        main_action = action_of(event)
+        if main_action == "approve_opinion":
+            return OPINION_KIND[matter.kind]  # type: ignore[index]
+        return RELAY_KIND.get(main_action)
+    if event.action == "link_repeat":
+        return K.NOT_ACCEPTED if event.data.get("ground") in GROUND_ARTICLE else K.REPEAT
     if event.action == "approve_opinion":
         return OPINION_KIND[matter.kind]  # type: ignore[index]
     if (
@@ -128,15 +154,27 @@ def build_context(matter: Matter, event: Event, kind: str, organ: Unit) -> dict[
     }
     if kind == K.RECEIPT:
         ctx["unit"] = d.get("unit_name", "")
-        ctx["dispatch_verb"] = "交办" if event.action == "assign" else "转送"
+        ctx["dispatch_verb"] = "交办" if action_of(event) == "assign" else "转送"
         ctx["due"] = cn_date(date.fromisoformat(d["due_on"])) if d.get("due_on") else ""
     elif kind == K.REDIRECT:
         ctx["channel"] = d.get("channel_name", "")
         ctx["target_organ"] = d.get("organ", "")
-    elif kind == K.NOT_ACCEPTED:
+    elif kind in (K.NOT_ACCEPTED, K.REPEAT):
+        ctx["ground"] = d.get("ground", "")
         ctx["ground_article"] = GROUND_ARTICLE.get(d.get("ground", ""), "")
         ctx["existing"] = d.get("existing", "")
         ctx["existing_status"] = d.get("existing_status", "")
+        ctx["existing_unit"] = d.get("existing_unit", "")
+        ctx["existing_due"] = (
+            cn_date(date.fromisoformat(d["existing_due"])) if d.get("existing_due") else ""
+        )
+    elif kind == K.MERGED:
+        # The handling unit and the deadline the merged matter follows (the main's).
+        ctx["unit"] = d.get("unit_name", "")
+        handling = clock_for(matter).get("handling")
+        ctx["due"] = cn_date(handling.due if handling else None)
+    elif kind == K.SPLIT:
+        pass
     elif kind == K.EXTENSION:
         ctx["days"] = d.get("days", "")
         ctx["reason"] = d.get("reason_text", "")
@@ -155,8 +193,9 @@ def issue_for_event(matter: Matter, event: Event) -> Notice | None:
     kind = _kind_for(matter, event)
     if kind is None or not _addressable(matter):
         return None
-    if event.action in ("approve_extension", "approve_opinion") or (
-        event.action == "redirect" and event.from_status != "registered"
+    action = action_of(event)
+    if action in ("approve_extension", "approve_opinion") or (
+        action == "redirect" and (event.action == "relay" or event.from_status != "registered")
     ):
         organ = matter.lead_unit or matter.registered_unit
     else:

@@ -57,6 +57,14 @@ PLAIN: dict[str, tuple[Any, Any]] = {
     Status.NOT_ACCEPTED: (_("不再受理"), _("理由和原事项的办理情况见告知书（第三十六条）。")),
     Status.TRANSFERRED: (_("已紧急移交有关部门"), ""),
     Status.CLOSED_ON_SPOT: (_("已当场答复"), ""),
+    Status.MERGED: (
+        _("与其他信访人反映的同一事项合并办理"),
+        _("办理进展和书面答复会单独告知您；您的受理编号不变，可以评价并在期限内申请复查。"),
+    ),
+    Status.LINKED: (
+        _("与您此前提出的事项系同一事项，已并入原事项办理"),
+        _("请凭原事项的受理编号查询办理进展；原事项的办理情况见告知书。"),
+    ),
 }
 
 
@@ -200,7 +208,11 @@ def matter(request: HttpRequest, receipt_no: str) -> HttpResponse:
     no internal remarks, reasons, data or staff names reach this page.
     """
     m = _opened(request, receipt_no)
-    events = Event.objects.filter(matter=m, public=True).order_by("seq").values_list("action", "at")
+    events = (
+        Event.objects.filter(matter=m, public=True)
+        .order_by("seq")
+        .values_list("action", "at", "data__main_action")
+    )
     clock = clock_for(m)
     plain, next_step = PLAIN.get(m.status, (m.get_status_display(), ""))
     if m.status == Status.HANDLING and m.kind in FOLLOWUP_HANDLING:
@@ -214,9 +226,11 @@ def matter(request: HttpRequest, receipt_no: str) -> HttpResponse:
             "next_step": next_step,
             "organ": m.lead_unit or m.registered_unit,
             "current": clock.current(),
+            # 并案: the handling deadline this matter follows (the main matter's).
+            "following": next((d for d in clock.deadlines if d.follows and d.is_open), None),
             "paused": [d for d in clock.deadlines if d.obligation and d.state == "paused"],
             "windows": [d for d in clock.deadlines if d.kind in CITIZEN_WINDOWS],
-            "timeline": [(LABELS.get(a, a), at) for a, at in events],
+            "timeline": [(_label(a, main), at) for a, at, main in events],
             "chain": Matter.objects.filter(pk__in=access.chain_ids(m))
             .exclude(pk=m.pk)
             .order_by("registered_at"),
@@ -225,6 +239,14 @@ def matter(request: HttpRequest, receipt_no: str) -> HttpResponse:
             "rating_form": RatingForm(),
         },
     )
+
+
+def _label(action: str, main_action: str | None) -> str:
+    """A public event's label; a relayed one names what was done on the merged handling."""
+    label = LABELS.get(action, action)
+    if action == "relay" and main_action:
+        return f"{_(label)}：{_(LABELS.get(main_action, main_action))}"
+    return label
 
 
 def _act(

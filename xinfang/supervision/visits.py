@@ -22,6 +22,8 @@ def create_due_visits(today: date, now: datetime) -> int:
     answered = Matter.objects.filter(
         status__in=[Status.ANSWERED, Status.CONCLUDED], lead_unit__isnull=False, kind="original"
     ).exclude(visits__trigger="answered")
+    # A merged matter's handling is its main's: one visit for the handling, not one each.
+    answered = answered.filter(merged_into__isnull=True)
     late = (
         Matter.objects.open()
         .filter(current_due_kind="handling", current_due__lt=today, lead_unit__isnull=False)

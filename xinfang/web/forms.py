@@ -28,7 +28,8 @@ class Field:
 
     name: str
     label: Label
-    kind: str = "text"  # text | textarea | date | number | select | units | multiunits | leaders
+    # text | textarea | date | number | select | units | multiunits | leaders | receipt
+    kind: str = "text"
     choices: tuple[tuple[str, Label], ...] = ()
     required: bool = True
 
@@ -126,6 +127,8 @@ ACTION_FIELDS: dict[str, list[Field]] = {
         Field("reply_due", _("书面回复期限"), "date"),
     ],
     "answer_supervision": [Field("reply", _("书面回复"), "textarea")],
+    "link_repeat": [Field("existing", _("原信访事项受理编号"), "receipt")],
+    "merge": [Field("main", _("主办事项受理编号"), "receipt")],
     "escalate_supervision": [
         Field("days", _("新的回复期限（天，不填为5天）"), "number", required=False)
     ],
@@ -145,6 +148,8 @@ REASON_LABEL = {
     "reject_extension": _("不同意的理由"),
     "return_opinion": _("退回理由"),
     "supervise": _("督办事由"),
+    "merge": _("并单理由（为何属于同一事项）"),
+    "split": _("解除并案的理由"),
 }
 
 

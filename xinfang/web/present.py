@@ -143,6 +143,18 @@ def deadline_label(kind: str) -> str:
 # --- events ---------------------------------------------------------------------------
 
 
+def event_label(e: Event) -> str:
+    """The timeline label: a relayed event also says what the main matter did."""
+    from xinfang.cases.workflow import LABELS
+
+    label = LABELS.get(e.action, e.action)
+    if e.action == "relay":
+        main = (e.data or {}).get("main_action", "")
+        sep = ": " if is_english() else "："
+        return f"{_(label)}{sep}{_(LABELS.get(main, main))}"
+    return label
+
+
 def describe_event(e: Event, unit_names: dict[int, str] | None = None) -> list[str]:
     """The key data of an event as short readable lines (ids are left out).
 
@@ -173,6 +185,16 @@ def describe_event(e: Event, unit_names: dict[int, str] | None = None) -> list[s
         add(_("移交渠道"), d["line_name"])
     if d.get("existing"):
         add(_("原事项"), f"{d['existing']}（{d.get('existing_status', '')}）")
+    if d.get("existing_unit"):
+        add(_("原事项办理机关"), d["existing_unit"])
+    if d.get("existing_due"):
+        add(_("原事项办理期限"), ymd(date.fromisoformat(str(d["existing_due"])[:10])))
+    if d.get("repeat"):
+        add(_("重复件"), d["repeat"])
+    if e.action in ("merge", "split") and d.get("main"):
+        add(_("主办事项"), d["main"])
+    if d.get("merged"):
+        add(_("并案事项"), d["merged"])
     if d.get("method_name"):
         add(_("联系方式"), _(d["method_name"]))
     if d.get("leader_name"):

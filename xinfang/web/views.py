@@ -8,7 +8,9 @@ matter the user may not see is a 404 whatever the URL; what the user may *do* is
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,7 +40,7 @@ from xinfang.cases.models import (
 )
 from xinfang.cases.privacy import HIDDEN, can_see_identity, mask_id, mask_phone
 from xinfang.cases.services import register_matter
-from xinfang.cases.workflow import LABELS, RULES, allowed_actions, transition
+from xinfang.cases.workflow import RULES, allowed_actions, transition
 from xinfang.core.crypto import blind_index, normalise_phone
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role, Unit, User
@@ -180,7 +182,18 @@ def register(request: HttpRequest) -> HttpResponse:
         % {"no": m.receipt_no, "secret": secret},
         extra_tags="secret",
     )
-    return redirect("web:matter", pk=m.pk)
+    return redirect(_then(m, request.POST.get("then", "")))
+
+
+THEN = re.compile(r"^(merge|link_repeat):([0-9A-Za-z-]{1,40})$")
+
+
+def _then(m: Matter, then: str) -> str:
+    """After registering from a similar-matter row: the new matter's page with that row's
+    action (并单 / 关联为重复件) opened and filled in, for the registrar to confirm."""
+    url = reverse("web:matter", args=(m.pk,))
+    found = THEN.match(then or "")
+    return f"{url}?{urlencode({found[1]: found[2]})}#act-{found[1]}" if found else url
 
 
 @require_GET
@@ -247,10 +260,13 @@ def _notice_links(m: Matter) -> list[dict[str, Any]]:
     return out
 
 
-def _action_forms(m: Matter, user: User) -> list[dict[str, Any]]:
+def _action_forms(
+    m: Matter, user: User, prefill: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    prefill = prefill or {}
     actions = sorted(
         allowed_actions(m, user),
-        key=lambda a: PRIMARY.index(a) if a in PRIMARY else len(PRIMARY),
+        key=lambda a: (a not in prefill, PRIMARY.index(a) if a in PRIMARY else len(PRIMARY)),
     )
     return [
         {
@@ -262,10 +278,21 @@ def _action_forms(m: Matter, user: User) -> list[dict[str, Any]]:
             if a in REASON_LABEL or RULES[a].reason_required
             else "",
             "reason_required": RULES[a].reason_required,
-            "primary": a in PRIMARY,
+            "primary": a in PRIMARY or a in prefill,
+            "prefill": prefill.get(a, ""),
         }
         for a in actions
     ]
+
+
+def _prefill(request: HttpRequest) -> dict[str, str]:
+    """``?merge=<receipt no>`` / ``?link_repeat=<receipt no>`` open that form filled in."""
+    out = {}
+    for a in ("merge", "link_repeat"):
+        v = (request.GET.get(a) or "").strip()[:40]
+        if v and THEN.match(f"{a}:{v}"):
+            out[a] = v
+    return out
 
 
 @require_GET
@@ -293,7 +320,7 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
     assisting_ids = {int(i) for e in events for i in (e.data or {}).get("assisting") or []}
     unit_names = dict(Unit.objects.filter(pk__in=assisting_ids).values_list("pk", "name"))
     clock = clock_for(m, events=events)
-    forms = _action_forms(m, user)
+    forms = _action_forms(m, user, _prefill(request))
     kinds = {f.kind for a in forms for f in a["fields"]}
     return render(
         request,
@@ -314,7 +341,7 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": [
                 {
                     "e": e,
-                    "label": LABELS.get(e.action, e.action),
+                    "label": present.event_label(e),
                     "at": present.ymd_hm(e.at),
                     "lines": present.describe_event(e, unit_names),
                 }
@@ -330,6 +357,12 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
                 ).select_related("unit")
             ],
             "followups": m.followups.order_by("id"),
+            # 并案 and 重复件, both ways, among matters this user may see.
+            "main": _visible(request).filter(pk=m.merged_into_id).first()
+            if m.merged_into_id
+            else None,
+            "merged": list(_visible(request).filter(merged_into=m).order_by("id")),
+            "repeats": list(_visible(request).filter(repeat_of=m).order_by("id")),
             "attachments": m.attachments.all() if show_id else [],
             "notices": _notice_links(m),
             "received": present.ymd_hm(m.received_at),

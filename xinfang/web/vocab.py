@@ -49,6 +49,13 @@ ACTION_LABELS = [
     gettext_noop("书面回复督办"),
     gettext_noop("督办升级"),
     gettext_noop("内部备注"),
+    gettext_noop("关联为重复件"),
+    gettext_noop("收到同一事项的重复信访"),
+    gettext_noop("并单"),
+    gettext_noop("并入其他信访人的同一事项"),
+    gettext_noop("解除并案"),
+    gettext_noop("移出并案事项"),
+    gettext_noop("并案办理进展"),
 ]
 
 DEADLINE_LABELS = [
