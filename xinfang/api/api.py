@@ -27,6 +27,7 @@ from xinfang.cases.services import PetitionerIn, register_matter
 from xinfang.cases.workflow import LABELS, allowed_actions, transition
 from xinfang.core.errors import UserError
 from xinfang.org.models import Unit
+from xinfang.search.schemas import SearchPage, SimilarIn, SimilarOut
 
 from .models import ApiToken
 from .schemas import (
@@ -404,3 +405,75 @@ def me(request: HttpRequest) -> dict[str, Any]:
             for m in u.memberships.select_related("unit")  # type: ignore[union-attr]
         ],
     }
+
+
+# --- search (xinfang.search) ---------------------------------------------------------
+
+
+@api.get("/search", response={200: SearchPage, **ERRORS}, tags=["search"])
+def search_matters(
+    request: HttpRequest,
+    q: str,
+    order: str = "relevance",
+    after: str | None = None,
+    limit: int = Query(20, ge=1, le=100),
+) -> Any:
+    """Full-text search over visible matters (terms of ≥2 characters, space = AND);
+    ``order``: relevance | newest; ``next`` is the cursor of the following page."""
+    from xinfang.search.queries import search
+
+    res = search(request.user, q, order=order, limit=limit, after=after)
+    if res.hits:
+        log_access(user=request.user, what="search", detail=q[:60], request=request, channel="api")
+    items = [
+        {
+            "id": h.matter.pk,
+            "receipt_no": h.matter.receipt_no,
+            "title": h.matter.title,
+            "title_html": str(h.title),
+            "snippet_html": str(h.snippet),
+            "status": h.matter.status,
+            "received_at": h.matter.received_at,
+        }
+        for h in res.hits
+    ]
+    return {"items": items, "count": res.count, "count_more": res.count_more, "next": res.after}
+
+
+@api.post("/matters/similar", response={200: list[SimilarOut], **ERRORS}, tags=["search"])
+def similar(request: HttpRequest, body: SimilarIn) -> Any:
+    """Visible matters that may be the same matter as the text being registered."""
+    from xinfang.search.similar import similar_matters
+
+    area = _unit_or_error(body.area, "area", "问题属地不存在", "Unknown area")
+    topic = Topic.objects.filter(pk=body.topic).first() if body.topic else None
+    rows = similar_matters(
+        user=request.user,
+        text=body.text[:8000],
+        title=body.title[:120],
+        petitioners=[p.dict() for p in body.petitioners[:20]],
+        area=area,
+        topic=topic,
+        exclude_id=body.exclude_id,
+        limit=max(1, min(body.limit, 50)),
+    )
+    if rows:
+        log_access(
+            user=request.user,
+            what="similar",
+            detail=body.title[:60],
+            request=request,
+            channel="api",
+        )
+    return [
+        {
+            "id": s.matter.pk,
+            "receipt_no": s.matter.receipt_no,
+            "title": s.matter.title,
+            "status": s.matter.status,
+            "received_at": s.matter.received_at,
+            "score": s.score,
+            "reasons": s.reasons,
+        }
+        for s in rows
+    ]

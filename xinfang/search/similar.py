@@ -33,6 +33,7 @@ RARE_TOKENS = 10  # bigrams of the new text used to fetch candidates
 PER_TOKEN = 150  # newest matters fetched per bigram
 RANKED = 200  # candidates ranked precisely
 RECENT_DAYS = 180
+THRESHOLD = 0.5  # score from which a row is "probably the same matter" (bench/search_quality.py)
 
 # Words complainants and registrars use interchangeably; folded before comparing texts
 # (not before indexing: search finds what was written).
@@ -102,7 +103,12 @@ def _dfs(terms: Iterable[str]) -> dict[str, int]:
 
 
 def _weights(bag: Iterable[str], df: dict[str, int], n: int) -> dict[str, float]:
-    return {t: math.log((n + 1) / (df.get(t, 0) + 1)) + 1.0 for t in set(bag)}
+    # squared IDF: the bigrams every complaint of a kind shares (请求, 反映, 补偿…) count for
+    # almost nothing, the specifics (party, site, amount) for much
+    # A token the index has never counted comes from synonym folding (工人, 请求…): assume it
+    # is common rather than rare, or every folded complaint would look alike.
+    unknown = max(n // 20, 1)
+    return {t: math.log((n + 1) / (df.get(t, unknown) + 1)) ** 2 + 0.01 for t in set(bag)}
 
 
 def text_similarity(a: dict[str, float], b: dict[str, float]) -> float:
