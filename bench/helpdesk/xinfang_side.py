@@ -257,34 +257,80 @@ def export(path: str) -> None:
             last = ids[-1]
 
 
+def _users() -> tuple[Any, Any]:
+    """A registrar of a letters-and-visits office, and the supervisor who sees the most: the
+    demo's ``registrar``/``supervisor``, or on a seeded deployment the province office's."""
+    from django.db.models.functions import Length
+
+    from xinfang.org.models import Membership, Role, UnitKind, User
+
+    demo = {u.username: u for u in User.objects.filter(username__in=["registrar", "supervisor"])}
+    if len(demo) == 2:
+        return demo["registrar"], demo["supervisor"]
+    sup = (
+        Membership.objects.filter(role=Role.SUPERVISOR, unit__kind=UnitKind.XINFANG_OFFICE)
+        .select_related("user", "unit")
+        .annotate(depth=Length("unit__path"))
+        .order_by("depth", "id")
+        .first()
+    )
+    if sup is None:
+        raise SystemExit("no supervisor in this deployment")
+    reg = (
+        Membership.objects.filter(role=Role.REGISTRAR, unit=sup.unit).select_related("user").first()
+        or Membership.objects.filter(role=Role.REGISTRAR, unit__kind=UnitKind.XINFANG_OFFICE)
+        .select_related("user")
+        .first()
+    )
+    if reg is None:
+        raise SystemExit("no registrar in this deployment")
+    return reg.user, sup.user
+
+
 def credentials() -> None:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     from xinfang.api.models import ApiToken
-    from xinfang.org.models import Unit, User
+    from xinfang.org.models import Role
 
-    registrar = User.objects.get(username="registrar")
-    supervisor = User.objects.get(username="supervisor")
+    registrar, supervisor = _users()
     _, token = ApiToken.issue(registrar, name="bench")
     s = SessionStore()
     s[SESSION_KEY] = str(supervisor.pk)
     s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     s[HASH_SESSION_KEY] = supervisor.get_session_auth_hash()
     s.create()
-    unit = registrar.memberships.get(role="registrar").unit
-    units = list(Unit.objects.values_list("id", flat=True))
+    unit = registrar.memberships.filter(role=Role.REGISTRAR).first().unit
+    visible = Matter.objects.visible_to(supervisor).count()
     print(
         json.dumps(
             {
                 "token": token,
                 "session": s.session_key,
+                "registrar": registrar.username,
+                "supervisor": supervisor.username,
                 "unit": unit.pk,
-                "units": units,
                 "matters": Matter.objects.count(),
+                "visible": visible,
             }
         )
     )
+
+
+def index() -> None:
+    """Fill the full-text index (when the search app exists) for matters loaded in bulk."""
+    try:
+        from xinfang.search.models import SearchDoc
+        from xinfang.search.services import rebuild
+    except ImportError:
+        print(json.dumps({"search": False}))
+        return
+    t = time.monotonic()
+    have, want = SearchDoc.objects.count(), Matter.objects.count()
+    if have < want:
+        rebuild()
+    print(json.dumps({"search": True, "indexed": want, "seconds": round(time.monotonic() - t, 1)}))
 
 
 def main() -> None:
@@ -297,11 +343,14 @@ def main() -> None:
     p = sub.add_parser("export")
     p.add_argument("file")
     sub.add_parser("credentials")
+    sub.add_parser("index")
     a = ap.parse_args()
     if a.cmd == "load":
         load(a.matters, a.templates, a.seed)
     elif a.cmd == "export":
         export(a.file)
+    elif a.cmd == "index":
+        index()
     else:
         credentials()
 
