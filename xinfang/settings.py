@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "xinfang.supervision",
     "xinfang.reports",
     "xinfang.audit",
+    "xinfang.routing",
     "xinfang.bench",
     "xinfang.search",
 ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("reports/", include("xinfang.reports.urls")),
     path("audit/", include("xinfang.audit.urls")),
     path("supervision/", include("xinfang.supervision.urls")),
+    path("routing/", include("xinfang.routing.urls")),
     path("search/", include("xinfang.search.urls")),
     path("", include("xinfang.org.urls")),
     path("", include("xinfang.web.urls")),

@@ -369,7 +369,13 @@ def get_matter(request: HttpRequest, pk: int) -> Any:
 
 @api.post("/matters/{pk}/actions/{action}", response={200: MatterOut, **ERRORS}, tags=["matters"])
 def perform(request: HttpRequest, pk: int, action: str, body: ActionIn) -> Any:
-    """Perform one workflow action by name (see ``allowed_actions``)."""
+    """Perform one workflow action by name (see ``allowed_actions``).
+
+    ``data`` per action, e.g.: ``forward`` {unit, assisting?, override_reason?} (a lead
+    other than the dispatch catalogue's needs ``override_reason``); ``assign`` {unit,
+    due_on, assisting?, override_reason?}; ``link_repeat`` {existing: receipt number}
+    (关联为重复件, XFGZ Arts. 19, 23); ``merge`` {main: receipt number} with a ``reason``
+    (并单); ``split`` with a ``reason`` only (解除并案, supervisors)."""
     m = _get(request, pk)
     transition(
         m,
@@ -477,3 +483,8 @@ def similar(request: HttpRequest, body: SimilarIn) -> Any:
         }
         for s in rows
     ]
+
+
+from xinfang.routing.api import router as routing_router  # noqa: E402
+
+api.add_router("/routing", routing_router)

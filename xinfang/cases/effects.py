@@ -151,6 +151,11 @@ def _dispatch(m: Matter, d: dict[str, Any], c: Ctx, *, assign: bool) -> None:
                 field="due_on",
             )
     assisting = _assisting_for(m, d)
+    # BJ Art. 11, PIPL Art. 24: the registrar decides; the event records the catalogue's
+    # suggestion, whether it was followed and why not, and the history counts the choice.
+    from xinfang.routing.services import record_choice
+
+    record_choice(m, lead, d, at=c.at)
     # A dispatch after the organ agreed to an objection designates the unit (WF Art. 22).
     m.designated = Event.objects.filter(matter=m, action="agree_objection").exists()
     d["designated"] = m.designated
@@ -217,6 +222,13 @@ def _emergency(m: Matter, d: dict[str, Any], c: Ctx) -> None:
 @effect("accept_direct")
 def _accept_direct(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _set_units(m, m.registered_unit, [])
+
+
+@effect("object")
+def _object(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    from xinfang.routing.services import count
+
+    count(m, m.lead_unit, objected=1)  # the learned ranking counts objected dispatches
 
 
 @effect("agree_objection")

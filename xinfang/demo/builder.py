@@ -272,7 +272,47 @@ def generate(
                     except UserError as e:
                         raise RuntimeError(f"demo matter {i} ({spec.plan}): {e}") from e
                     titles.append(m.title)
+    add_catalogue(d)  # after the stories, which chose their units themselves
     return titles
+
+
+def add_catalogue(d: Demo) -> int:
+    """A small dispatch catalogue (派单目录, BJ Art. 11) for the demo county: each topic to
+    its department county-wide, and housing in 城关镇 to the township with the housing
+    bureau assisting. Idempotent; returns how many rules were created."""
+    from datetime import date
+
+    from xinfang.cases.models import Topic
+    from xinfang.routing.models import RoutingRule
+    from xinfang.routing.services import save_rule
+
+    county, created = d.units["county"], 0
+    start = date(timezone.localdate().year, 1, 1)
+    topics = {t.code: t for t in Topic.objects.all()}
+    rows: list[tuple[str, Unit, Unit, list[Unit], str]] = [
+        (code, county, unit, [], f"《{unit.name}职能配置、内设机构和人员编制规定》")
+        for code, unit in d.topic_unit.items()
+        if code in topics
+    ]
+    if "ZJ" in topics and "城关镇" in d.towns:
+        rows.append(
+            (
+                "ZJ",
+                d.towns["城关镇"],
+                d.towns["城关镇"],
+                [d.topic_unit["ZJ"]],
+                "属地管理、分级负责（信访工作条例第二十二条）；乡镇人民政府负责辖区物业小区协调",
+            )
+        )
+    for code, area, lead, assisting, basis in rows:
+        if RoutingRule.objects.filter(topic=topics[code], area=area, is_active=True).exists():
+            continue
+        rule = RoutingRule(
+            topic=topics[code], area=area, lead=lead, effective_from=start, basis=basis
+        )
+        save_rule(rule=rule, assisting=assisting, by=None)
+        created += 1
+    return created
 
 
 class SilentNotifier:
@@ -337,11 +377,14 @@ def reset() -> None:
         ChainHead.objects.all().delete()
         Notice.objects.filter(matter_id__in=ids).delete()
         Event.objects.filter(matter_id__in=ids).delete()
-        Matter.objects.filter(pk__in=ids).update(parent=None, repeat_of=None)
+        Matter.objects.filter(pk__in=ids).update(parent=None, repeat_of=None, merged_into=None)
         Matter.objects.filter(pk__in=ids).delete()
         days = ReceptionDay.objects.filter(unit_id__in=unit_ids)
         Booking.objects.filter(reception__in=days).delete()
         days.delete()
+        from xinfang.routing.models import RoutingRule
+
+        RoutingRule.objects.filter(Q(area_id__in=unit_ids) | Q(lead_id__in=unit_ids)).delete()
         User.objects.filter(pk__in=user_ids).delete()
         Unit.objects.filter(pk__in=unit_ids).update(parent=None, oversees=None)
         Unit.objects.filter(pk__in=unit_ids).delete()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from xinfang.cases.models import Category, Channel, HotlineType, Kind, Matter, Status, Topic
 from xinfang.cases.services import register_matter
 from xinfang.cases.workflow import transition
+from xinfang.core.errors import UserError
 from xinfang.deadlines.calendar import Calendar, load_calendar
 from xinfang.org.models import Unit, User
 
@@ -77,6 +78,8 @@ PLANS: dict[str, tuple[float, dict[str, tuple[float, float]]]] = {
     "not_accepted": (2, {"art19": (1, 330), "art36": (1, 200)}),
     "transferred": (1.5, {"plain": (0, 365)}),
     "on_spot": (9, {"plain": (0, 365)}),
+    "merged": (1.5, {"plain": (0, 20)}),
+    "linked": (1, {"plain": (0, 20)}),
 }
 TOPIC_WEIGHTS = {
     "LD": 12,
@@ -886,6 +889,85 @@ class Story:
             data={"ground": ground, "existing": prior.receipt_no},
         )
 
+    def _open_prior(self) -> tuple[Prior, Matter] | None:
+        """An earlier matter still being handled, registered where a demo registrar works."""
+        received = self.spec.received
+        for p in self.rng.sample(self.w.open, len(self.w.open)):
+            main = Matter.objects.select_related("registered_unit").get(receipt_no=p.receipt_no)
+            if p.at < received - timedelta(days=1) and main.registered_unit_id in (
+                self.d.registrar_of
+            ):
+                return p, main
+        return None
+
+    def _after_main(self, main: Matter) -> datetime | None:
+        """A time after both histories' last events (the action writes to both), or None
+        if that would be in the future."""
+        last = main.events.order_by("-seq").values_list("at", flat=True).first()
+        at = self.tl.next(1)
+        if last is not None and at <= last:
+            at = last + timedelta(seconds=1)
+        return at if at <= self.w.now else None
+
+    def p_merged(self, v: str) -> Matter:
+        """并单: another citizen raises the same matter; merged into the one being handled."""
+        found = self._open_prior()
+        if found is None:
+            return self.p_registered("plain")
+        prior, main = found
+        self.register(
+            hotline=False,
+            unit=main.registered_unit,
+            topic=prior.topic.code if prior.topic else "QT",
+            category=prior.category,
+            title=prior.title,
+            content=prior.content,
+            facts=prior.facts,
+            area=prior.area,
+        )
+        at = self._after_main(main)
+        if at is None:
+            return self.m
+        try:
+            return self.act(
+                "merge",
+                self.registrar(),
+                1,
+                at=at,
+                reason="与正在办理的事项反映的是同一问题，并案办理，分别答复。",
+                data={"main": prior.receipt_no},
+            )
+        except UserError:  # e.g. a report its accused unit could see (XFGZ Art. 30)
+            return self.m
+
+    def p_linked(self, v: str) -> Matter:
+        """The same person writes again about the same matter: linked as a repeat."""
+        found = self._open_prior()
+        if found is None or not prior_people(found[0]):
+            return self.p_registered("plain")
+        prior, main = found
+        self.register(
+            hotline=False,
+            unit=main.registered_unit,
+            topic=prior.topic.code if prior.topic else "QT",
+            category=prior.category,
+            title=prior.title,
+            content="再次反映：" + prior.content,
+            facts=prior.facts,
+            people=prior.people,
+            collective=len(prior.people) > 1,
+            area=prior.area,
+        )
+        at = self._after_main(main)
+        if at is None:
+            return self.m
+        try:
+            return self.act(
+                "link_repeat", self.registrar(), 1, at=at, data={"existing": prior.receipt_no}
+            )
+        except UserError:
+            return self.m
+
     def p_transferred(self, v: str) -> Matter:
         town = self.rng.choices(TOWNS, TOWN_WEIGHTS)[0]
         line, title, content, facts, reason = texts.emergency(self.rng, town)
@@ -937,6 +1019,10 @@ class Story:
             self.people,
             organ,
         )
+
+
+def prior_people(p: Prior) -> bool:
+    return bool(p.people)
 
 
 def tell(w: World, rng: random.Random, spec: Spec) -> Matter:

@@ -41,10 +41,12 @@ def _c(d: dict[str, str]) -> tuple[tuple[str, Label], ...]:
 
 UNIT = Field("unit", _("承办单位"), "units")
 ASSIST = Field("assisting", _("协办单位"), "multiunits", required=False)
+# BJ Art. 11 / PIPL Art. 24: a lead other than the catalogue's needs a short reason.
+OVERRIDE = Field("override_reason", _("未采用派单目录建议的理由"), required=False)
 
 ACTION_FIELDS: dict[str, list[Field]] = {
-    "forward": [UNIT, ASSIST],
-    "assign": [UNIT, Field("due_on", _("交办办理期限"), "date"), ASSIST],
+    "forward": [UNIT, ASSIST, OVERRIDE],
+    "assign": [UNIT, Field("due_on", _("交办办理期限"), "date"), ASSIST, OVERRIDE],
     "redirect": [
         Field("channel", _("法定途径"), "select", _c(REDIRECT_CHANNELS)),
         Field("organ", _("应向其提出的机关")),

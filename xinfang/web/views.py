@@ -185,7 +185,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return redirect(_then(m, request.POST.get("then", "")))
 
 
-THEN = re.compile(r"^(merge|link_repeat):([0-9A-Za-z-]{1,40})$")
+THEN = re.compile(r"^(merge|link_repeat|route):([0-9A-Za-z-]{1,40})$")
 
 
 def _then(m: Matter, then: str) -> str:
@@ -193,7 +193,10 @@ def _then(m: Matter, then: str) -> str:
     action (并单 / 关联为重复件) opened and filled in, for the registrar to confirm."""
     url = reverse("web:matter", args=(m.pk,))
     found = THEN.match(then or "")
-    return f"{url}?{urlencode({found[1]: found[2]})}#act-{found[1]}" if found else url
+    if found is None:
+        return url
+    anchor = "forward" if found[1] == "route" else found[1]
+    return f"{url}?{urlencode({found[1]: found[2]})}#act-{anchor}"
 
 
 @require_GET
@@ -286,13 +289,33 @@ def _action_forms(
 
 
 def _prefill(request: HttpRequest) -> dict[str, str]:
-    """``?merge=<receipt no>`` / ``?link_repeat=<receipt no>`` open that form filled in."""
+    """``?merge=<receipt no>`` / ``?link_repeat=<receipt no>`` open that form filled in;
+    ``?route=<unit id>`` (a routing suggestion's "use this") fills forward and assign."""
     out = {}
     for a in ("merge", "link_repeat"):
         v = (request.GET.get(a) or "").strip()[:40]
         if v and THEN.match(f"{a}:{v}"):
             out[a] = v
+    route = (request.GET.get("route") or "").strip()
+    if route.isdigit():
+        out["forward"] = out["assign"] = route
     return out
+
+
+def _routing(m: Matter, forms: list[dict[str, Any]], prefill: dict[str, str]) -> list[Any]:
+    """Catalogue suggestions for the forward/assign forms, and the chosen one pre-selected.
+    Shown, never applied (PIPL Art. 24)."""
+    if not any(f["action"] in ("forward", "assign") for f in forms):
+        return []
+    from xinfang.routing.services import suggest_for
+
+    found = suggest_for(m)
+    chosen = next((s for s in found if str(s.lead.pk) == prefill.get("forward")), None)
+    for f in forms:
+        if f["action"] in ("forward", "assign"):
+            f["route_unit"] = chosen.lead.pk if chosen else None
+            f["route_assisting"] = [u.pk for u in chosen.assisting] if chosen else []
+    return found
 
 
 @require_GET
@@ -320,7 +343,9 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
     assisting_ids = {int(i) for e in events for i in (e.data or {}).get("assisting") or []}
     unit_names = dict(Unit.objects.filter(pk__in=assisting_ids).values_list("pk", "name"))
     clock = clock_for(m, events=events)
-    forms = _action_forms(m, user, _prefill(request))
+    prefill = _prefill(request)
+    forms = _action_forms(m, user, prefill)
+    suggestions = _routing(m, forms, prefill)
     kinds = {f.kind for a in forms for f in a["fields"]}
     return render(
         request,
@@ -349,6 +374,7 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "forms": forms,
             "units": unit_choices() if kinds & {"units", "multiunits"} else [],
+            "suggestions": suggestions,
             "leaders": leader_choices() if "leaders" in kinds else [],
             "assisting": [
                 mu.unit
