@@ -24,12 +24,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
 from xinfang.cases.clock import policy
-from xinfang.cases.effects import CONTACT_METHODS, EMERGENCY_LINES, REDIRECT_CHANNELS
+from xinfang.cases.effects import (
+    CONTACT_METHODS,
+    EMERGENCY_LINES,
+    REDIRECT_CHANNELS,
+    SUPERVISION_LEVELS,
+)
 from xinfang.cases.models import (
     Category,
     Channel,
@@ -50,7 +56,7 @@ from xinfang.deadlines.calendar import load_calendar
 from xinfang.deadlines.clock import TZ, compute
 from xinfang.demo import texts as demo_texts
 from xinfang.org.models import Role, Unit, UnitKind
-from xinfang.supervision.models import ReturnVisit
+from xinfang.supervision.models import FollowupCheck, ReturnVisit
 
 from . import texts
 from .org import Deployment, Office
@@ -146,6 +152,7 @@ class Batch:
     matters: list[Sim] = field(default_factory=list)
     petitioners: list[tuple[Any, ...]] = field(default_factory=list)
     visits: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _iso_utc(at: datetime) -> str:
@@ -215,11 +222,12 @@ class Seeder:
         self.recent: dict[int, Sim] = {}
         self.ids = {
             m: (m.objects.aggregate(x=Max("pk"))["x"] or 0) + 1
-            for m in (Matter, Event, Petitioner, MatterUnit, ReturnVisit)
+            for m in (Matter, Event, Petitioner, MatterUnit, ReturnVisit, FollowupCheck)
         }
         self.db_time: Callable[[datetime], Any] = (
             _sqlite_time if connection.vendor == "sqlite" else (lambda v: v)
         )
+        self.followup_days = list(settings.XINFANG.get("FOLLOWUP_DAYS", [30, 90]))
         self.desk: dict[int, list[int]] = {
             o.unit.pk: o.registrars + o.supervisors for o in dep.offices
         }
@@ -550,7 +558,7 @@ class Seeder:
                 self.route(sim, rng, office, topic, registrar, reg_unit, b)
         except Stop:
             pass
-        self.finish(sim)
+        self.finish(sim, b)
         b.matters.append(sim)
         self.recent[i] = sim
         return sim
@@ -715,6 +723,9 @@ class Seeder:
                     actor_unit=h_unit,
                     data={"reply": "已按督办要求加快办理，近期将出具处理意见。", "level": 1},
                 )
+            else:
+                self.escalate(sim, reply_due)
+                return  # the unit does not answer: the daily sweep escalated it
         if row["kind"] == Kind.ORIGINAL and rng.random() < 0.07:
             days = rng.choice((15, 20, 30))
             why = "案情复杂，需要进一步调查核实（信访工作条例第三十四条）。"
@@ -793,6 +804,31 @@ class Seeder:
             )
         else:
             self.ev(sim, "approve_opinion", actor=leader, actor_unit=l_unit, data=dict(opinion))
+
+    def escalate(self, sim: Sim, due: date) -> None:
+        """What the daily sweep did to an unanswered supervision notice: one level up the
+        morning after each reply date (XFGZ Art. 40), until level 4."""
+        row = sim.row
+        while row["supervision_level"] < 4:
+            day = due + timedelta(days=1)
+            at = datetime.combine(day, time(2, 0), tzinfo=TZ)
+            if at > self.until:
+                return
+            sim.t = max(at, sim.t + timedelta(minutes=1))
+            row["supervision_level"] += 1
+            due = sim.t.astimezone(TZ).date() + timedelta(days=5)
+            row["supervision_due"] = due
+            self.ev(
+                sim,
+                "escalate_supervision",
+                actor=None,
+                actor_unit=None,
+                data={
+                    "level": row["supervision_level"],
+                    "level_name": SUPERVISION_LEVELS[row["supervision_level"]],
+                    "reply_due": due.isoformat(),
+                },
+            )
 
     def answered(
         self,
@@ -876,9 +912,39 @@ class Seeder:
                     )
             elif what == "conclude" and row["status"] == S.ANSWERED:
                 self.ev(sim, "conclude", actor=handler, actor_unit=h_unit)
+                self.checks(sim, rng, office, b)
             elif what == "review":
                 self.followup(sim, rng, lead, Kind.REVIEW, b)
                 break
+
+    def checks(self, sim: Sim, rng: random.Random, office: Office, b: Batch) -> None:
+        """回头看 as the sweep schedules them the day after conclusion, recorded when due."""
+        concluded = sim.t.astimezone(TZ).date()
+        last_day = self.until.astimezone(TZ).date()
+        if concluded >= last_day:
+            return
+        for offset in self.followup_days:
+            due = concluded + timedelta(days=offset)
+            done = None
+            if due < last_day and rng.random() < 0.85:
+                done = min(
+                    datetime.combine(due, time(10, 0), tzinfo=TZ)
+                    + timedelta(days=rng.uniform(0, 3)),
+                    self.until,
+                )
+            b.checks.append(
+                {
+                    "id": self._id(FollowupCheck),
+                    "matter_id": sim.row["id"],
+                    "offset_days": offset,
+                    "due_on": due,
+                    "done_at": done,
+                    "done_by_id": rng.choice(self.desk[office.unit.pk]) if done else None,
+                    "held": True if done else None,
+                    "note": "回访核实，问题已解决，未出现反弹。" if done else "",
+                    "reopened_id": None,
+                }
+            )
 
     def followup(self, parent: Sim, rng: random.Random, base: Unit, kind: str, b: Batch) -> None:
         """The petitioner asks for 复查 (or 复核): the linked matter of XFGZ Arts. 35–36."""
@@ -950,10 +1016,10 @@ class Seeder:
                 self.followup(child, rng, organ, Kind.REEXAM, b)
         except Stop:
             pass
-        self.finish(child)
+        self.finish(child, b)
         b.matters.append(child)
 
-    def finish(self, sim: Sim) -> None:
+    def finish(self, sim: Sim, b: Batch | None = None) -> None:
         """``refresh_deadlines``: the nearest open obligation from the pure clock."""
         row = sim.row
         cur = compute(
@@ -966,6 +1032,26 @@ class Seeder:
         ).current()
         row["current_due"] = cur.due if cur else None
         row["current_due_kind"] = cur.kind if cur else ""
+        if (
+            b is not None
+            and cur is not None
+            and cur.kind == "handling"
+            and cur.due is not None
+            and row["kind"] == Kind.ORIGINAL
+            and row["lead_unit_id"]
+        ):
+            # The sweep's return-visit task when the handling period has run out.
+            at = datetime.combine(cur.due + timedelta(days=1), time(2, 0), tzinfo=TZ)
+            if at <= self.until:
+                b.visits.append(
+                    {
+                        "id": self._id(ReturnVisit),
+                        "matter_id": row["id"],
+                        "unit_id": row["lead_unit_id"],
+                        "trigger": "deadline",
+                        "created_at": at,
+                    }
+                )
 
     # --- batches -------------------------------------------------------------------
 
@@ -998,6 +1084,7 @@ class Seeder:
                 ],
             )
             w.rows(ReturnVisit, b.visits)
+            w.rows(FollowupCheck, b.checks)
             for unit, year in self.touched:
                 ReceiptCounter.objects.update_or_create(
                     unit_id=unit, year=year, defaults={"last": self.counters[(unit, year)]}

@@ -297,8 +297,14 @@ class Matter(models.Model):
         verbose_name = _("信访事项")
         verbose_name_plural = _("信访事项")
         indexes = [
-            models.Index(fields=["lead_unit", "current_due"], name="matter_lead_due"),
-            models.Index(fields=["registered_unit", "current_due"], name="matter_reg_due"),
+            # Queues and overdue lists: a unit's open matters by deadline, found through
+            # ``status IN (open statuses)`` without reading its finished ones.
+            models.Index(
+                fields=["lead_unit", "status", "current_due"], name="matter_lead_status_due"
+            ),
+            models.Index(
+                fields=["registered_unit", "status", "current_due"], name="matter_reg_status_due"
+            ),
             models.Index(fields=["status", "current_due"], name="matter_status_due"),
             models.Index(fields=["received_at"], name="matter_received"),
         ]
@@ -358,7 +364,7 @@ class MatterUnit(models.Model):
     active = models.BooleanField(default=True)
 
     class Meta:
-        indexes = [models.Index(fields=["unit", "active"], name="matterunit_unit")]
+        indexes = [models.Index(fields=["unit", "role", "active"], name="matterunit_unit_role")]
 
     def __str__(self) -> str:
         return f"{self.matter_id}:{self.unit_id}:{self.role}"
@@ -415,6 +421,8 @@ class Event(models.Model):
     class Meta:
         ordering = ["matter_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["matter", "seq"], name="event_matter_seq")]
+        # Rates, reports and 回头看 select one action in a period.
+        indexes = [models.Index(fields=["action", "at"], name="event_action_at")]
 
     def __str__(self) -> str:
         return f"{self.matter_id}#{self.seq} {self.action}"

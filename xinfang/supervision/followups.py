@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from xinfang.cases.models import Event, Matter, Status
@@ -27,6 +28,15 @@ def schedule(today: date) -> int:
     rows = []
     for matter_id, at in (
         Event.objects.filter(action="conclude", at__gte=since, matter__status=Status.CONCLUDED)
+        # Only conclusions still missing a check: a daily run inserts the new ones
+        # instead of re-offering every conclusion of the last months.
+        .annotate(
+            checks=Count(
+                "matter__followup_checks",
+                filter=Q(matter__followup_checks__offset_days__in=days),
+            )
+        )
+        .filter(checks__lt=len(set(days)))
         .values_list("matter_id", "at")
         .iterator(chunk_size=2000)
     ):

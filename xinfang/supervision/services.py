@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from xinfang.cases.models import Matter
+from xinfang.cases.models import NOT_OPEN, Matter, Status
 from xinfang.cases.workflow import transition
 from xinfang.core.errors import UserError
 from xinfang.deadlines.clock import LABELS
@@ -77,55 +77,23 @@ def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
     now = timezone.now()
     res = SweepResult()
     horizon = today + timedelta(days=max(warning_days("default"), 7))
+    live = [s for s in Status.values if s not in NOT_OPEN]
     last = 0
     while True:
+        # ``status IN`` (same rows as ``open()``) lets the (status, current_due) index
+        # find the few matters near or past a deadline among all the open ones.
         rows = list(
             Matter.objects.open()
-            .filter(current_due__lte=horizon, pk__gt=last)
+            .filter(status__in=live, current_due__lte=horizon, pk__gt=last)
             .select_related("lead_unit", "registered_unit")
             .order_by("pk")[:batch]
         )
         if not rows:
             break
         last = rows[-1].pk
-        for m in rows:
-            res.scanned += 1
-            assert m.current_due is not None
-            kind = m.current_due_kind
-            if m.current_due < today:
-                level = Level.OVERDUE
-            elif (m.current_due - today).days <= warning_days(kind):
-                level = Level.WARNING
-            else:
-                continue
-            _, created = Alert.objects.get_or_create(
-                matter=m,
-                deadline_kind=kind,
-                due=m.current_due,
-                level=level,
-                defaults={"unit": m.lead_unit or m.registered_unit, "created_at": now},
-            )
-            if not created:
-                continue
-            if level == Level.OVERDUE:
-                res.overdue += 1
-            else:
-                res.warnings += 1
-            label = LABELS.get(kind, (kind, ""))[0]
-            text = f"{m.receipt_no}《{m.title[:30]}》{label}" + (
-                f"已于{m.current_due:%Y-%m-%d}届满，已超期"
-                if level == Level.OVERDUE
-                else f"将于{m.current_due:%Y-%m-%d}届满"
-            )
-            unit = m.lead_unit_id or m.registered_unit_id
-            res.notifications += notify(
-                _users([unit], [Role.HANDLER, Role.LEADER]),
-                m,
-                level,
-                f"{level}:{kind}:{m.current_due}",
-                text,
-                now,
-            )
+        res.scanned += len(rows)
+        with transaction.atomic():
+            _alert_batch(rows, today, now, res)
     from .followups import schedule
     from .visits import create_due_visits
 
@@ -157,6 +125,86 @@ def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
             now,
         )
     return res
+
+
+def _alert_batch(rows: list[Matter], today: date, now: datetime, res: SweepResult) -> None:
+    """Alerts and notifications for one batch in a few queries: which alerts exist, the
+    new ones in bulk, the handlers and leaders of their units, their notifications."""
+    due: list[tuple[Matter, str, str]] = []
+    for m in rows:
+        if m.current_due is None:
+            continue
+        kind = m.current_due_kind
+        if m.current_due < today:
+            due.append((m, kind, Level.OVERDUE))
+        elif (m.current_due - today).days <= warning_days(kind):
+            due.append((m, kind, Level.WARNING))
+    if not due:
+        return
+    existing = set(
+        Alert.objects.filter(matter_id__in=[m.pk for m, _, _ in due]).values_list(
+            "matter_id", "deadline_kind", "due", "level"
+        )
+    )
+    new = [(m, k, lv) for m, k, lv in due if (m.pk, k, m.current_due, lv) not in existing]
+    if not new:
+        return
+    Alert.objects.bulk_create(
+        [
+            Alert(
+                matter=m,
+                deadline_kind=k,
+                due=m.current_due or today,
+                level=lv,
+                unit_id=m.lead_unit_id or m.registered_unit_id,
+                created_at=now,
+            )
+            for m, k, lv in new
+        ],
+        ignore_conflicts=True,
+    )
+    units = {m.lead_unit_id or m.registered_unit_id for m, _, _ in new}
+    staff: dict[int, set[int]] = {}
+    for unit_id, user_id in Membership.objects.filter(
+        unit_id__in=units, role__in=[Role.HANDLER, Role.LEADER], user__is_active=True
+    ).values_list("unit_id", "user_id"):
+        staff.setdefault(unit_id, set()).add(user_id)
+    keys = {}
+    for m, k, lv in new:
+        keys[m.pk] = f"{lv}:{k}:{m.current_due}"[:80]
+    sent = set(
+        Notification.objects.filter(
+            matter_id__in=list(keys), key__in=set(keys.values())
+        ).values_list("user_id", "matter_id", "key")
+    )
+    notes = []
+    for m, k, lv in new:
+        if lv == Level.OVERDUE:
+            res.overdue += 1
+        else:
+            res.warnings += 1
+        label = LABELS.get(k, (k, ""))[0]
+        assert m.current_due is not None
+        text = f"{m.receipt_no}《{m.title[:30]}》{label}" + (
+            f"已于{m.current_due:%Y-%m-%d}届满，已超期"
+            if lv == Level.OVERDUE
+            else f"将于{m.current_due:%Y-%m-%d}届满"
+        )
+        for user_id in sorted(staff.get(m.lead_unit_id or m.registered_unit_id, ())):
+            if (user_id, m.pk, keys[m.pk]) in sent:
+                continue
+            notes.append(
+                Notification(
+                    user_id=user_id,
+                    matter=m,
+                    level=lv,
+                    key=keys[m.pk],
+                    text=text[:300],
+                    created_at=now,
+                )
+            )
+    Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=1000)
+    res.notifications += len(notes)
 
 
 def supervise(m: Matter, *, by: User, reason: str, demand: str, reply_due: date) -> Matter:

@@ -1,0 +1,54 @@
+"""Staff lists in a shape the databases answer from indexes.
+
+``Matter.objects.visible_to(user)`` is the rule; its ``OR … EXISTS`` form makes both SQLite
+and PostgreSQL read every matter of the table to decide. ``open_visible`` keeps the rule
+and adds the same condition restated as branches that each match an index — a unit's open
+matters as lead (``matter_lead_status_due``), as registering organ
+(``matter_reg_status_due``) and as assisting unit (``matterunit_unit_role``) — so a queue
+or an overdue list costs what the unit has open, not what the deployment has ever had.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from xinfang.cases.models import NOT_OPEN, Matter, MatterQuerySet, MatterUnit, Status
+from xinfang.org.models import Role, Unit
+
+
+def scope_units(user: Any) -> set[int]:
+    """The units whose matters ``visible_to`` shows ``user``: their own units, and the
+    subtree a supervisor or leader supervises."""
+    units: set[int] = set()
+    prefixes: set[str] = set()
+    for m in user.memberships.select_related("unit", "unit__oversees"):
+        if m.role not in (Role.ADMIN, Role.AUDITOR):
+            units.add(m.unit_id)
+        if m.role in (Role.SUPERVISOR, Role.LEADER):
+            prefixes.add((m.unit.oversees or m.unit).path)
+    q = Q()
+    for p in prefixes:
+        q |= Q(path__startswith=p)
+    if prefixes:
+        units.update(Unit.objects.filter(q).values_list("pk", flat=True))
+    return units
+
+
+def open_visible(user: Any) -> MatterQuerySet:
+    """``visible_to(user).open()``, narrowed by an equivalent indexable condition (the lead
+    unit is always the active lead ``MatterUnit``, ``effects._set_units``)."""
+    qs = Matter.objects.visible_to(user).open()
+    units = scope_units(user)
+    if not units:
+        return qs
+    live = [s for s in Status.values if s not in NOT_OPEN]
+    assisting = MatterUnit.objects.filter(
+        unit_id__in=units, role=MatterUnit.ASSIST, active=True
+    ).values("matter_id")
+    return qs.filter(
+        Q(lead_unit_id__in=units, status__in=live)
+        | Q(registered_unit_id__in=units, status__in=live)
+        | Q(pk__in=assisting, status__in=live)
+    )
