@@ -460,3 +460,31 @@ def test_portal_shows_merged_matter_with_own_number_and_following_deadline(
     assert new.receipt_no in page
     assert main.receipt_no not in page and "张三" not in page
     assert "并案办理告知书" in page
+
+
+def test_extension_and_redirect_of_main_reach_merged_petitioner(world: World) -> None:
+    w = world
+    main, other = _merged(w)
+    transition(main, "request_extension", actor=w.handler, reason="需要现场测量", data={"days": 20})
+    transition(main, "approve_extension", actor=w.leader)
+    mine = Notice.objects.get(matter=other, kind="extension")
+    main_due = clock_for(main).get("handling")
+    assert main_due is not None and main_due.due is not None and main_due.extended_days == 20
+    assert (
+        mine.context["new_due"]
+        == f"{main_due.due.year}年{main_due.due.month}月{main_due.due.day}日"
+    )
+    assert mine.context["receipt_no"] == other.receipt_no and mine.context["petitioner"] == "李四"
+    # The extension request itself is internal and is not relayed.
+    assert not Event.objects.filter(matter=other, data__main_action="request_extension").exists()
+    transition(
+        main,
+        "redirect",
+        actor=w.handler,
+        reason="属于民事纠纷",
+        data={"channel": "litigation", "organ": "青山县人民法院"},
+    )
+    other.refresh_from_db()
+    assert other.status == Status.REDIRECTED
+    n = Notice.objects.get(matter=other, kind="redirect")
+    assert n.context["target_organ"] == "青山县人民法院" and n.organ == w.town
