@@ -36,6 +36,24 @@ def setup(tmp: str) -> None:
     call_command("migrate", verbosity=0)
 
 
+def places(w):  # type: ignore[no-untyped-def]
+    """The corpus's areas as townships of the test world's county, and its topics."""
+    from corpus import AREAS, TOPICS
+
+    from tests.factories import unit
+    from xinfang.cases.models import Topic
+    from xinfang.org.models import Level, UnitKind
+
+    units = {n: unit(f"青山县{n}", UnitKind.GOVERNMENT, Level.TOWNSHIP, w.county) for n in AREAS}
+    topics = {k: Topic.objects.get_or_create(code=k[:20], defaults={"name": k})[0] for k in TOPICS}
+    return units, topics
+
+
+def precision_recall(results, threshold):  # type: ignore[no-untyped-def]
+    row = next(r for r in table(results, [threshold]))
+    return row["precision"], row["recall"]
+
+
 def evaluate(corpus, registrar, office, units, topics):  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
@@ -47,7 +65,9 @@ def evaluate(corpus, registrar, office, units, topics):  # type: ignore[no-untyp
     seen: dict[int, list[int]] = {}  # case → matter ids so far
     case_of: dict[int, int] = {}
     results = []  # (true earlier ids, [(id, score)])
+    texts, texts_by_pk = [], {}
     for it in order:
+        texts.append(f"{it.kind}: {it.text}")
         area, topic = units[it.area], topics[it.topic]
         t0 = time.perf_counter()
         got = similar_matters(
@@ -80,14 +100,15 @@ def evaluate(corpus, registrar, office, units, topics):  # type: ignore[no-untyp
             topic=topic,
         )
         seen.setdefault(it.case, []).append(m.pk)
+        texts_by_pk[m.pk] = f"{it.kind}: {it.text}"
         case_of[m.pk] = it.case
-    return results
+    return results, texts, texts_by_pk
 
 
-def table(results):  # type: ignore[no-untyped-def]
+def table(results, thresholds=THRESHOLDS):  # type: ignore[no-untyped-def]
     total_true = sum(len(t) for t, _g, _s in results)
     rows = []
-    for th in THRESHOLDS:
+    for th in thresholds:
         tp = fp = 0
         for truth, got, _s in results:
             for pk, score, *_rest in got:
@@ -120,21 +141,14 @@ def main() -> None:
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         setup(tmp)
-        from corpus import AREAS, TOPICS, generate
+        from corpus import generate
 
-        from tests.factories import build_world, unit
-        from xinfang.cases.models import Topic
-        from xinfang.org.models import Level, UnitKind
+        from tests.factories import build_world
 
         w = build_world()
-        units = {
-            n: unit(f"青山县{n}", UnitKind.GOVERNMENT, Level.TOWNSHIP, w.county) for n in AREAS
-        }
-        topics = {
-            k: Topic.objects.get_or_create(code=k[:20], defaults={"name": k})[0] for k in TOPICS
-        }
+        units, topics = places(w)
         corpus = generate(a.seed, a.cases)
-        results = evaluate(corpus, w.registrar, w.office, units, topics)
+        results, texts, texts_by_pk = evaluate(corpus, w.registrar, w.office, units, topics)
     from xinfang.search.similar import THRESHOLD
 
     th = a.threshold if a.threshold is not None else THRESHOLD
@@ -148,6 +162,11 @@ def main() -> None:
         ]
         for x in sorted(fps, key=lambda x: -x[0])[:15]:
             print("FP", x)
+        for i, (truth, got, _s) in enumerate(results):
+            best = {pk: (sc, rs) for pk, sc, _ts, rs in got}
+            for pk in truth:
+                if best.get(pk, (0.0,))[0] < th:
+                    print("FN", texts[i], "→", texts_by_pk.get(pk), best.get(pk))
     secs = sorted(s for _t, _g, s in results)
     print(
         f"corpus: seed {a.seed}, {len(corpus.items)} matters, "

@@ -27,13 +27,16 @@ from xinfang.cases.services import PetitionerIn
 from .backends import Term, backend
 from .models import SearchTerm
 from .services import DOCS
+from .specifics import NAME_KINDS, Specifics, compare, extract
 from .text import tokens
 
 RARE_TOKENS = 10  # bigrams of the new text used to fetch candidates
 PER_TOKEN = 150  # newest matters fetched per bigram
 RANKED = 200  # candidates ranked precisely
 RECENT_DAYS = 180
-THRESHOLD = 0.5  # score from which a row is "probably the same matter" (bench/search_quality.py)
+SAME_PHONE = 0.4  # share of the remainder added for the same petitioner's phone
+SAME_NAME = 0.2  # … for the same name in the same area (names repeat; phones rarely)
+THRESHOLD = 0.65  # score from which a row is "probably the same matter" (bench/search_quality.py)
 
 # Words complainants and registrars use interchangeably; folded before comparing texts
 # (not before indexing: search finds what was written).
@@ -126,6 +129,67 @@ def text_similarity(a: dict[str, float], b: dict[str, float]) -> float:
     return 0.5 * cosine + 0.5 * overlap
 
 
+# How specifics change a text score: each kind named alike in both texts moves the score
+# part of the way to 1; each kind named differently in both (another company, another
+# estate, another amount) scales it down. Names weigh more than figures, because a second
+# person of a group may quote their own share; the area is also a structured signal.
+AGREE_NAME = 0.2
+AGREE_NUMBER = 0.1
+DIFFER_NAME = 0.45
+DIFFER_AREA = 0.6
+OTHER_AREA = 0.8  # the registrar chose another area than the earlier matter's
+DIFFER_NUMBER = 0.7
+
+
+def specifics_factor(a: Specifics, b: Specifics) -> tuple[float, float, list[str], list[str]]:
+    """(boost share, penalty factor, shared values, kinds that differ) of two texts."""
+    c = compare(a, b)
+    boost = 0.0
+    for k in c.agree_kinds[:4]:
+        if k == "area":
+            continue
+        boost += AGREE_NAME if k in NAME_KINDS else AGREE_NUMBER
+    factor = 1.0
+    for k in c.differ_kinds:
+        if k == "area":
+            factor *= DIFFER_AREA
+        else:
+            factor *= DIFFER_NAME if k in NAME_KINDS else DIFFER_NUMBER
+    return min(boost, 0.6), factor, c.agree, c.differ_kinds
+
+
+def adjusted(sim: float, a: Specifics, b: Specifics) -> tuple[float, list[str]]:
+    """The text score after comparing specifics, with the reasons to show."""
+    boost, factor, shared, differ = specifics_factor(a, b)
+    score = (sim + (1 - sim) * boost) * factor
+    reasons = []
+    if shared and boost:
+        reasons.append(f"具体信息一致：{'、'.join(shared[:4])} / same specifics")
+    if differ:
+        kinds = "、".join(KIND_LABELS.get(k, k) for k in differ)
+        reasons.append(f"具体信息不同（{kinds}） / different specifics")
+    return score, reasons
+
+
+KIND_LABELS = {
+    "org": "单位",
+    "office": "机关",
+    "school": "医院学校",
+    "estate": "小区",
+    "village": "村组社区",
+    "site": "地点项目",
+    "road": "道路",
+    "area": "乡镇街道",
+    "money": "金额",
+    "count": "人数",
+    "households": "户数",
+    "hour": "时间",
+    "age": "年龄",
+    "length": "距离",
+    "area_m2": "面积",
+}
+
+
 def _people(petitioners: Sequence[PetitionerIn | dict[str, Any]]) -> list[PetitionerIn]:
     out = []
     for p in petitioners:
@@ -137,10 +201,10 @@ def _people(petitioners: Sequence[PetitionerIn | dict[str, Any]]) -> list[Petiti
 
 def _same_person(
     user: Any, people: list[PetitionerIn], area: Any, limit: int = 50
-) -> dict[int, str]:
-    """Matter id → reason, for earlier matters of the same petitioner that the user may
+) -> dict[int, tuple[str, float]]:
+    """Matter id → (reason, weight), for earlier matters of the same petitioner that the user may
     see including their identity."""
-    found: dict[int, str] = {}
+    found: dict[int, tuple[str, float]] = {}
     allowed = Matter.objects.visible_to(user).identity_visible_to(user)
     for p in people:
         phone = (p.phone or "").strip()
@@ -152,7 +216,7 @@ def _same_person(
                 .values_list("matter_id", flat=True)[:limit]
             )
             for i in ids:
-                found.setdefault(i, "同一信访人（电话相同）/ same petitioner (phone)")
+                found.setdefault(i, ("同一信访人（电话相同）/ same petitioner (phone)", SAME_PHONE))
         name = (p.name or "").strip()
         if len(name) >= 2 and area is not None:
             toks = tokens(name)
@@ -161,7 +225,9 @@ def _same_person(
             be = backend()
             ids2 = be.ids("names", [Term(tuple(toks))], limit=limit * 4)
             for i in allowed.filter(pk__in=ids2, area=area).values_list("pk", flat=True):
-                found.setdefault(i, "同一信访人（姓名、属地相同）/ same petitioner (name, area)")
+                found.setdefault(
+                    i, ("同一信访人（姓名、属地相同）/ same petitioner (name, area)", SAME_NAME)
+                )
     return found
 
 
@@ -213,18 +279,24 @@ def similar_matters(
     bags = {pk: tokens(fold(f"{m.title}\n{m.content}\n{m.facts}")) for pk, m in by_id.items()}
     df.update(_dfs(t for bag in bags.values() for t in bag if t not in df))
     qw = _weights(q_bag, df, n)
+    q_spec = extract(f"{title}\n{text}")
     now = timezone.now()
     out = []
     for pk, m in by_id.items():
         sim = text_similarity(qw, _weights(bags[pk], df, n))
         reasons = []
-        score = sim
         if sim >= 0.2:
             reasons.append(f"内容相似 {sim:.2f} / text similarity")
+        score, why = adjusted(sim, q_spec, extract(f"{m.title}\n{m.content}\n{m.facts}"))
+        if sim >= 0.2:
+            reasons += why
         if pk in person:
-            reasons.insert(0, person[pk])
-            score += (1 - score) * 0.5
+            why_person, weight = person[pk]
+            reasons.insert(0, why_person)
+            score += (1 - score) * weight
         same_area = area is not None and m.area_id == getattr(area, "pk", area)
+        if area is not None and m.area_id is not None and not same_area:
+            score *= OTHER_AREA
         if same_area and topic is not None and m.topic_id == getattr(topic, "pk", topic):
             reasons.append("同一属地和类别 / same area and topic")
             score += (1 - score) * 0.1
