@@ -488,3 +488,24 @@ def test_extension_and_redirect_of_main_reach_merged_petitioner(world: World) ->
     assert other.status == Status.REDIRECTED
     n = Notice.objects.get(matter=other, kind="redirect")
     assert n.context["target_organ"] == "青山县人民法院" and n.organ == w.town
+
+
+def test_main_with_merged_matters_cannot_be_closed_at_intake(world: World) -> None:
+    w = world
+    main = register(w)
+    other = register(w, petitioners=OTHER)
+    transition(other, "merge", actor=w.registrar, reason="同一事项", data={"main": main.receipt_no})
+    existing = handled(w)
+    before = _state(main)
+    attempts: list[tuple[str, dict[str, Any]]] = [
+        ("answer_on_spot", {}),
+        ("not_accept", {"ground": "art19", "existing": existing.receipt_no}),
+        ("link_repeat", {"existing": existing.receipt_no}),
+    ]
+    for action, data in attempts:
+        with pytest.raises(UserError) as exc:
+            transition(main, action, actor=w.registrar, reason="说明", data=data)
+        assert exc.value.code == "has_merged"
+    assert _state(main) == before
+    other.refresh_from_db()
+    assert other.status == Status.MERGED

@@ -163,6 +163,16 @@ def _g_merged(m: Matter, d: dict[str, Any], c: Ctx) -> None:
         raise UserError("not_merged", "本事项未并案办理", "This matter is not merged into another")
 
 
+def _g_no_merged(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    # Matters merged into this one would be left without handling: split them first.
+    if Matter.objects.merged_into_main(m).filter(status=S.MERGED).exists():
+        raise UserError(
+            "has_merged",
+            "已有其他事项并入本事项办理，请先解除并案",
+            "Other matters are merged into this one: split them first",
+        )
+
+
 REG = ("registrar@registering", "supervisor@supervising")
 SYSTEM = ("system",)
 # A main matter can take in other matters while it is being handled or about to be.
@@ -218,6 +228,7 @@ RULES: dict[str, Rule] = {
             ("registrar@registering",),
             "信访工作条例第十九条第三款、第三十六条第三款",
             reason_required=True,
+            guards=(_g_no_merged,),
             kinds=(Kind.ORIGINAL,),
         ),
         Rule(
@@ -238,6 +249,7 @@ RULES: dict[str, Rule] = {
             ("registrar@registering",),
             "北京市接诉即办工作条例第二条",
             reason_required=True,
+            guards=(_g_no_merged,),
             kinds=(Kind.ORIGINAL,),
         ),
         Rule("accept", "受理", (S.DISPATCHED,), S.HANDLING, LEAD, "信访工作条例第二十三条"),
@@ -464,6 +476,7 @@ RULES: dict[str, Rule] = {
             S.LINKED,  # or 不予受理 under Art. 19 para 3 / Art. 36 para 3 (effects)
             (*REG, "supervisor@registering"),
             "信访工作条例第十九条第三款、第二十三条",
+            guards=(_g_no_merged,),
             kinds=(Kind.ORIGINAL,),
         ),
         Rule(
