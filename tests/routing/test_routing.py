@@ -390,3 +390,28 @@ def test_demo_has_a_small_catalogue(db: Any) -> None:
     found = suggest(topic=zj, area=village)
     assert leads(found) == [d.towns["城关镇"].name, d.topic_unit["ZJ"].name]
     assert [u.name for u in found[0].assisting] == [d.topic_unit["ZJ"].name]
+
+
+def test_api_merge_by_name_and_deadline_follows(world: World) -> None:
+    w = world
+    main = register(w)
+    transition(main, "forward", actor=w.registrar, data={"unit": w.town.pk})
+    transition(main, "accept", actor=w.handler)
+    other = register(w, petitioners=[{"name": "李四", "phone": "13900005678", "address": "x"}])
+    c = login(w.registrar)
+    r = c.post(
+        f"/api/v1/matters/{other.pk}/actions/merge",
+        {"reason": "同一事项", "data": {"main": main.receipt_no}},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["status"] == "merged" and body["merged_into"] == main.pk
+    handling = next(d for d in body["deadlines"] if d["kind"] == "handling")
+    assert handling["follows"] == main.receipt_no
+    r = c.post(
+        f"/api/v1/matters/{other.pk}/actions/merge",
+        {"reason": "同一事项", "data": {"main": main.receipt_no}},
+        content_type="application/json",
+    )
+    assert r.status_code == 409 and r.json()["code"] == "bad_state"

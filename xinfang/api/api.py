@@ -199,6 +199,7 @@ def _detail(request: HttpRequest, m: Matter, secret: str | None = None) -> dict[
                 "due": d.due,
                 "state": d.state,
                 "days_left": d.days_left,
+                "follows": d.follows,
             }
             for d in clock.deadlines
         ],
@@ -221,6 +222,8 @@ def _detail(request: HttpRequest, m: Matter, secret: str | None = None) -> dict[
         "parent": {"id": m.parent.pk, "receipt_no": m.parent.receipt_no, "kind": m.parent.kind}
         if m.parent
         else None,
+        "merged_into": m.merged_into_id,  # 并案: the main matter's id
+        "repeat_of": m.repeat_of_id,
         "followups": [
             {"id": f.pk, "receipt_no": f.receipt_no, "kind": f.kind} for f in m.followups.all()
         ],
@@ -359,7 +362,7 @@ def list_matters(
     return {"items": items, "next": nxt}
 
 
-@api.get("/matters/{pk}", response={200: MatterOut, **ERRORS}, tags=["matters"])
+@api.get("/matters/{int:pk}", response={200: MatterOut, **ERRORS}, tags=["matters"])
 def get_matter(request: HttpRequest, pk: int) -> Any:
     """Status, deadlines, the event history and the actions open to the caller."""
     m = _get(request, pk)

@@ -90,6 +90,7 @@ class DeadlineOut(Schema):
     due: date | None
     state: str
     days_left: int | None
+    follows: str = ""  # 并案: receipt number of the main matter this deadline follows
 
 
 class EventOut(Schema):
@@ -150,6 +151,8 @@ class MatterOut(Schema):
     allowed_actions: list[str]
     version: int
     parent: LinkOut | None
+    merged_into: int | None = None
+    repeat_of: int | None = None
     followups: list[LinkOut]
     notices: list[NoticeOut]
     secret: str | None = None
