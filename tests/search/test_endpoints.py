@@ -277,3 +277,26 @@ def test_hotspot_period_boundaries_are_local_days(world):
     assert [h.count for h in rows] == [3]
     assert rows[0].last == date(2026, 10, 31)
     assert timedelta(0) < late - at(2) < timedelta(days=30)
+
+
+# --- English -----------------------------------------------------------------------------
+
+
+def test_search_pages_read_in_english(world, earlier):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert "No similar matters found." in render_to_string(
+            "search/_similar.html", {"rows": [], "asked": True}
+        )
+        panel = render_to_string("search/_similar_panel.html")
+        assert "Possibly the same matter" in panel and "XFGZ Art. 18" in panel
+    c = login(world.supervisor)
+    c.cookies["django_language"] = "en"
+    # the middleware activates English in this thread: restore the language afterwards
+    with translation.override(translation.get_language()):
+        body = c.get("/search/?q=锦绣花园").content.decode()
+        assert "Full-text search" in body and "Newest first" in body
+        body = c.get("/search/hotspots/").content.decode()
+    assert "Hot spots (one issue a month)" in body and "Counts matters, never people." in body
