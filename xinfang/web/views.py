@@ -46,7 +46,6 @@ from xinfang.core.errors import UserError
 from xinfang.org.models import Role, Unit, User
 
 from . import present
-from .lists import open_visible
 from .forms import (
     ACTION_FIELDS,
     REASON_LABEL,
@@ -56,6 +55,7 @@ from .forms import (
     registration_kwargs,
     unit_choices,
 )
+from .lists import open_visible
 
 PAGE = 50
 # The usual next steps, shown first with their form open; the rest follow the table order.
