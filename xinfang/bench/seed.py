@@ -1229,9 +1229,18 @@ def now() -> datetime:
 
 
 def after_seed() -> None:
-    """Refresh planner statistics and the search index (if the search app provides one)."""
+    """The daily rate counters, planner statistics and the search index (if the search
+    app provides one) for what was written in bulk."""
+    from xinfang.reports.counters import rebuild
+
+    rebuild()
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
+    from django.core.management import call_command, get_commands
+
+    if "reindex" in get_commands():
+        call_command("reindex")
+        return
     try:
         from xinfang.search.services import index_matters  # type: ignore[import-not-found]
     except ImportError:

@@ -471,6 +471,9 @@ def _rate(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     rating = _choice(d, "rating", Rating.values, "评价")
     _text(d, "comment", "评价理由", required=False, limit=1000)
     m.rating = rating
+    from xinfang.reports.counters import add_rating
+
+    add_rating(m.lead_unit_id, rating, c.at)  # the three rates' daily counter, same transaction
 
 
 @effect("add_material")

@@ -9,11 +9,12 @@ against units of the same level.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from xinfang.cases.models import Event, Matter
 from xinfang.org.models import Unit
@@ -49,22 +50,8 @@ def compute(start: datetime, end: datetime, *, units: list[Unit] | None = None) 
     """Rates for every unit that handled matters in [start, end), ranked within level."""
     cfg = _cfg()
     w, minimum = float(cfg["BASIC_WEIGHT"]), int(cfg["MIN_SAMPLE"])
-    visits = {
-        r["unit_id"]: r
-        for r in ReturnVisit.objects.filter(done_at__gte=start, done_at__lt=end, reached=True)
-        .values("unit_id")
-        .annotate(
-            n=Count("id"),
-            contacted=Count("id", filter=Q(contacted=True)),
-            solved=Count("id", filter=Q(solved=True)),
-        )
-    }
-    ratings: dict[int, dict[str, int]] = {}
-    for unit_id, rating in Event.objects.filter(
-        action="rate", at__gte=start, at__lt=end, matter__lead_unit__isnull=False
-    ).values_list("matter__lead_unit_id", "data__rating"):
-        ratings.setdefault(unit_id, {}).setdefault(rating, 0)
-        ratings[unit_id][rating] += 1
+    days = whole_days(start, end)
+    visits, ratings = _from_counters(*days) if days else _from_rows(start, end)
     ids = set(visits) | set(ratings)
     if units is not None:
         ids &= {u.pk for u in units}
@@ -96,6 +83,67 @@ def compute(start: datetime, end: datetime, *, units: list[Unit] | None = None) 
         )
     _rank(out)
     return sorted(out, key=lambda x: (x.level, x.rank or 10**9, x.unit_name))
+
+
+def whole_days(start: datetime, end: datetime) -> tuple[date, date] | None:
+    """[first day, last day) when both ends are local midnights, else None."""
+    a, b = timezone.localtime(start), timezone.localtime(end)
+    if a.time() == time.min and b.time() == time.min:
+        return a.date(), b.date()
+    return None
+
+
+Counts = tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]
+
+
+def _from_counters(first: date, stop: date) -> Counts:
+    """Visits and ratings per unit from the daily counters (``reports.RateCount``)."""
+    from xinfang.reports.models import RateCount
+
+    visits: dict[int, dict[str, int]] = {}
+    ratings: dict[int, dict[str, int]] = {}
+    for r in (
+        RateCount.objects.filter(day__gte=first, day__lt=stop)
+        .values("unit_id")
+        .annotate(
+            n=Sum("visits"),
+            contacted=Sum("contacted"),
+            solved=Sum("solved"),
+            satisfied=Sum("satisfied"),
+            basic=Sum("basic"),
+            unsatisfied=Sum("unsatisfied"),
+        )
+    ):
+        if r["n"]:
+            visits[r["unit_id"]] = {"n": r["n"], "contacted": r["contacted"], "solved": r["solved"]}
+        given = {k: r[k] for k in ("satisfied", "basic", "unsatisfied") if r[k]}
+        if given:
+            ratings[r["unit_id"]] = given
+    return visits, ratings
+
+
+def _from_rows(start: datetime, end: datetime) -> Counts:
+    """The same counts read from the visits and the event log (any period)."""
+    visits = {
+        r.pop("unit_id"): r
+        for r in ReturnVisit.objects.filter(done_at__gte=start, done_at__lt=end, reached=True)
+        .values("unit_id")
+        .annotate(
+            n=Count("id"),
+            contacted=Count("id", filter=Q(contacted=True)),
+            solved=Count("id", filter=Q(solved=True)),
+        )
+    }
+    ratings: dict[int, dict[str, int]] = {}
+    for r in (
+        Event.objects.filter(
+            action="rate", at__gte=start, at__lt=end, matter__lead_unit__isnull=False
+        )
+        .values("matter__lead_unit_id", "data__rating")
+        .annotate(n=Count("id"))
+    ):
+        ratings.setdefault(r["matter__lead_unit_id"], {})[r["data__rating"]] = r["n"]
+    return visits, ratings
 
 
 def _rank(rows: list[UnitRates]) -> None:

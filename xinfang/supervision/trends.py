@@ -8,16 +8,16 @@ no valid sample have ``None`` rather than a made-up 0.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from xinfang.cases.models import Event
 
 from .models import ReturnVisit
-from .rates import _cfg
+from .rates import _cfg, whole_days
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ def _key(value: datetime) -> str:
 def monthly(start: datetime, end: datetime, *, unit_ids: set[int]) -> list[Month]:
     """One row per month in [start, end) that has return visits or ratings."""
     w = float(_cfg()["BASIC_WEIGHT"])
+    days = whole_days(start, end)
+    if days is not None:
+        return _from_counters(*days, unit_ids=unit_ids, w=w)
     visits = {
         _key(r["m"]): r
         for r in ReturnVisit.objects.filter(
@@ -75,6 +78,45 @@ def monthly(start: datetime, end: datetime, *, unit_ids: set[int]) -> list[Month
                 response=v["contacted"] / v["n"] if v["n"] else None,
                 resolution=v["solved"] / v["n"] if v["n"] else None,
                 satisfaction=(r["sat"] + w * r["basic"]) / r["n"] if r["n"] else None,
+            )
+        )
+    return out
+
+
+def _from_counters(first: date, stop: date, *, unit_ids: set[int], w: float) -> list[Month]:
+    """The same months from the daily counters (``reports.RateCount``)."""
+    from xinfang.reports.models import RateCount
+
+    months: dict[str, dict[str, int]] = {}
+    for r in (
+        RateCount.objects.filter(day__gte=first, day__lt=stop, unit_id__in=unit_ids)
+        .values("day")
+        .annotate(
+            n=Sum("visits"),
+            contacted=Sum("contacted"),
+            solved=Sum("solved"),
+            sat=Sum("satisfied"),
+            basic=Sum("basic"),
+            unsat=Sum("unsatisfied"),
+        )
+    ):
+        acc = months.setdefault(f"{r['day']:%Y-%m}", {})
+        for k in ("n", "contacted", "solved", "sat", "basic", "unsat"):
+            acc[k] = acc.get(k, 0) + (r[k] or 0)
+    out = []
+    for key in sorted(months):
+        v = months[key]
+        nr = v["sat"] + v["basic"] + v["unsat"]
+        if not v["n"] and not nr:
+            continue
+        out.append(
+            Month(
+                month=key,
+                visits=v["n"],
+                ratings=nr,
+                response=v["contacted"] / v["n"] if v["n"] else None,
+                resolution=v["solved"] / v["n"] if v["n"] else None,
+                satisfaction=(v["sat"] + w * v["basic"]) / nr if nr else None,
             )
         )
     return out

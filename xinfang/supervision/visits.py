@@ -72,6 +72,10 @@ def record_visit(
         visit.rating = rating if reached else ""
         visit.note = note[:500]
         visit.save()
+        if reached:
+            from xinfang.reports.counters import add_visit
+
+            add_visit(visit.unit_id, at, contacted=bool(contacted), solved=bool(solved))
         m = visit.matter
         if reached and rating and not m.rating and m.status in (Status.ANSWERED, Status.CONCLUDED):
             transition(
