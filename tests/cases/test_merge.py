@@ -515,3 +515,17 @@ def test_main_with_merged_matters_cannot_be_closed_at_intake(world: World) -> No
     assert _state(main) == before
     other.refresh_from_db()
     assert other.status == Status.MERGED
+
+
+def test_merged_petitioner_adds_material_to_own_matter(world: World) -> None:
+    from xinfang.cases.services import add_material
+
+    w = world
+    main, other = _merged(w)
+    assert "add_material" in allowed_actions(other, None, by_citizen=True)
+    add_material(other, by=None, by_citizen=True, note="补充漏水照片说明")
+    ev = Event.objects.get(matter=other, action="add_material")
+    assert ev.by_citizen and ev.data["note"] == "补充漏水照片说明"
+    assert not Event.objects.filter(matter=main, action="add_material").exists()
+    # The main's handler, who handles it, sees it on the merged matter.
+    assert "add_material" in allowed_actions(other, w.handler)

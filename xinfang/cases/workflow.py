@@ -435,7 +435,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "add_material",
             "补充材料",
-            (S.REGISTERED, S.DISPATCHED, S.HANDLING, S.OPINION_PENDING),
+            # A merged matter's petitioner may add material to their own matter (并案).
+            (S.REGISTERED, S.DISPATCHED, S.HANDLING, S.OPINION_PENDING, S.MERGED),
             None,
             (*HANDLING, "registrar@registering", "citizen"),
         ),
