@@ -300,3 +300,26 @@ def test_search_pages_read_in_english(world, earlier):
         assert "Full-text search" in body and "Newest first" in body
         body = c.get("/search/hotspots/").content.decode()
     assert "Hot spots (one issue a month)" in body and "Counts matters, never people." in body
+
+
+# --- the count the search page fills in ------------------------------------------------
+
+
+def test_count_fragment(world, earlier, client):
+    register(world, title="锦绣花园停车难", content="锦绣花园车位不够。", facts="")
+    r = client.get("/search/count/?q=锦绣花园")
+    assert r.status_code == 302 and "/login/" in r["Location"]
+    r = login(world.registrar).get("/search/count/?q=锦绣花园")
+    assert r.status_code == 200 and r.content.decode().strip() == "2 件"
+    r = login(world.other_handler).get("/search/count/?q=锦绣花园")
+    assert r.status_code == 200 and r.content.decode().strip() == "0 件"
+    r = login(world.registrar).get("/search/count/?q=锦")
+    assert r.status_code == 400 and "至少2个字" in r.content.decode()
+    assert login(world.registrar).post("/search/count/?q=锦绣花园").status_code == 405
+    assert AccessLog.objects.filter(what="search").count() == 0  # a number shows no matter
+
+
+def test_search_page_leaves_the_count_to_the_fragment(world, earlier):
+    body = login(world.registrar).get("/search/?q=锦绣花园").content.decode()
+    assert 'id="search-count"' in body and 'data-url="/search/count/?q=' in body
+    assert "search/count.js" in body and earlier.receipt_no in body

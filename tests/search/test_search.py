@@ -253,3 +253,26 @@ def test_page_query_count_is_flat(world):
 def test_same_unit_without_matter_role(world, docs):
     admin_only = staff("admin2", (world.office, Role.ADMIN))
     assert search(admin_only, "物业").hits == []
+
+
+@pytest.mark.parametrize("narrow", [0, 20000])  # 0: every user filtered per chunk in SQL
+def test_prefilter_agrees_with_visible_to(world, docs, monkeypatch, narrow):
+    from xinfang.cases.models import Matter
+    from xinfang.cases.workflow import transition
+    from xinfang.search import queries
+
+    monkeypatch.setattr(queries, "NARROW", narrow)
+    transition(docs["property"], "forward", actor=world.registrar, data={"unit": world.town.pk})
+    users = [world.registrar, world.supervisor, world.handler, world.other_handler, world.leader]
+    for user in users:
+        expected = set(
+            Matter.objects.visible_to(user)
+            .filter(pk__in=[m.pk for m in docs.values()])
+            .values_list("pk", flat=True)
+        )
+        res = search(user, "青山县信访局", order="newest", limit=100)
+        assert {h.matter.pk for h in res.hits} == expected, user
+        assert res.count == len(expected)
+    assert {h.matter.pk for h in search(world.handler, "物业", limit=100).hits} == {
+        docs["property"].pk
+    }

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from xinfang.cases.models import Matter, Petitioner
@@ -32,7 +33,7 @@ from .text import tokens
 
 RARE_TOKENS = 10  # bigrams of the new text used to fetch candidates
 PER_TOKEN = 150  # newest matters fetched per bigram
-RANKED = 200  # candidates ranked precisely
+RANKED = 150  # candidates ranked precisely
 RECENT_DAYS = 180
 SAME_PHONE = 0.4  # share of the remainder added for the same petitioner's phone
 SAME_NAME = 0.2  # … for the same name in the same area (names repeat; phones rarely)
@@ -98,10 +99,19 @@ class Similar:
 
 
 def _dfs(terms: Iterable[str]) -> dict[str, int]:
+    """Document frequencies of ``terms`` (raw SQL: ORM lookups over thousands of values
+    cost more than the query)."""
     out: dict[str, int] = {}
     items = sorted(set(terms))
-    for i in range(0, len(items), 500):
-        out.update(SearchTerm.objects.filter(term__in=items[i : i + 500]).values_list("term", "df"))
+    table = SearchTerm._meta.db_table
+    with connection.cursor() as cur:
+        for i in range(0, len(items), 500):
+            part = items[i : i + 500]
+            cur.execute(
+                f"SELECT term, df FROM {table} WHERE term IN ({','.join(['%s'] * len(part))})",
+                part,
+            )
+            out.update(cur.fetchall())
     return out
 
 
@@ -112,6 +122,25 @@ def _weights(bag: Iterable[str], df: dict[str, int], n: int) -> dict[str, float]
     # is common rather than rare, or every folded complaint would look alike.
     unknown = max(n // 20, 1)
     return {t: math.log((n + 1) / (df.get(t, unknown) + 1)) ** 2 + 0.01 for t in set(bag)}
+
+
+class _Idf:
+    """``_weights`` with each term's weight computed once per call."""
+
+    def __init__(self, df: dict[str, int], n: int) -> None:
+        self.df, self.n, self.unknown = df, n, max(n // 20, 1)
+        self.cache: dict[str, float] = {}
+
+    def weights(self, bag: Iterable[str]) -> dict[str, float]:
+        out = {}
+        c = self.cache
+        for t in bag:
+            w = c.get(t)
+            if w is None:
+                d = self.df.get(t, self.unknown)
+                w = c[t] = math.log((self.n + 1) / (d + 1)) ** 2 + 0.01
+            out[t] = w
+        return out
 
 
 def text_similarity(a: dict[str, float], b: dict[str, float]) -> float:
@@ -273,36 +302,50 @@ def similar_matters(
     chosen += [i for i in person if i in visible and i not in chosen]
     if not chosen:
         return []
-    matters = Matter.objects.select_related("lead_unit", "registered_unit", "topic", "area")
-    by_id = matters.in_bulk(chosen)
+    # rank on the few columns that matter; whole rows only for the rows returned
+    rows = {
+        r[0]: r
+        for r in Matter.objects.filter(pk__in=chosen).values_list(
+            "pk", "title", "content", "facts", "area_id", "topic_id", "received_at"
+        )
+    }
+    texts = {pk: f"{r[1]}\n{r[2]}\n{r[3]}" for pk, r in rows.items()}
     q_bag = tokens(fold(f"{title}\n{text}"))
-    bags = {pk: tokens(fold(f"{m.title}\n{m.content}\n{m.facts}")) for pk, m in by_id.items()}
+    bags = {pk: tokens(fold(t)) for pk, t in texts.items()}
     df.update(_dfs(t for bag in bags.values() for t in bag if t not in df))
-    qw = _weights(q_bag, df, n)
+    idf = _Idf(df, n)
+    qw = idf.weights(q_bag)
     q_spec = extract(f"{title}\n{text}")
+    area_id = getattr(area, "pk", area)
+    topic_id = getattr(topic, "pk", topic)
     now = timezone.now()
-    out = []
-    for pk, m in by_id.items():
-        sim = text_similarity(qw, _weights(bags[pk], df, n))
+    scored: list[tuple[float, int, list[str], float]] = []
+    for pk, (_pk, _t, _c, _f, m_area, m_topic, received) in rows.items():
+        sim = text_similarity(qw, idf.weights(bags[pk]))
         reasons = []
         if sim >= 0.2:
             reasons.append(f"内容相似 {sim:.2f} / text similarity")
-        score, why = adjusted(sim, q_spec, extract(f"{m.title}\n{m.content}\n{m.facts}"))
+        score, why = adjusted(sim, q_spec, extract(texts[pk]))
         if sim >= 0.2:
             reasons += why
         if pk in person:
             why_person, weight = person[pk]
             reasons.insert(0, why_person)
             score += (1 - score) * weight
-        same_area = area is not None and m.area_id == getattr(area, "pk", area)
-        if area is not None and m.area_id is not None and not same_area:
+        same_area = area_id is not None and m_area == area_id
+        if area_id is not None and m_area is not None and not same_area:
             score *= OTHER_AREA
-        if same_area and topic is not None and m.topic_id == getattr(topic, "pk", topic):
+        if same_area and topic_id is not None and m_topic == topic_id:
             reasons.append("同一属地和类别 / same area and topic")
             score += (1 - score) * 0.1
-        if now - m.received_at <= timedelta(days=RECENT_DAYS):
+        if now - received <= timedelta(days=RECENT_DAYS):
             score += (1 - score) * 0.03
         if score >= threshold and reasons:
-            out.append(Similar(m, round(min(score, 1.0), 3), reasons, round(sim, 3)))
+            scored.append((round(min(score, 1.0), 3), pk, reasons, round(sim, 3)))
+    scored.sort(key=lambda x: (-x[0], -x[1]))
+    scored = scored[:limit]
+    matters = Matter.objects.select_related("lead_unit", "registered_unit", "topic", "area")
+    by_id = matters.in_bulk([pk for _s, pk, _r, _t in scored])
+    out = [Similar(by_id[pk], sc, rs, ts) for sc, pk, rs, ts in scored if pk in by_id]
     out.sort(key=lambda s: (-s.score, -s.matter.pk))
     return out[:limit]

@@ -20,7 +20,7 @@ from xinfang.org.models import Role, Unit
 from xinfang.web import present
 
 from .hotspots import hotspots
-from .queries import search
+from .queries import count, search
 from .similar import similar_matters
 
 MATTER_ROLES = {Role.REGISTRAR, Role.HANDLER, Role.SUPERVISOR, Role.LEADER}
@@ -41,19 +41,29 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if not q:
         return render(request, "search/search.html", ctx)
     try:
-        res = search(request.user, q, order=order, after=g.get("after") or None)
+        # the count comes afterwards from search_count, so the first page is never
+        # held up by counting
+        res = search(request.user, q, order=order, after=g.get("after") or None, count=False)
     except UserError as e:
         ctx["error"] = present.user_message(e)
         return render(request, "search/search.html", ctx, status=400)
     if res.hits:
-        log_access(
-            user=request.user,
-            what="search",
-            detail=f"{q[:60]} · {res.count_label}",
-            request=request,
-        )
+        log_access(user=request.user, what="search", detail=q[:60], request=request)
     ctx["res"] = res
     return render(request, "search/search.html", ctx)
+
+
+@require_GET
+@login_required
+def search_count(request: HttpRequest) -> HttpResponse:
+    """The number of visible matches, as a small fragment the search page fills in
+    (shows no matter, so nothing is logged)."""
+    try:
+        n, more = count(request.user, request.GET.get("q") or "")
+    except UserError as e:
+        return HttpResponse(present.user_message(e), status=400, content_type="text/plain")
+    label = f"{n}+" if more else str(n)
+    return render(request, "search/_count.html", {"label": label})
 
 
 def similar_input(post: Any) -> dict[str, Any]:
