@@ -307,6 +307,18 @@ class Matter(models.Model):
             ),
             models.Index(fields=["status", "current_due"], name="matter_status_due"),
             models.Index(fields=["received_at"], name="matter_received"),
+            # Partial indexes over the few linked matters: with the FK indexes alone SQLite
+            # estimates "merged_into = X" as matching every (NULL) row and scans the table.
+            models.Index(
+                fields=["merged_into"],
+                name="matter_merged_into",
+                condition=models.Q(merged_into__isnull=False),
+            ),
+            models.Index(
+                fields=["repeat_of"],
+                name="matter_repeat_of",
+                condition=models.Q(repeat_of__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
