@@ -1085,6 +1085,8 @@ class Seeder:
             )
             w.rows(ReturnVisit, b.visits)
             w.rows(FollowupCheck, b.checks)
+            # Sequences follow every batch, so an interrupted run leaves a usable database.
+            reset_sequences()
             for unit, year in self.touched:
                 ReceiptCounter.objects.update_or_create(
                     unit_id=unit, year=year, defaults={"last": self.counters[(unit, year)]}
@@ -1207,7 +1209,17 @@ def reset_sequences() -> None:
 
     from xinfang.org.models import Membership, User
 
-    models = [Matter, Event, Petitioner, MatterUnit, ReturnVisit, Unit, User, Membership]
+    models = [
+        Matter,
+        Event,
+        Petitioner,
+        MatterUnit,
+        ReturnVisit,
+        FollowupCheck,
+        Unit,
+        User,
+        Membership,
+    ]
     with connection.cursor() as cur:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cur.execute(sql)
