@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -116,6 +117,16 @@ def test_tokens(world: World) -> None:
     assert Api(token="not-a-real-token-but-long-enough").get(f"/matters/{m.pk}").status_code == 401
     row, token = ApiToken.issue(world.registrar)
     assert Api(token=token).get(f"/matters/{m.pk}").status_code == 200
+    row.refresh_from_db()
+    first = row.last_used_at
+    assert first is not None
+    assert Api(token=token).get(f"/matters/{m.pk}").status_code == 200
+    row.refresh_from_db()
+    assert row.last_used_at == first  # recorded at most once a minute
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=first - timedelta(minutes=2))
+    assert Api(token=token).get(f"/matters/{m.pk}").status_code == 200
+    row.refresh_from_db()
+    assert row.last_used_at > first
     row.revoked = True
     row.save()
     assert Api(token=token).get(f"/matters/{m.pk}").status_code == 401
@@ -159,6 +170,7 @@ def test_list_keyset_pagination_and_constant_queries(world: World) -> None:
     a = Api(w.supervisor)
     for _ in range(5):
         handled(w)
+    a.get("/me")  # the token's first use of the minute is recorded; later ones are not
     with CaptureQueriesContext(connection) as few:
         assert a.get("/matters").status_code == 200
     for _ in range(20):
