@@ -104,6 +104,10 @@ def ensure_index(env: dict[str, str], *, readonly: bool) -> None:
     elif docs != n:
         print(f"index has {docs} of {n} matters: reindexing", flush=True)
         run([XINFANG, "reindex", "-v0"], env)
+    if not readonly:
+        from xinfang.search.services import analyze
+
+        analyze()
 
 
 def header(n: int) -> dict[str, Any]:

@@ -86,6 +86,10 @@ class SQLiteBackend:
         cur.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
         cur.execute("DELETE FROM search_searchdoc")
 
+    def analyze(self, cur: Any) -> None:
+        cur.execute("ANALYZE search_searchdoc")
+        cur.execute("ANALYZE search_searchterm")
+
     @staticmethod
     def _term(t: Term) -> str:
         phrase = '"' + " ".join(t.tokens) + '"' + ("*" if t.prefix else "")
@@ -153,6 +157,12 @@ class PostgresBackend:
     def clear(self, cur: Any) -> None:
         cur.execute("DELETE FROM search_searchdoc")
 
+    def analyze(self, cur: Any) -> None:
+        """Lexeme statistics, without which the planner guesses a constant share of rows
+        for every term and may walk the whole primary key for a rare one."""
+        cur.execute("ANALYZE search_searchdoc")
+        cur.execute("ANALYZE search_searchterm")
+
     @staticmethod
     def _term(t: Term) -> str:
         parts = [f"'{tok}'" for tok in t.tokens]
@@ -180,9 +190,16 @@ class PostgresBackend:
             [q, anyq, q],
         )
 
-    def ids(
-        self, scope: str, terms: Sequence[Term], *, below: int | None = None, limit: int
-    ) -> list[int]:
+    # A GIN match costs about the same for 50 ids as for thousands (the bitmap covers
+    # every match, then a top-N sort), so one instance fetches generously once per scope
+    # and terms and serves later chunks and ranges from memory.
+    FIRST = 400  # the first fetch: cheap plans (a backward key walk) stay possible
+    FETCH = 5000
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[str, tuple[Term, ...]], tuple[list[int], bool]] = {}
+
+    def _fetch(self, scope: str, terms: Sequence[Term], below: int | None, limit: int) -> list[int]:
         where, args = self._where(scope, terms)
         sql = f"SELECT matter_id FROM search_searchdoc WHERE {where}"
         if below is not None:
@@ -194,7 +211,63 @@ class PostgresBackend:
             cur.execute(sql, args)
             return [r[0] for r in cur.fetchall()]
 
+    def _cached(
+        self, scope: str, terms: Sequence[Term], below: int | None, want: int = 0
+    ) -> tuple[list[int], bool]:
+        """Matches newest first from the start or from ``below``, and whether that is all."""
+        key = (scope, tuple(terms))
+        got = self._memo.get(key)
+        if got is not None:
+            ids, complete = got
+            covers = below is None or complete or (ids and ids[-1] < below)
+            if covers and (complete or len([i for i in ids if below is None or i < below]) >= want):
+                return ids, complete
+        size = self.FETCH if got is not None or want > self.FIRST else self.FIRST
+        ids = self._fetch(scope, terms, below, size)
+        complete = len(ids) < size
+        if below is None:
+            self._memo[key] = (ids, complete)
+        return ids, complete
+
+    def ids(
+        self, scope: str, terms: Sequence[Term], *, below: int | None = None, limit: int
+    ) -> list[int]:
+        if limit > self.FETCH:
+            return self._fetch(scope, terms, below, limit)
+        ids, complete = self._cached(scope, terms, below, limit)
+        out = [i for i in ids if below is None or i < below][:limit]
+        if len(out) < limit and not complete:
+            more = self._fetch(scope, terms, out[-1] if out else below, limit - len(out))
+            out += more
+        return out
+
+    def any_of(self, tokens: Sequence[str], *, limit: int) -> list[tuple[int, int]]:
+        """The newest ``limit`` matters containing any of ``tokens`` (scope ``main``), with
+        how many of them each contains: one GIN bitmap instead of one per token."""
+        if not tokens:
+            return []
+        qs = [f"'{t}'" for t in tokens]
+        hits = " + ".join("(tsv @@ %s::tsquery)::int" for _ in qs)
+        with connection.cursor() as cur:
+            cur.execute(  # count the tokens only in the rows kept
+                f"SELECT matter_id, {hits} FROM search_searchdoc WHERE matter_id IN ("
+                # + 0: the tokens are rare by choice, so never walk the primary key
+                # backwards filtering every row (the planner's guess for a literal)
+                "SELECT matter_id FROM search_searchdoc WHERE tsv @@ %s::tsquery "
+                "ORDER BY matter_id + 0 DESC LIMIT %s)",
+                [*qs, " | ".join(qs), limit],
+            )
+            return [(r[0], r[1]) for r in cur.fetchall()]
+
     def ids_between(self, scope: str, terms: Sequence[Term], lo: int, hi: int) -> set[int]:
+        key = (scope, tuple(terms))
+        got = self._memo.get(key)
+        if got is None and scope != "all":
+            got = self._cached(scope, terms, None)
+        if got is not None:
+            ids, complete = got
+            if complete or (ids and ids[-1] <= lo):
+                return {i for i in ids if lo <= i <= hi}
         where, args = self._where(scope, terms)
         with connection.cursor() as cur:
             cur.execute(

@@ -181,4 +181,12 @@ def rebuild(*, batch: int = BATCH, progress: Callable[[int], None] | None = None
                 [SearchTerm(term=t[:64], df=n) for t, n in items[i : i + 20000]],
                 ignore_conflicts=True,
             )
+    with connection.cursor() as cur:
+        be.analyze(cur)
     return total
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics of the index (after bulk indexing)."""
+    with connection.cursor() as cur:
+        backend().analyze(cur)
