@@ -156,6 +156,13 @@ def _same_name(a: str, b: str) -> bool:
     (安居务业服务公司 / 安居物业服务公司), while 嘉禾物业服务公司 / 康桥物业服务公司 differ."""
     if a == b or (min(len(a), len(b)) >= 3 and (a in b or b in a)):
         return True
+    # the same ending, one stem the start of the other: 宏达公司 / 宏达建筑公司
+    s = 0
+    while s < min(len(a), len(b)) and a[-1 - s] == b[-1 - s]:
+        s += 1
+    sa, sb = a[: len(a) - s], b[: len(b) - s]
+    if s >= 2 and min(len(sa), len(sb)) >= 2 and (sa.startswith(sb) or sb.startswith(sa)):
+        return True
     n = min(len(a), len(b))
     return n >= 5 and sum(x != y for x, y in zip(a[-n:], b[-n:], strict=True)) == 1
 
@@ -165,6 +172,19 @@ class Comparison:
     agree: list[str]  # the shared values, for the reasons shown
     agree_kinds: list[str]
     differ_kinds: list[str]
+
+
+UNIT_LABELS = {"count": "人", "households": "户", "hour": "点", "age": "岁", "length": "米"}
+
+
+def shown(kind: str, value: str) -> str:
+    """A value as people write it: 300000 (money) → 30万元."""
+    if kind == "money":
+        v = float(value)
+        return f"{v / 10000:g}万元" if v >= 10000 else f"{v:g}元"
+    if kind == "area_m2":
+        return f"{value}平方米"
+    return value + UNIT_LABELS.get(kind, "")
 
 
 def compare(a: Specifics, b: Specifics) -> Comparison:
@@ -178,7 +198,7 @@ def compare(a: Specifics, b: Specifics) -> Comparison:
             shared = sorted(va & vb)
         if shared:
             out.agree_kinds.append(kind)
-            out.agree.extend(shared)
+            out.agree.extend(shown(kind, v) for v in shared)
         elif kind not in CONFIRM_ONLY:
             out.differ_kinds.append(kind)
     return out
