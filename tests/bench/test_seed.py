@@ -15,7 +15,7 @@ from django.utils import timezone
 from xinfang.bench import org, texts
 from xinfang.bench.seed import event_hash
 from xinfang.cases.audit import verify_events
-from xinfang.cases.clock import clock_for
+from xinfang.cases.clock import answered_on_time, clock_for
 from xinfang.cases.models import Event, Kind, Matter, MatterUnit, Petitioner, ReceiptCounter
 from xinfang.cases.services import register_matter
 from xinfang.cases.workflow import transition
@@ -47,11 +47,15 @@ def seeded(db) -> None:
 def test_denormalised_fields_match_the_real_clock(seeded) -> None:
     matters = list(Matter.objects.all())
     assert len([m for m in matters if m.kind == Kind.ORIGINAL]) == 300
+    verdicts = set()
     for m in matters:
-        cur = clock_for(m, on=date(2026, 6, 30)).current()
+        clock = clock_for(m, on=date(2026, 6, 30))
+        cur = clock.current()
         assert (m.current_due, m.current_due_kind) == (
             (cur.due, cur.kind) if cur else (None, "")
         ), m.receipt_no
+        assert m.answered_on_time == answered_on_time(clock, m.kind), m.receipt_no
+        verdicts.add(m.answered_on_time)
         events = list(Event.objects.filter(matter=m).order_by("seq"))
         assert [e.seq for e in events] == list(range(1, len(events) + 1))
         assert m.event_count == len(events)
@@ -64,6 +68,7 @@ def test_denormalised_fields_match_the_real_clock(seeded) -> None:
             )
         )
         assert leads == ([m.lead_unit_id] if m.lead_unit_id else [])
+    assert verdicts == {True, False, None}  # on time, late, and not yet answered all occur
 
 
 def test_audit_verification_passes_and_detects_an_edit(seeded) -> None:

@@ -11,11 +11,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from xinfang.cases.models import Channel
+from xinfang.cases.models import Channel, Matter
 from xinfang.cases.workflow import transition
 
 from ..browser import SHOTS, chromium
-from ..factories import World, answered, handled, login, register
+from ..factories import World, answered, handled, login, opinion, register
 
 
 def fixture(w: World) -> None:
@@ -140,3 +140,32 @@ def test_dashboard_renders_charts_in_chromium(live_server) -> None:
         page.screenshot(path=str(SHOTS / "reports-dashboard.png"), full_page=True)
         page.goto(f"{live_server.url}/reports/rates/")
         page.screenshot(path=str(SHOTS / "reports-rates.png"), full_page=True)
+
+
+def test_on_time_counts_late_opinions_from_the_clock(world: World) -> None:
+    from datetime import datetime
+
+    from xinfang.cases.clock import answered_on_time, clock_for
+    from xinfang.deadlines.clock import TZ
+    from xinfang.reports.queries import Period, on_time
+
+    w = world
+    quick = answered(w)  # accepted and answered today: on time
+    start = datetime(2026, 7, 1, 10, tzinfo=TZ)  # accepted 2026-07-01: due 60 days later
+    late = handled(w, at=start)
+    answer_at = timezone.now()
+    transition(late, "submit_opinion", actor=w.handler, at=answer_at, data=opinion())
+    late = transition(late, "approve_opinion", actor=w.leader, at=answer_at)
+    handling = clock_for(late).get("handling")
+    assert handling is not None and handling.state == "late"
+    assert (quick.answered_on_time, late.answered_on_time) == (True, False)
+    assert late.answered_on_time == answered_on_time(clock_for(late), late.kind)
+    open_one = handled(w)
+    assert open_one.answered_on_time is None
+
+    today = timezone.localdate()
+    figures = on_time(Matter.objects.visible_to(w.supervisor), Period.year(today.year))
+    assert (figures["met"], figures["late"]) == (1, 1)
+    assert figures["rate"] == 0.5 and figures["by_kind"] == {"handling": [1, 1]}
+    nobody = on_time(Matter.objects.visible_to(w.other_leader), Period.year(today.year))
+    assert (nobody["met"], nobody["late"], nobody["rate"]) == (0, 0, None)

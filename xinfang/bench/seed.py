@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
-from xinfang.cases.clock import policy
+from xinfang.cases.clock import answered_on_time, policy
 from xinfang.cases.effects import (
     CONTACT_METHODS,
     EMERGENCY_LINES,
@@ -1022,16 +1022,18 @@ class Seeder:
     def finish(self, sim: Sim, b: Batch | None = None) -> None:
         """``refresh_deadlines``: the nearest open obligation from the pure clock."""
         row = sim.row
-        cur = compute(
+        clock = compute(
             matter_kind=row["kind"],
             category=row["category"],
             events=sim.clock_events,
             calendar=self.cal,
             today=self.until.astimezone(TZ).date(),
             policy=self.policy,
-        ).current()
+        )
+        cur = clock.current()
         row["current_due"] = cur.due if cur else None
         row["current_due_kind"] = cur.kind if cur else ""
+        row["answered_on_time"] = answered_on_time(clock, row["kind"])
         if (
             b is not None
             and cur is not None

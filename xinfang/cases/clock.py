@@ -59,3 +59,12 @@ def clock_for(
 
 def _events(pk: int) -> list[Event]:
     return list(Event.objects.filter(matter_id=pk).only("action", "at", "data").order_by("seq"))
+
+
+def answered_on_time(clock: Clock, matter_kind: str) -> bool | None:
+    """Whether the opinion met the deadline it answers (handling for an original matter,
+    the review or re-examination decision period otherwise); None before an opinion."""
+    d = clock.get("handling") or clock.get(matter_kind)
+    if d is None or d.state not in ("met", "late"):
+        return None
+    return d.state == "met"

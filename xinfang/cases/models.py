@@ -286,6 +286,9 @@ class Matter(models.Model):
     supervision_due = models.DateField(_("督办回复期限"), null=True, blank=True)
     current_due = models.DateField(_("当前期限"), null=True, blank=True)
     current_due_kind = models.CharField(max_length=16, blank=True)
+    # Whether the opinion was issued within its statutory period (handling, 复查 or 复核);
+    # None until then. Denormalised from the clock so reports count it in one query.
+    answered_on_time = models.BooleanField(_("按期答复"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
     event_count = models.PositiveIntegerField(default=0)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from xinfang.core.errors import Conflict, Forbidden, UserError
 from xinfang.org.models import Role, User
 
-from .clock import clock_for
+from .clock import answered_on_time, clock_for
 from .models import Decision, Event, Kind, Matter, MatterUnit, Status
 
 S = Status
@@ -818,9 +818,11 @@ def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
 
 def refresh_deadlines(m: Matter) -> None:
     """Denormalise the nearest open obligation onto the row for queues and sweeps."""
-    cur = clock_for(m).current()
+    clock = clock_for(m)
+    cur = clock.current()
     m.current_due = cur.due if cur else None
     m.current_due_kind = cur.kind if cur else ""
+    m.answered_on_time = answered_on_time(clock, m.kind)
 
 
 # Effects live in a sibling module so that this file stays the table and the engine.
