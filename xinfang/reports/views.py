@@ -41,8 +41,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     qs = _check(request)
     today = timezone.localdate()
     p = q.Period.last_12_months(today)
-    months = sorted(q.by_month(qs, p, "channel"))
     channel = q.by_month(qs, p, "channel")
+    months = sorted(channel)
     channels = q.LABELS["channel"]
     data = {
         "months": months,
