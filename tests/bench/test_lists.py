@@ -37,6 +37,9 @@ def test_open_visible_is_visible_to_open(dep) -> None:
     for u in users(dep):
         expected = set(Matter.objects.visible_to(u).open().values_list("pk", flat=True))
         assert set(open_visible(u).values_list("pk", flat=True)) == expected, u.username
+        day = date(2026, 6, 30)
+        late = set(Matter.objects.visible_to(u).overdue(day).values_list("pk", flat=True))
+        assert set(open_visible(u, overdue_on=day).values_list("pk", flat=True)) == late
         checked += bool(expected)
     assert checked > 20
     nobody = User.objects.create(username="nobody")

@@ -10,6 +10,7 @@ or an overdue list costs what the unit has open, not what the deployment has eve
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Q
@@ -36,15 +37,21 @@ def scope_units(user: Any) -> set[int]:
     return units
 
 
-def open_visible(user: Any) -> MatterQuerySet:
-    """``visible_to(user).open()``, narrowed by an equivalent indexable condition (the lead
-    unit is always the active lead ``MatterUnit``, ``effects._set_units``)."""
+def open_visible(user: Any, *, overdue_on: date | None = None) -> MatterQuerySet:
+    """``visible_to(user).open()`` (with ``overdue_on``: ``.overdue(overdue_on)``), narrowed
+    by an equivalent indexable condition (the lead unit is always the active lead
+    ``MatterUnit``, ``effects._set_units``)."""
     qs = Matter.objects.visible_to(user).open()
+    if overdue_on is not None:
+        qs = qs.overdue(overdue_on)
     units = scope_units(user)
     if not units:
         return qs
     live = [s for s in Status.values if s not in NOT_OPEN]
     open_ = Matter.objects.filter(status__in=live)
+    if overdue_on is not None:
+        # The deadline is the third column of both unit indexes: a range, not a filter.
+        open_ = open_.filter(current_due__lt=overdue_on)
     assisting = MatterUnit.objects.filter(
         unit_id__in=units, role=MatterUnit.ASSIST, active=True
     ).values("matter_id")

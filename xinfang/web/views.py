@@ -93,7 +93,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     """我的待办: visible open matters, nearest deadline first (nulls last), 50 a page."""
     today = timezone.localdate()
     g = request.GET
-    qs = open_visible(request.user)  # visible_to(user).open(), answered from indexes
+    # visible_to(user).open() (and .overdue(today)), answered from indexes
+    qs = open_visible(request.user, overdue_on=today if g.get("overdue") else None)
     if g.get("status") in Status.values:
         qs = qs.filter(status=g["status"])
     if g.get("category") in Category.values:
