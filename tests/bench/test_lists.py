@@ -71,3 +71,17 @@ def test_queue_permissions(dep) -> None:
     for no in others.values_list("receipt_no", flat=True)[:50]:
         assert no not in body
     assert date(2026, 6, 30)  # the seeded period ends here
+
+
+def test_rates_page_units_cover_the_visible_lead_units(dep) -> None:
+    from xinfang.reports.views import _lead_units
+    from xinfang.web.lists import scope_units
+
+    for u in users(dep):
+        if not u.memberships.filter(role__in=[Role.SUPERVISOR, Role.LEADER]).exists():
+            continue
+        qs = Matter.objects.visible_to(u)
+        exact = set(qs.exclude(lead_unit=None).values_list("lead_unit_id", flat=True))
+        got = _lead_units(u, qs)
+        assert exact <= got, u.username
+        assert got - exact <= scope_units(u)  # only units of their own scope are added

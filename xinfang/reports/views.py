@@ -73,13 +73,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _lead_units(user: Any, qs: Any) -> set[int]:
+    """Units whose rates ``user`` may look at: those of the scope they see matters in, and
+    outside it the lead units of visible matters registered or assisted inside it. Found
+    from indexes; ``qs.values("lead_unit").distinct()`` reads every visible matter."""
+    from xinfang.cases.models import MatterUnit
+    from xinfang.web.lists import scope_units
+
+    scope = scope_units(user)
+    if not scope or len(scope) >= Unit.objects.count():
+        return scope
+    outside = qs.exclude(lead_unit_id__in=scope).exclude(lead_unit=None)
+    assisted = MatterUnit.objects.filter(unit_id__in=scope, role=MatterUnit.ASSIST, active=True)
+    found = set(
+        outside.filter(registered_unit_id__in=scope)
+        .values_list("lead_unit_id", flat=True)
+        .distinct()
+    ) | set(
+        outside.filter(pk__in=assisted.values("matter_id"))
+        .values_list("lead_unit_id", flat=True)
+        .distinct()
+    )
+    return scope | {u for u in found if u is not None}
+
+
 @require_GET
 @login_required
 def rates(request: HttpRequest) -> HttpResponse:
     qs = _check(request)
     year = _year(request, timezone.localdate())
     p = q.Period.year(year)
-    visible_units = set(qs.values_list("lead_unit_id", flat=True).distinct())
+    visible_units = _lead_units(request.user, qs)
     rows = [
         {
             **asdict(r),
