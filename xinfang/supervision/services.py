@@ -85,7 +85,16 @@ def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
         rows = list(
             Matter.objects.open()
             .filter(status__in=live, current_due__lte=horizon, pk__gt=last)
-            .select_related("lead_unit", "registered_unit")
+            # only what an alert and its notification need: no texts, no joined units
+            .only(
+                "id",
+                "receipt_no",
+                "title",
+                "current_due",
+                "current_due_kind",
+                "lead_unit_id",
+                "registered_unit_id",
+            )
             .order_by("pk")[:batch]
         )
         if not rows:
