@@ -57,5 +57,13 @@ def test_rates_page_shows_the_trend(world: World) -> None:
     html = r.content.decode()
     assert r.status_code == 200
     assert 'id="c-trend"' in html and 'id="trend-data"' in html
-    month = timezone.localtime().strftime("%Y-%m")
+    now = timezone.localtime()
+    month = now.strftime("%Y-%m")
+    # every month of the year so far has a row, empty months with no figures
+    assert html.count(f"<tr><td>{now.year}-") == now.month
+    if now.month > 1:
+        assert (
+            f"<tr><td>{now.year}-01</td><td>0</td><td>—</td><td>—</td><td>0</td><td>—</td>" in html
+        )
+    assert "乡镇（街道）" in html  # the level by name, not its code
     assert f"<td>{month}</td><td>1</td><td>100.0%</td><td>0.0%</td><td>1</td><td>90.0%</td>" in html

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from xinfang.audit.services import log_access
 from xinfang.cases.models import Matter
-from xinfang.org.models import Role, Unit
+from xinfang.org.models import Level, Role, Unit
 from xinfang.supervision import rates as rates_mod
 from xinfang.supervision import trends
 
@@ -97,6 +97,33 @@ def _lead_units(user: Any, qs: Any) -> set[int]:
     return scope | {u for u in found if u is not None}
 
 
+def _pct(v: float | None) -> float | None:
+    return round(v * 100, 1) if v is not None else None
+
+
+def _trend(p: q.Period, units: set[int], today: date) -> list[dict[str, Any]]:
+    """Every month of the period up to this one, so a month without a valid sample shows
+    as a gap in the line rather than disappearing from the axis."""
+    found = {t.month: t for t in trends.monthly(p.start_dt, p.end_dt, unit_ids=units)}
+    out = []
+    y, m = p.start.year, p.start.month
+    while date(y, m, 1) < p.end and date(y, m, 1) <= today:
+        key = f"{y}-{m:02d}"
+        t = found.get(key)
+        out.append(
+            {
+                "month": key,
+                "visits": t.visits if t else 0,
+                "ratings": t.ratings if t else 0,
+                "response": _pct(t.response) if t else None,
+                "resolution": _pct(t.resolution) if t else None,
+                "satisfaction": _pct(t.satisfaction) if t else None,
+            }
+        )
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
 @require_GET
 @login_required
 def rates(request: HttpRequest) -> HttpResponse:
@@ -107,6 +134,7 @@ def rates(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             **asdict(r),
+            "level_name": Level(r.level).label if r.level in Level.values else r.level,
             "sat_pct": round(r.satisfaction * 100, 1) if r.satisfaction is not None else None,
         }
         for r in rates_mod.compute(p.start_dt, p.end_dt)
@@ -120,22 +148,7 @@ def rates(request: HttpRequest) -> HttpResponse:
             "year": year,
             "cfg": rates_mod._cfg(),
             "chart": [[r["unit_name"], r["sat_pct"]] for r in rows if r["ranked"]],
-            "trend": [
-                {
-                    "month": t.month,
-                    "visits": t.visits,
-                    "ratings": t.ratings,
-                    **{
-                        k: round(v * 100, 1) if v is not None else None
-                        for k, v in (
-                            ("response", t.response),
-                            ("resolution", t.resolution),
-                            ("satisfaction", t.satisfaction),
-                        )
-                    },
-                }
-                for t in trends.monthly(p.start_dt, p.end_dt, unit_ids=visible_units)
-            ],
+            "trend": _trend(p, visible_units, timezone.localdate()),
         },
     )
 
