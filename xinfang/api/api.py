@@ -7,7 +7,7 @@ service, serialise. An invisible matter is a 404 so the API never confirms it ex
 from __future__ import annotations
 
 import base64
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 import ninja
@@ -144,7 +144,11 @@ def _visible(request: HttpRequest) -> Any:
     return Matter.objects.visible_to(request.user)
 
 
-def _detail(request: HttpRequest, m: Matter, secret: str | None = None) -> dict[str, Any]:
+def _detail(
+    request: HttpRequest, m: Matter, secret: str | None = None, *, fresh: bool = False
+) -> dict[str, Any]:
+    """The full view of a matter. ``fresh``: registered in this request, so it has no
+    assisting units, notices or follow-ups yet and those are not queried."""
     events = list(Event.objects.filter(matter=m).select_related("actor").order_by("seq"))
     clock = clock_for(m, events=events)
     show = can_see_identity(request.user, m)
@@ -157,9 +161,13 @@ def _detail(request: HttpRequest, m: Matter, secret: str | None = None) -> dict[
         }
         for p in m.petitioners.all()
     ]
-    assisting = MatterUnit.objects.filter(
-        matter=m, active=True, role=MatterUnit.ASSIST
-    ).select_related("unit")
+    assisting = (
+        []
+        if fresh
+        else MatterUnit.objects.filter(
+            matter=m, active=True, role=MatterUnit.ASSIST
+        ).select_related("unit")
+    )
     notices = [
         {
             "id": n.pk,
@@ -170,7 +178,7 @@ def _detail(request: HttpRequest, m: Matter, secret: str | None = None) -> dict[
             "pdf": f"/notices/{n.pk}.pdf",
             "docx": f"/notices/{n.pk}.docx",
         }
-        for n in m.notices.all()
+        for n in ([] if fresh else m.notices.all())
     ]
     return {
         "id": m.pk,
@@ -225,7 +233,8 @@ def _detail(request: HttpRequest, m: Matter, secret: str | None = None) -> dict[
         "merged_into": m.merged_into_id,  # 并案: the main matter's id
         "repeat_of": m.repeat_of_id,
         "followups": [
-            {"id": f.pk, "receipt_no": f.receipt_no, "kind": f.kind} for f in m.followups.all()
+            {"id": f.pk, "receipt_no": f.receipt_no, "kind": f.kind}
+            for f in ([] if fresh else m.followups.all())
         ],
         "notices": notices,
         "secret": secret,
@@ -285,7 +294,15 @@ def create_matter(request: HttpRequest, body: MatterIn) -> Any:
         confidential=body.confidential,
         accused_unit=accused,
     )
-    return ninja.Status(201, _detail(request, _get(request, m.pk), secret))
+    # The caller is a registrar of the registering organ, so visible_to() shows them the
+    # matter: it is not read back, unless it accuses a unit (the Art. 30 exclusion may
+    # apply to the caller's own units, and then the answer is a 404 as for any read).
+    if m.accused_unit_id is not None:
+        m = _get(request, m.pk)
+    else:  # as the database gives it back (UTC), so the 201 body equals a later GET
+        at = m.received_at
+        m.received_at = (at if timezone.is_aware(at) else timezone.make_aware(at)).astimezone(UTC)
+    return ninja.Status(201, _detail(request, m, secret, fresh=True))
 
 
 def _cursor(due: date | None, pk: int) -> str:

@@ -35,6 +35,14 @@ from .models import (
 from .workflow import append_event, refresh_deadlines, transition
 
 MAX_REPRESENTATIVES = 5  # XFGZ Art. 20
+# What registration changes on the row after the insert (append_event, refresh_deadlines).
+REGISTER_FIELDS = [
+    "event_count",
+    "last_hash",
+    "current_due",
+    "current_due_kind",
+    "answered_on_time",
+]
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ALLOWED_TYPES = {
     "application/pdf": b"%PDF",
@@ -260,7 +268,7 @@ def register_matter(
         )
         save_attachments(m, files, by)
         office = unit.kind in (UnitKind.XINFANG_OFFICE, UnitKind.HOTLINE)
-        append_event(
+        ev = append_event(
             m,
             action="register",
             from_status="",
@@ -274,9 +282,11 @@ def register_matter(
                 "anonymous": anonymous or not any(p.address or p.phone for p in people),
             },
         )
-        refresh_deadlines(m)
-        m.save()
-        index_matters([m.pk])
+        # The log is this one event: the clock needs no read back, and only the fields
+        # the event and the clock set are written again.
+        refresh_deadlines(m, events=[ev])
+        m.save(update_fields=REGISTER_FIELDS)
+        index_matters([m.pk], fresh=True)
     return m, secret
 
 

@@ -9,7 +9,7 @@ changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -35,6 +35,8 @@ class Ctx:
     at: datetime
     by_citizen: bool
     today: date
+    # Answers of guards' queries within one call (``allowed_actions`` asks every rule).
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,9 @@ def _g_merged(m: Matter, d: dict[str, Any], c: Ctx) -> None:
 
 def _g_no_merged(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     # Matters merged into this one would be left without handling: split them first.
-    if Matter.objects.merged_into_main(m).filter(status=S.MERGED).exists():
+    if "has_merged" not in c.memo:
+        c.memo["has_merged"] = Matter.objects.merged_into_main(m).filter(status=S.MERGED).exists()
+    if c.memo["has_merged"]:
         raise UserError(
             "has_merged",
             "已有其他事项并入本事项办理，请先解除并案",
@@ -613,12 +617,12 @@ def allowed_actions(matter: Matter, user: User | None, *, by_citizen: bool = Fal
     """Actions this caller may try now (guards that need data are checked on submit)."""
     scopes = {"citizen"} if by_citizen else scopes_of(user, matter)
     out = []
+    ctx = Ctx(actor=user, at=timezone.now(), by_citizen=by_citizen, today=_today())
     for rule in RULES.values():
         if matter.status not in rule.sources or matter.kind not in rule.kinds:
             continue
         if not scopes.intersection(rule.who):
             continue
-        ctx = Ctx(actor=user, at=timezone.now(), by_citizen=by_citizen, today=_today())
         try:
             for g in rule.guards:
                 g(matter, {}, ctx)
@@ -816,9 +820,12 @@ def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def refresh_deadlines(m: Matter) -> None:
-    """Denormalise the nearest open obligation onto the row for queues and sweeps."""
-    clock = clock_for(m)
+def refresh_deadlines(m: Matter, *, events: Sequence[Event] | None = None) -> None:
+    """Denormalise the nearest open obligation onto the row for queues and sweeps.
+
+    ``events`` is the whole log when the caller holds it (registration: the one event
+    just written), so the clock is not read back from the database."""
+    clock = clock_for(m, events=events)
     cur = clock.current()
     m.current_due = cur.due if cur else None
     m.current_due_kind = cur.kind if cur else ""

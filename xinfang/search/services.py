@@ -41,8 +41,11 @@ def df_terms(doc: Doc) -> set[str]:
     return set(doc[0]) | set(doc[1])
 
 
-def _texts(rows: list[dict[str, Any]], units: dict[int, str]) -> dict[int, list[str]]:
-    """The four indexed field texts per matter id."""
+def _texts(
+    rows: list[dict[str, Any]], units: dict[int, str], *, notes_too: bool = True
+) -> dict[int, list[str]]:
+    """The four indexed field texts per matter id (``notes_too=False``: the matters have no
+    material notes yet, so the log is not read)."""
     ids = [r["id"] for r in rows]
     live = [r["id"] for r in rows if r["anonymised_at"] is None]
     names: dict[int, list[str]] = {i: [] for i in ids}
@@ -55,7 +58,7 @@ def _texts(rows: list[dict[str, Any]], units: dict[int, str]) -> dict[int, list[
     notes: dict[int, list[str]] = {i: [] for i in ids}
     # Material notes are searchable until the matter is anonymised (the log keeps them).
     for mid, data in (
-        Event.objects.filter(matter_id__in=live, action="add_material")
+        Event.objects.filter(matter_id__in=live if notes_too else [], action="add_material")
         .order_by("matter_id", "seq")
         .values_list("matter_id", "data")
     ):
@@ -65,9 +68,7 @@ def _texts(rows: list[dict[str, Any]], units: dict[int, str]) -> dict[int, list[
     out = {}
     for r in rows:
         pk = r["id"]
-        unit_names = [
-            units.get(r[k] or 0, "") for k in ("registered_unit_id", "area_id", "accused_unit_id")
-        ]
+        unit_names = [units.get(r[k] or 0, "") for k in _UNIT_COLUMNS]
         body = [r["content"] or "", r["facts"] or "", *notes[pk]]
         out[pk] = [
             r["title"] or "",
@@ -91,8 +92,15 @@ _COLUMNS = (
 )
 
 
-def _unit_names() -> dict[int, str]:
-    return dict(Unit.objects.values_list("id", "name"))
+_UNIT_COLUMNS = ("registered_unit_id", "area_id", "accused_unit_id")
+
+
+def _unit_names(rows: list[dict[str, Any]] | None = None) -> dict[int, str]:
+    """Names of the units the rows mention (all units when ``rows`` is None)."""
+    qs = Unit.objects.all()
+    if rows is not None:
+        qs = qs.filter(pk__in=sorted({r[k] for r in rows for k in _UNIT_COLUMNS if r[k]}))
+    return dict(qs.values_list("id", "name"))
 
 
 def _bump(df: Counter[str]) -> None:
@@ -107,21 +115,27 @@ def _bump(df: Counter[str]) -> None:
         )
 
 
-def index_matters(ids: Iterable[int], *, batch: int = BATCH) -> int:
+def index_matters(ids: Iterable[int], *, batch: int = BATCH, fresh: bool = False) -> int:
     """(Re-)index the given matters in the caller's transaction: replace each one's
     entries with its current text, remove entries of matters that no longer exist, and
-    keep document frequencies exact. Returns the number of matters indexed."""
+    keep document frequencies exact. Returns the number of matters indexed.
+
+    ``fresh``: the matters were created in this transaction (registration), so they have
+    no entry and no material note yet and neither is read."""
     todo = sorted(set(ids))
     done = 0
     be = backend()
-    units = _unit_names() if todo else {}
     with transaction.atomic():
         for i in range(0, len(todo), batch):
             chunk = todo[i : i + batch]
             rows = list(Matter.objects.filter(pk__in=chunk).values(*_COLUMNS))
-            texts = _texts(rows, units)
-            old = dict(
-                SearchDoc.objects.filter(matter_id__in=chunk).values_list("matter_id", "source")
+            texts = _texts(rows, _unit_names(rows), notes_too=not fresh)
+            old: dict[int, bytes] = (
+                {}
+                if fresh
+                else dict(
+                    SearchDoc.objects.filter(matter_id__in=chunk).values_list("matter_id", "source")
+                )
             )
             df: Counter[str] = Counter()
             writes: list[tuple[int, Doc | None, Doc | None, bytes]] = []

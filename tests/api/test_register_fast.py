@@ -1,0 +1,71 @@
+"""Registration through the API answers from what it wrote, with a fixed number of queries,
+and the answer is the same as reading the matter back."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from xinfang.cases.models import Event, Matter
+from xinfang.search.models import SearchDoc
+
+from ..factories import World
+from .test_api import Api, body
+
+
+def _same_as_read_back(api: Api, created: dict) -> None:
+    again = api.get(f"/matters/{created['id']}").json()
+    assert created["secret"] and again["secret"] is None
+    created = {**created, "secret": None}
+    assert created == again
+
+
+def test_201_body_equals_the_matter_read_back(world: World) -> None:
+    api = Api(world.registrar)
+    r = api.post("/matters", body(world))
+    assert r.status_code == 201, r.content
+    _same_as_read_back(api, r.json())
+
+
+def test_report_accusing_another_unit_equals_read_back(world: World) -> None:
+    api = Api(world.registrar)
+    r = api.post("/matters", body(world, category="report", accused_unit=world.housing.pk))
+    assert r.status_code == 201, r.content
+    d = r.json()
+    assert d["confidential"] is True
+    _same_as_read_back(api, d)
+
+
+def test_registration_writes_log_clock_and_index(world: World) -> None:
+    r = Api(world.registrar).post("/matters", body(world))
+    m = Matter.objects.get(pk=r.json()["id"])
+    ev = Event.objects.get(matter=m)
+    assert (m.event_count, m.last_hash, ev.hash, ev.seq) == (1, ev.hash, ev.compute_hash(), 1)
+    assert m.current_due_kind == r.json()["deadlines"][0]["kind"]
+    assert (
+        m.current_due is not None and m.current_due.isoformat() == r.json()["deadlines"][0]["due"]
+    )
+    assert SearchDoc.objects.filter(matter=m).count() == 1
+    found = Api(world.registrar).get("/search", q="拖欠工资").json()
+    assert [x["id"] for x in found["items"]] == [m.pk]
+
+
+def test_registration_query_count(world: World) -> None:
+    api = Api(world.registrar)
+    api.post("/matters", body(world))  # warm per-process caches (calendar, settings)
+    with CaptureQueriesContext(connection) as q:
+        r = api.post("/matters", body(world))
+    assert r.status_code == 201
+    # token, unit, topic, area, registrar role, counter ×2, matter, petitioner, memberships,
+    # event, row update, index (row, units, names, fts/doc/terms), detail (events,
+    # petitioners), allowed actions (units, memberships, merged); SQLite adds BEGIN
+    # IMMEDIATE, and both count the savepoint, its release and the commit.
+    expected = 27 if connection.vendor == "sqlite" else 26
+    assert len(q.captured_queries) == expected, [x["sql"][:80] for x in q.captured_queries]
+
+
+def test_refused_registration_writes_nothing(world: World) -> None:
+    before = (Matter.objects.count(), Event.objects.count(), SearchDoc.objects.count())
+    r = Api(world.registrar).post("/matters", body(world, title=""))
+    assert r.status_code == 400 and r.json()["code"] == "required"
+    assert (Matter.objects.count(), Event.objects.count(), SearchDoc.objects.count()) == before
