@@ -291,7 +291,7 @@ def test_search_pages_read_in_english(world, earlier):
             "search/_similar.html", {"rows": [], "asked": True}
         )
         panel = render_to_string("search/_similar_panel.html")
-        assert "Possibly the same matter" in panel and "XFGZ Art. 18" in panel
+        assert "Possibly the same matter" in panel and "XFGZ Art. 19 para 3" in panel
     c = login(world.supervisor)
     c.cookies["django_language"] = "en"
     # the middleware activates English in this thread: restore the language afterwards

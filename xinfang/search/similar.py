@@ -1,5 +1,5 @@
-"""Same-matter detection at intake (XFGZ Art. 18: one matter, one handling; repeats are
-linked, not handled twice).
+"""Same-matter detection at intake (XFGZ Art. 19 para 3, Art. 36 para 3: one matter, one
+handling; repeats are linked, not handled twice).
 
 Candidates are cheap at any size: the rarest informative bigrams of the new text, each
 fetching the newest few hundred matters that contain it from the index, plus exact
