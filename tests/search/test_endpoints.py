@@ -135,6 +135,9 @@ def test_similar_fragment_for_the_registrar(world, earlier):
     assert r.status_code == 200
     assert f'data-matter-id="{earlier.pk}"' in body and earlier.receipt_no in body
     assert "同一信访人（电话相同）" in body
+    # each row offers to register the new matter and link or merge it (ADR 0004)
+    assert f'name="then" value="link_repeat:{earlier.receipt_no}"' in body
+    assert f'name="then" value="merge:{earlier.receipt_no}"' in body
     assert AccessLog.objects.count() == before + 1
     assert AccessLog.objects.filter(what="similar").count() == 1
 

@@ -1243,28 +1243,13 @@ def now() -> datetime:
 
 
 def after_seed() -> None:
-    """The daily rate counters, planner statistics and the search index (if the search
-    app provides one) for what was written in bulk."""
+    """The daily rate counters, planner statistics and the search index (rebuilt, then
+    analysed by ``xinfang reindex``) for what was written in bulk."""
+    from django.core.management import call_command
+
     from xinfang.reports.counters import rebuild
 
     rebuild()
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
-    from django.core.management import call_command, get_commands
-
-    if "reindex" in get_commands():
-        call_command("reindex")
-        return
-    try:
-        from xinfang.search.services import index_matters  # type: ignore[import-not-found]
-    except ImportError:
-        return
-    ids = Matter.objects.order_by("pk").values_list("pk", flat=True)
-    chunk: list[int] = []
-    for pk in ids.iterator(chunk_size=5000):
-        chunk.append(pk)
-        if len(chunk) == 5000:
-            index_matters(chunk)
-            chunk = []
-    if chunk:
-        index_matters(chunk)
+    call_command("reindex")
