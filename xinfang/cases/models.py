@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
@@ -112,35 +113,100 @@ class Topic(models.Model):
         return self.name
 
 
+# Above this many units the subtree is passed to the database as a subquery, not a list
+# of ids (a province of village committees would exceed a statement's parameters).
+SCOPE_ID_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """The units behind a user's need-to-know (scope.md principle 4).
+
+    ``own``: the units the user works in (any role but administrator and auditor);
+    ``supervised``: the path prefixes of the subtrees they supervise (a supervisor's or
+    leader's own unit, or the unit its office ``oversees``); ``subtree``: those subtrees'
+    unit ids, or ``None`` when there are more than ``SCOPE_ID_LIMIT``; ``everything``: the
+    subtrees hold every unit of the deployment, so every matter (each has a registering
+    unit) is inside them.
+    """
+
+    own: frozenset[int]
+    supervised: frozenset[str]
+    subtree: frozenset[int] | None
+    everything: bool
+
+    @property
+    def empty(self) -> bool:
+        return not self.own and not self.supervised
+
+    def units(self) -> set[int]:
+        """Every unit whose matters the scope covers (own units and the subtrees)."""
+        if self.subtree is not None:
+            return set(self.own | self.subtree)
+        return set(self.own) | set(
+            Unit.objects.filter(self.subtree_q()).values_list("pk", flat=True)
+        )
+
+    def subtree_q(self) -> Q:
+        q = Q()
+        for p in sorted(self.supervised):
+            q |= Q(path__startswith=p)
+        return q
+
+
+def staff_scope(user: Any) -> StaffScope:
+    """``user``'s scope in two queries at most (memberships; the subtrees' units)."""
+    if not getattr(user, "is_authenticated", False):
+        return StaffScope(frozenset(), frozenset(), frozenset(), False)
+    memberships = list(user.memberships.select_related("unit", "unit__oversees"))
+    own = frozenset(m.unit_id for m in memberships if m.role not in (Role.ADMIN, Role.AUDITOR))
+    prefixes = frozenset(
+        (m.unit.oversees or m.unit).path
+        for m in memberships
+        if m.role in (Role.SUPERVISOR, Role.LEADER)
+    )
+    if not prefixes:
+        return StaffScope(own, prefixes, frozenset(), False)
+    q = Q()
+    for p in sorted(prefixes):
+        q |= Q(path__startswith=p)
+    ids = frozenset(Unit.objects.filter(q).values_list("pk", flat=True))
+    # Only a subtree from a root can hold every unit; then one count says whether it does.
+    from_root = any(p.count("/") == 2 for p in prefixes)
+    everything = from_root and len(ids) == Unit.objects.count()
+    return StaffScope(own, prefixes, ids if len(ids) <= SCOPE_ID_LIMIT else None, everything)
+
+
 class MatterQuerySet(models.QuerySet["Matter"]):
-    def visible_to(self, user: Any) -> MatterQuerySet:
+    def visible_to(self, user: Any, scope: StaffScope | None = None) -> MatterQuerySet:
         """Need-to-know (scope.md principle 4): the one rule every staff read starts from.
 
         A user sees a matter when one of their units registered it or handles it (lead or
         assisting), or when it was registered or is handled in a unit they supervise: a
         supervisor's or leader's own subtree, or the subtree a supervising office
-        ``oversees``.
+        ``oversees``. ``scope`` is ``staff_scope(user)`` when the caller has it already.
         """
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        memberships = list(user.memberships.select_related("unit", "unit__oversees"))
-        unit_ids = {m.unit_id for m in memberships if m.role not in (Role.ADMIN, Role.AUDITOR)}
-        prefixes: set[str] = set()
-        for m in memberships:
-            if m.role in (Role.SUPERVISOR, Role.LEADER):
-                root = m.unit.oversees or m.unit
-                prefixes.add(root.path)
-        if not unit_ids and not prefixes:
+        scope = scope or staff_scope(user)
+        if scope.empty:
             return self.none()
-        handled = MatterUnit.objects.filter(matter=OuterRef("pk"), active=True)
-        cond = Q(registered_unit_id__in=unit_ids) | Q(Exists(handled.filter(unit_id__in=unit_ids)))
-        for p in prefixes:
-            cond |= Q(registered_unit__path__startswith=p) | Q(
-                Exists(handled.filter(unit__path__startswith=p))
+        if scope.everything:
+            qs = self.all()
+        else:
+            units: Any = set(scope.own)
+            if scope.subtree is not None:
+                units |= scope.subtree
+            else:
+                units = Unit.objects.filter(Q(pk__in=sorted(scope.own)) | scope.subtree_q()).values(
+                    "pk"
+                )
+            handled = MatterUnit.objects.filter(matter=OuterRef("pk"), active=True)
+            qs = self.filter(
+                Q(registered_unit_id__in=units) | Q(Exists(handled.filter(unit_id__in=units)))
             )
-        qs = self.filter(cond)
         # XFGZ Art. 30: a report never reaches the unit it accuses.
-        return qs.exclude(accused_unit_id__in=unit_ids) if unit_ids else qs
+        return qs.exclude(accused_unit_id__in=scope.own) if scope.own else qs
 
     def identity_visible_to(self, user: Any) -> MatterQuerySet:
         """Matters whose petitioners ``user`` may see (the rule of ``privacy.can_see_identity``
@@ -321,6 +387,13 @@ class Matter(models.Model):
                 fields=["repeat_of"],
                 name="matter_repeat_of",
                 condition=models.Q(repeat_of__isnull=False),
+            ),
+            # The sweep's escalation (XFGZ Art. 40) over the few matters with a supervision
+            # reply due, instead of a scan of every matter.
+            models.Index(
+                fields=["supervision_due"],
+                name="matter_supervision_due",
+                condition=models.Q(supervision_due__isnull=False),
             ),
         ]
 

@@ -11,7 +11,28 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from xinfang.cases.models import Category, Channel, Event, Matter, MatterQuerySet, Status
+from xinfang.cases.models import (
+    NOT_OPEN,
+    Category,
+    Channel,
+    Event,
+    Matter,
+    MatterQuerySet,
+    Status,
+)
+
+# ``open()`` restated as ``status IN``: the same rows, found through the (status,
+# current_due) index instead of a scan for the statuses that are not open.
+LIVE = [s for s in Status.values if s not in NOT_OPEN]
+# The actions the summary counts: naming them lets the (action, at) index find them.
+SUMMARY_ACTIONS = {
+    "forwarded": "forward",
+    "assigned": "assign",
+    "supervised": "supervise",
+    "answered": "approve_opinion",
+    "reviews": "request_review",
+    "reexams": "request_reexam",
+}
 
 
 @dataclass(frozen=True)
@@ -66,17 +87,19 @@ def by_month(qs: QuerySet[Matter], p: Period, field: str) -> dict[str, dict[str,
 
 
 def counts(qs: QuerySet[Matter], p: Period, field: str) -> list[tuple[str, int]]:
-    rows = received_in(qs, p).values(field).annotate(n=Count("id")).order_by("-n")
+    # Ties in a stable order, so the same data gives the same report on every database.
+    rows = received_in(qs, p).values(field).annotate(n=Count("id")).order_by("-n", field)
     return [(r[field] or "", r["n"]) for r in rows]
 
 
 def overdue_by_unit(qs: MatterQuerySet, today: date, limit: int = 15) -> list[tuple[str, int]]:
     rows = (
         qs.overdue(today)
+        .filter(status__in=LIVE)
         .exclude(lead_unit__isnull=True)
         .values("lead_unit__name")
         .annotate(n=Count("id"))
-        .order_by("-n")[:limit]
+        .order_by("-n", "lead_unit__name")[:limit]
     )
     return [(r["lead_unit__name"], r["n"]) for r in rows]
 
@@ -116,27 +139,27 @@ def hot_topics(qs: QuerySet[Matter], p: Period, limit: int = 10) -> list[dict[st
         .exclude(topic__isnull=True)
         .values("topic__name", "area__name")
         .annotate(n=Count("id"))
-        .order_by("-n")[:limit]
+        .order_by("-n", "topic__name", "area__name")[:limit]
     )
     return [{"topic": r["topic__name"], "area": r["area__name"] or "—", "n": r["n"]} for r in rows]
 
 
 def summary(qs: MatterQuerySet, p: Period, today: date) -> dict[str, int]:
     r = received_in(qs, p)
-    events = Event.objects.filter(at__gte=p.start_dt, at__lt=p.end_dt, matter__in=qs)
+    events = Event.objects.filter(
+        action__in=sorted(SUMMARY_ACTIONS.values()),
+        at__gte=p.start_dt,
+        at__lt=p.end_dt,
+        matter__in=qs,
+    )
     agg = events.aggregate(
-        forwarded=Count("id", filter=Q(action="forward")),
-        assigned=Count("id", filter=Q(action="assign")),
-        supervised=Count("id", filter=Q(action="supervise")),
-        answered=Count("id", filter=Q(action="approve_opinion")),
-        reviews=Count("id", filter=Q(action="request_review")),
-        reexams=Count("id", filter=Q(action="request_reexam")),
+        **{k: Count("id", filter=Q(action=a)) for k, a in SUMMARY_ACTIONS.items()}
     )
     return {
         "received": r.count(),
         "collective": r.filter(is_collective=True).count(),
-        "open": qs.open().count(),
-        "overdue": qs.overdue(today).count(),
+        "open": qs.open().filter(status__in=LIVE).count(),
+        "overdue": qs.overdue(today).filter(status__in=LIVE).count(),
         **agg,
     }
 

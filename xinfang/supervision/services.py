@@ -1,8 +1,9 @@
 """The deadline sweep and supervision escalation (XFGZ Art. 40; BJ Art. 23).
 
 ``sweep(today)`` is idempotent: alerts and notifications are unique per matter, deadline,
-due date and level, so a second run on the same day writes nothing. It selects with the
-indexed ``current_due``/``supervision_due`` columns and streams in batches.
+due date and level, so a second run on the same day writes nothing. It selects the keys
+from the indexes on ``(status, current_due)`` and ``supervision_due`` and reads the rows
+by key in batches.
 """
 
 from __future__ import annotations
@@ -78,13 +79,14 @@ def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
     res = SweepResult()
     horizon = today + timedelta(days=max(warning_days("default"), 7))
     live = [s for s in Status.values if s not in NOT_OPEN]
-    last = 0
-    while True:
-        # ``status IN`` (same rows as ``open()``) lets the (status, current_due) index
-        # find the few matters near or past a deadline among all the open ones.
+    near = Matter.objects.open().filter(status__in=live, current_due__lte=horizon)
+    # The keys first, from the (status, current_due) index alone (it holds the key), then
+    # each batch by primary key: walking the table in key order with ``pk > last`` made
+    # SQLite read every matter ever registered to find the open ones near a deadline.
+    ids = sorted(near.order_by().values_list("pk", flat=True))
+    for i in range(0, len(ids), batch):
         rows = list(
-            Matter.objects.open()
-            .filter(status__in=live, current_due__lte=horizon, pk__gt=last)
+            near.filter(pk__in=ids[i : i + batch])
             # only what an alert and its notification need: no texts, no joined units
             .only(
                 "id",
@@ -95,11 +97,8 @@ def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
                 "lead_unit_id",
                 "registered_unit_id",
             )
-            .order_by("pk")[:batch]
+            .order_by("pk")
         )
-        if not rows:
-            break
-        last = rows[-1].pk
         res.scanned += len(rows)
         with transaction.atomic():
             _alert_batch(rows, today, now, res)
@@ -109,11 +108,16 @@ def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
     res.visits = create_due_visits(today, now)
     schedule(today)
     # Unanswered supervision notices climb one level (XFGZ Art. 40).
+    # The keys from the partial supervision_due index, then the rows by key in batches
+    # (ordered by key, SQLite would rather walk the whole table than sort a few rows).
+    unanswered = Matter.objects.filter(supervision_due__lt=today, supervision_level__lt=4)
+    esc_ids = sorted(unanswered.order_by().values_list("pk", flat=True))
     for m in (
-        Matter.objects.filter(supervision_due__lt=today, supervision_level__lt=4)
+        m
+        for i in range(0, len(esc_ids), 500)
+        for m in unanswered.filter(pk__in=esc_ids[i : i + 500])
         .select_related("lead_unit", "registered_unit", "dispatched_by")
         .order_by("pk")
-        .iterator(chunk_size=500)
     ):
         try:
             with transaction.atomic():

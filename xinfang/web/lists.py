@@ -13,45 +13,42 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from xinfang.cases.models import (
+    NOT_OPEN,
+    Matter,
+    MatterQuerySet,
+    MatterUnit,
+    StaffScope,
+    Status,
+    staff_scope,
+)
 
-from xinfang.cases.models import NOT_OPEN, Matter, MatterQuerySet, MatterUnit, Status
-from xinfang.org.models import Role, Unit
 
-
-def scope_units(user: Any) -> set[int]:
+def scope_units(user: Any, scope: StaffScope | None = None) -> set[int]:
     """The units whose matters ``visible_to`` shows ``user``: their own units, and the
     subtree a supervisor or leader supervises."""
-    units: set[int] = set()
-    prefixes: set[str] = set()
-    for m in user.memberships.select_related("unit", "unit__oversees"):
-        if m.role not in (Role.ADMIN, Role.AUDITOR):
-            units.add(m.unit_id)
-        if m.role in (Role.SUPERVISOR, Role.LEADER):
-            prefixes.add((m.unit.oversees or m.unit).path)
-    q = Q()
-    for p in prefixes:
-        q |= Q(path__startswith=p)
-    if prefixes:
-        units.update(Unit.objects.filter(q).values_list("pk", flat=True))
-    return units
+    return (scope or staff_scope(user)).units()
 
 
 def open_visible(user: Any, *, overdue_on: date | None = None) -> MatterQuerySet:
     """``visible_to(user).open()`` (with ``overdue_on``: ``.overdue(overdue_on)``), narrowed
     by an equivalent indexable condition (the lead unit is always the active lead
     ``MatterUnit``, ``effects._set_units``)."""
-    qs = Matter.objects.visible_to(user).open()
+    scope = staff_scope(user)
+    qs = Matter.objects.visible_to(user, scope).open()
     if overdue_on is not None:
         qs = qs.overdue(overdue_on)
-    units = scope_units(user)
-    if not units:
+    if scope.empty:
         return qs
     live = [s for s in Status.values if s not in NOT_OPEN]
     open_ = Matter.objects.filter(status__in=live)
     if overdue_on is not None:
         # The deadline is the third column of both unit indexes: a range, not a filter.
         open_ = open_.filter(current_due__lt=overdue_on)
+    if scope.everything:
+        # Every matter is inside the scope: the (status, current_due) index answers it.
+        return qs.filter(status__in=live)
+    units = scope.units()
     assisting = MatterUnit.objects.filter(
         unit_id__in=units, role=MatterUnit.ASSIST, active=True
     ).values("matter_id")

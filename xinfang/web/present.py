@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from django.utils import timezone
@@ -226,6 +227,18 @@ def describe_event(e: Event, unit_names: dict[int, str] | None = None) -> list[s
     if d.get("comment"):
         add(_("理由"), d["comment"])
     return lines
+
+
+@cache
+def _choice_labels(enum: Any, language: str) -> dict[str, str]:
+    return {str(v): str(label) for v, label in enum.choices}
+
+
+def choice_label(enum: Any, value: str) -> str:
+    """The label of a choice in the active language, as ``get_FOO_display`` gives it but
+    from a table built once per language (``get_FOO_display`` rebuilds and translates
+    every choice on each call: a third of the queue page's rendering)."""
+    return _choice_labels(enum, get_language() or "").get(value, value)
 
 
 def _choice_label(enum: Any, value: str) -> str:
