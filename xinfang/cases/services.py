@@ -14,11 +14,15 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from xinfang.core.errors import Forbidden, UserError
 from xinfang.org.models import Role, Unit, UnitKind, User
-from xinfang.search.services import index_matters  # same-transaction index upkeep
+from xinfang.search.services import (  # same-transaction index upkeep
+    index_matters,
+    index_registered,
+)
 
 from .models import (
     Attachment,
@@ -205,8 +209,15 @@ def register_matter(
     handed to the petitioner now. Nothing is written unless everything is valid.
     """
     at = at or timezone.now()
+    if by is not None and by.is_authenticated:
+        # Read once and before the write lock: the role check here and the acting unit
+        # of the register event (append_event).
+        prefetch_related_objects([by], "memberships")
     if not by_citizen and (
-        by is None or not by.memberships.filter(unit=unit, role=Role.REGISTRAR).exists()
+        by is None
+        or not any(
+            ms.unit_id == unit.pk and ms.role == Role.REGISTRAR for ms in by.memberships.all()
+        )
     ):
         raise Forbidden(
             "forbidden", "您不是该机关的登记员", "You are not a registrar of this organ"
@@ -286,7 +297,7 @@ def register_matter(
         # the event and the clock set are written again.
         refresh_deadlines(m, events=[ev])
         m.save(update_fields=REGISTER_FIELDS)
-        index_matters([m.pk], fresh=True)
+        index_registered(m, [p.name for p in people])
     return m, secret
 
 
@@ -356,7 +367,7 @@ def open_followup(
     )
     refresh_deadlines(child)
     child.save()
-    index_matters([child.pk])
+    index_matters([child.pk], fresh=True)
     return child
 
 

@@ -65,18 +65,20 @@ def _texts(
         note = (data or {}).get("note") or ""
         if note:
             notes[mid].append(str(note))
-    out = {}
-    for r in rows:
-        pk = r["id"]
-        unit_names = [units.get(r[k] or 0, "") for k in _UNIT_COLUMNS]
-        body = [r["content"] or "", r["facts"] or "", *notes[pk]]
-        out[pk] = [
-            r["title"] or "",
-            "\n".join(b[:MAX_FIELD] for b in body if b)[: 2 * MAX_FIELD],
-            " ".join([receipt_token(r["receipt_no"]), *(n for n in unit_names if n)]),
-            "\n".join(names[pk])[:MAX_FIELD],
-        ]
-    return out
+    return {r["id"]: _row_texts(r, units, names[r["id"]], notes[r["id"]]) for r in rows}
+
+
+def _row_texts(
+    r: dict[str, Any], units: dict[int, str], names: Sequence[str], notes: Sequence[str]
+) -> list[str]:
+    unit_names = [units.get(r[k] or 0, "") for k in _UNIT_COLUMNS]
+    body = [r["content"] or "", r["facts"] or "", *notes]
+    return [
+        r["title"] or "",
+        "\n".join(b[:MAX_FIELD] for b in body if b)[: 2 * MAX_FIELD],
+        " ".join([receipt_token(r["receipt_no"]), *(n for n in unit_names if n)]),
+        "\n".join(names)[:MAX_FIELD],
+    ]
 
 
 _COLUMNS = (
@@ -124,7 +126,6 @@ def index_matters(ids: Iterable[int], *, batch: int = BATCH, fresh: bool = False
     no entry and no material note yet and neither is read."""
     todo = sorted(set(ids))
     done = 0
-    be = backend()
     with transaction.atomic():
         for i in range(0, len(todo), batch):
             chunk = todo[i : i + batch]
@@ -137,26 +138,42 @@ def index_matters(ids: Iterable[int], *, batch: int = BATCH, fresh: bool = False
                     SearchDoc.objects.filter(matter_id__in=chunk).values_list("matter_id", "source")
                 )
             )
-            df: Counter[str] = Counter()
-            writes: list[tuple[int, Doc | None, Doc | None, bytes]] = []
-            for pk in chunk:
-                old_doc = _doc(_fields(old[pk])) if pk in old else None
-                new_fields = texts.get(pk)
-                new_doc = _doc(new_fields) if new_fields is not None else None
-                if old_doc is None and new_doc is None:
-                    continue
-                if old_doc is not None:
-                    df.subtract(df_terms(old_doc) | {DOCS})
-                if new_doc is not None:
-                    df.update(df_terms(new_doc) | {DOCS})
-                writes.append(
-                    (pk, old_doc, new_doc, _source(new_fields) if new_fields is not None else b"")
-                )
-            with connection.cursor() as cur:
-                be.write(cur, writes)
-            _bump(df)
+            _apply(chunk, texts, old)
             done += len(rows)
     return done
+
+
+def index_registered(m: Matter, names: Sequence[str]) -> None:
+    """Index a matter created in the caller's transaction (registration) from the objects
+    the caller holds: the entry ``index_matters`` would write, without reading the matter,
+    its units and its petitioners back. ``names``: the petitioners' names in order."""
+    row = {k: getattr(m, k) for k in _COLUMNS}
+    units = {u.pk: u.name for u in (m.registered_unit, m.area, m.accused_unit) if u is not None}
+    with transaction.atomic():
+        _apply([m.pk], {m.pk: _row_texts(row, units, names, [])}, {})
+
+
+def _apply(chunk: list[int], texts: dict[int, list[str]], old: dict[int, bytes]) -> None:
+    """Replace the entries of ``chunk`` (``old``: their current sources) with ``texts``
+    (none: the matter is gone) and keep document frequencies exact."""
+    df: Counter[str] = Counter()
+    writes: list[tuple[int, Doc | None, Doc | None, bytes]] = []
+    for pk in chunk:
+        old_doc = _doc(_fields(old[pk])) if pk in old else None
+        new_fields = texts.get(pk)
+        new_doc = _doc(new_fields) if new_fields is not None else None
+        if old_doc is None and new_doc is None:
+            continue
+        if old_doc is not None:
+            df.subtract(df_terms(old_doc) | {DOCS})
+        if new_doc is not None:
+            df.update(df_terms(new_doc) | {DOCS})
+        writes.append(
+            (pk, old_doc, new_doc, _source(new_fields) if new_fields is not None else b"")
+        )
+    with connection.cursor() as cur:
+        backend().write(cur, writes)
+    _bump(df)
 
 
 def rebuild(*, batch: int = BATCH, progress: Callable[[int], None] | None = None) -> int:
