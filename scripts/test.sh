@@ -13,7 +13,7 @@ echo "==> mypy";  "$V/mypy" xinfang
 echo "==> migrations are up to date"; DATABASE_URL= "$V/xinfang" makemigrations --check --dry-run
 PG_URL=${XINFANG_PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 echo "==> pytest on SQLite"
-DATABASE_URL= "$V/pytest" -p no:cacheprovider "$@"
+DATABASE_URL= "$V/pytest" -p no:cacheprovider -rs "$@"
 if "$V/python" - "$PG_URL" <<'PY'
 import sys, psycopg
 try:
@@ -24,7 +24,7 @@ except Exception as e:
 PY
 then
   echo "==> pytest on PostgreSQL ($PG_URL)"
-  DATABASE_URL="$PG_URL" "$V/pytest" -p no:cacheprovider "$@"
+  DATABASE_URL="$PG_URL" "$V/pytest" -p no:cacheprovider -rs "$@"
 else
   if [ "${XINFANG_REQUIRE_PG:-0}" = 1 ]; then
     echo "!! PostgreSQL is required here but not reachable at $PG_URL"; exit 1
