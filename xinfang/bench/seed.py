@@ -51,7 +51,7 @@ from xinfang.cases.models import (
 )
 from xinfang.cases.services import hash_secret
 from xinfang.cases.workflow import RULES
-from xinfang.core.crypto import blind_index, encrypt, normalise_phone
+from xinfang.core.crypto import blind_index, encrypt, id_index, normalise_phone
 from xinfang.deadlines.calendar import load_calendar
 from xinfang.deadlines.clock import TZ, compute
 from xinfang.demo import texts as demo_texts
@@ -488,6 +488,7 @@ class Seeder:
                     encrypt(p["id_number"]),
                     enc_phone,
                     blind_index(normalise_phone(p["phone"])),
+                    id_index(p["id_number"]),
                     p["address"],
                     collective and k < 5,
                     k,
@@ -1121,6 +1122,7 @@ PETITIONER_COLUMNS = [
     "id_number",
     "phone",
     "phone_index",
+    "id_index",
     "address",
     "is_representative",
     "order",

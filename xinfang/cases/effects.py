@@ -529,14 +529,15 @@ def _art30(report: Matter, target: Matter, field: str) -> None:
 
 
 def _same_person(a: Matter, b: Matter) -> bool:
-    """Whether the two matters share a petitioner (same phone, or same name)."""
-    pa = list(a.petitioners.values_list("name", "phone_index"))
-    pb = list(b.petitioners.values_list("name", "phone_index"))
+    """Whether the two matters share a petitioner (same ID number, phone or name)."""
+    pa = list(a.petitioners.values_list("name", "phone_index", "id_index"))
+    pb = list(b.petitioners.values_list("name", "phone_index", "id_index"))
     if a.anonymous or b.anonymous or not pa or not pb:
         return True  # nothing to compare; the registrar decides
-    phones = {ph for _, ph in pa if ph}
-    names = {n for n, _ in pa if n}
-    return any((ph and ph in phones) or (n and n in names) for n, ph in pb)
+    phones = {ph for _, ph, _ in pa if ph}
+    names = {n for n, _, _ in pa if n}
+    ids = {i for _, _, i in pa if i}
+    return any((ph and ph in phones) or (n and n in names) or (i and i in ids) for n, ph, i in pb)
 
 
 def _repeat_ground(m: Matter, existing: Matter, c: Ctx) -> tuple[str, str]:

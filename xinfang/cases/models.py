@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.core.crypto import blind_index, normalise_phone
+from xinfang.core.crypto import blind_index, id_index, normalise_phone
 from xinfang.core.fields import EncryptedTextField
 from xinfang.org.models import Role, Unit
 
@@ -406,10 +406,15 @@ class PetitionerQuerySet(models.QuerySet["Petitioner"]):
         objs = list(objs)
         for p in objs:
             p.phone_index = blind_index(normalise_phone(p.phone))
+            p.id_index = id_index(p.id_number)
         return super().bulk_create(objs, *args, **kwargs)
 
     def with_phone(self, phone: str) -> PetitionerQuerySet:
         return self.filter(phone_index=blind_index(normalise_phone(phone)))
+
+    def with_id_number(self, value: str) -> PetitionerQuerySet:
+        key = id_index(value)
+        return self.filter(id_index=key) if key else self.none()
 
 
 class Petitioner(models.Model):
@@ -421,6 +426,8 @@ class Petitioner(models.Model):
     id_number = EncryptedTextField(_("证件号码"), blank=True)
     phone = EncryptedTextField(_("联系电话"), blank=True)
     phone_index = models.CharField(max_length=64, blank=True, editable=False)
+    # HMAC of the normalised ID number: exact-match lookups without decrypting (PIPL Art. 51)
+    id_index = models.CharField(max_length=64, blank=True, editable=False)
     address = models.CharField(_("通讯地址"), max_length=200, blank=True)
     is_representative = models.BooleanField(_("代表"), default=False)
     order = models.PositiveSmallIntegerField(default=0)
@@ -431,13 +438,21 @@ class Petitioner(models.Model):
         verbose_name = _("信访人")
         verbose_name_plural = _("信访人")
         ordering = ["order", "id"]
-        indexes = [models.Index(fields=["phone_index"], name="petitioner_phone_index")]
+        indexes = [
+            models.Index(fields=["phone_index"], name="petitioner_phone_index"),
+            models.Index(
+                fields=["id_index"],
+                name="petitioner_id_index",
+                condition=~models.Q(id_index=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.phone_index = blind_index(normalise_phone(self.phone))
+        self.id_index = id_index(self.id_number)
         super().save(*args, **kwargs)
 
 

@@ -62,7 +62,7 @@ def anonymise(m: Matter) -> None:
 
     with transaction.atomic():
         Petitioner.objects.filter(matter=m).update(
-            name="（已删除）", phone="", phone_index="", id_number="", address=""
+            name="（已删除）", phone="", phone_index="", id_number="", id_index="", address=""
         )
         for a in Attachment.objects.filter(matter=m):
             a.file.delete(save=False)

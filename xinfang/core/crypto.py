@@ -65,3 +65,20 @@ def blind_index(value: str) -> str:
 
 def normalise_phone(phone: str) -> str:
     return "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+
+
+def normalise_id_number(value: str) -> str:
+    """An identity document number as written in any width or case, without spaces or
+    dashes (``１１０１０５ 1990…x`` → ``1101051990…X``); "" when too short to identify."""
+    import unicodedata
+
+    v = unicodedata.normalize("NFKC", value or "").upper()
+    v = "".join(ch for ch in v if ch.isascii() and ch.isalnum())
+    return v if len(v) >= 6 else ""
+
+
+def id_index(value: str) -> str:
+    """The blind index of an identity document number (its own domain: never equal to a
+    phone's index)."""
+    v = normalise_id_number(value)
+    return blind_index("id:" + v) if v else ""

@@ -3,7 +3,8 @@ handling; repeats are linked, not handled twice).
 
 Candidates are cheap at any size: the rarest informative bigrams of the new text, each
 fetching the newest few hundred matters that contain it from the index, plus exact
-petitioner matches (the phone blind index; the name in the same area). The few hundred
+petitioner matches (the blind indexes of the ID number and the phone; the name in the same
+area). The few hundred
 candidates are then ranked precisely by IDF-weighted bigram overlap on synonym-folded
 text, combined with the structured signals. Only matters visible to the user are
 considered; petitioner signals only for matters whose identity the user may see
@@ -35,7 +36,8 @@ RARE_TOKENS = 10  # bigrams of the new text used to fetch candidates
 PER_TOKEN = 150  # newest matters fetched per bigram
 RANKED = 150  # candidates ranked precisely
 RECENT_DAYS = 180
-SAME_PHONE = 0.4  # share of the remainder added for the same petitioner's phone
+SAME_ID = 0.5  # share of the remainder added for the same ID document number
+SAME_PHONE = 0.4  # … for the same petitioner's phone
 SAME_NAME = 0.2  # … for the same name in the same area (names repeat; phones rarely)
 THRESHOLD = 0.65  # score from which a row is "probably the same matter" (bench/search_quality.py)
 
@@ -223,7 +225,7 @@ def _people(petitioners: Sequence[PetitionerIn | dict[str, Any]]) -> list[Petiti
     out = []
     for p in petitioners:
         pi = PetitionerIn.of(p)
-        if (pi.name or "").strip() or (pi.phone or "").strip():
+        if (pi.name or "").strip() or (pi.phone or "").strip() or (pi.id_number or "").strip():
             out.append(pi)
     return out
 
@@ -236,6 +238,16 @@ def _same_person(
     found: dict[int, tuple[str, float]] = {}
     allowed = Matter.objects.visible_to(user).identity_visible_to(user)
     for p in people:
+        # An ID number identifies a person; phones are shared within families.
+        ids0 = (
+            Petitioner.objects.with_id_number(p.id_number or "")
+            .filter(matter__in=allowed.values("pk"))
+            .order_by("-matter_id")
+            .values_list("matter_id", flat=True)[:limit]
+        )
+        for i in ids0:
+            reason = "同一信访人（证件号码相同）/ same petitioner (ID number)"
+            found.setdefault(i, (reason, SAME_ID))
         phone = (p.phone or "").strip()
         if len(phone) >= 5:
             ids = (

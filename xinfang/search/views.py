@@ -72,8 +72,9 @@ def similar_input(post: Any) -> dict[str, Any]:
     for i in range(20):
         name = (post.get(f"p{i}_name") or "").strip()
         phone = (post.get(f"p{i}_phone") or "").strip()
-        if name or phone:
-            people.append({"name": name, "phone": phone})
+        id_number = (post.get(f"p{i}_id") or "").strip()
+        if name or phone or id_number:
+            people.append({"name": name, "phone": phone, "id_number": id_number})
     area = topic = None
     if (post.get("area") or "").isdigit():
         area = Unit.objects.filter(pk=int(post["area"])).first()

@@ -41,7 +41,7 @@ from xinfang.cases.models import (
 from xinfang.cases.privacy import HIDDEN, can_see_identity, mask_id, mask_phone
 from xinfang.cases.services import register_matter
 from xinfang.cases.workflow import RULES, allowed_actions, transition
-from xinfang.core.crypto import blind_index, normalise_phone
+from xinfang.core.crypto import blind_index, id_index, normalise_phone
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role, Unit, User
 
@@ -205,7 +205,8 @@ def _then(m: Matter, then: str) -> str:
 @login_required
 @xframe_options_sameorigin  # shown in a frame beside the registration form
 def petitioner_search(request: HttpRequest) -> HttpResponse:
-    """Earlier matters of a petitioner (exact phone or name), among visible matters only."""
+    """Earlier matters of a petitioner (exact phone, ID number or name), among visible
+    matters only."""
     q = (request.GET.get("q") or "").strip()
     matters: list[Matter] = []
     if len(q) >= 2:
@@ -224,9 +225,11 @@ def petitioner_search(request: HttpRequest) -> HttpResponse:
 
 
 def _petitioner_q(q: str) -> Q:
-    """Phone (spaces and dashes ignored) or exact name."""
+    """Phone (spaces and dashes ignored), ID number or exact name."""
     digits = q.replace(" ", "").replace("-", "")
-    return Q(phone_index=blind_index(normalise_phone(digits))) | Q(name=q)
+    cond = Q(phone_index=blind_index(normalise_phone(digits))) | Q(name=q)
+    key = id_index(q)
+    return cond | Q(id_index=key) if key else cond
 
 
 # --- matter page ----------------------------------------------------------------------

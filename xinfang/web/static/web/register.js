@@ -36,7 +36,8 @@
     });
   }
 
-  // Look up earlier matters as soon as the first petitioner's phone or name is entered.
+  // Look up earlier matters as soon as the first petitioner's ID number, phone or name is
+  // entered (the most specific one given).
   var lookup = document.getElementById("lookup");
   var q = document.getElementById("pq");
   function lookUp(value) {
@@ -45,11 +46,14 @@
     q.value = value;
     lookup.submit();
   }
-  ["p0_phone", "p0_name"].forEach(function (id) {
+  ["p0_id", "p0_phone", "p0_name"].forEach(function (id) {
     var el = document.getElementById(id);
     if (el) el.addEventListener("change", function () {
-      var phone = document.getElementById("p0_phone");
-      lookUp(id === "p0_name" && phone && phone.value.trim() ? phone.value : el.value);
+      var best = ["p0_id", "p0_phone", "p0_name"].map(function (k) {
+        var f = document.getElementById(k);
+        return f ? f.value.trim() : "";
+      }).filter(function (v) { return v.length >= 2; })[0];
+      lookUp(best || el.value);
     });
   });
 })();
