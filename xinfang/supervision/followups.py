@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +14,7 @@ from xinfang.cases.services import register_matter
 from xinfang.core.errors import UserError
 from xinfang.org.models import User
 
+from .marks import events_after
 from .models import FollowupCheck
 
 
@@ -22,12 +23,26 @@ def offsets() -> list[int]:
 
 
 def schedule(today: date) -> int:
-    """Create the checks for matters concluded in the last max(offsets) days. Idempotent."""
+    """Create the checks for matters concluded in the last max(offsets) days. Idempotent.
+    After its first run it reads only conclusions recorded since the last run
+    (``marks.events_after``)."""
     days = offsets()
-    since = timezone.now() - timedelta(days=max(days) + 1)
+    now = timezone.now()
+    since = now - timedelta(days=max(days) + 1)
+    # other offsets mean other checks for old conclusions too: a job of their own
+    with events_after("followups:" + ",".join(map(str, sorted(set(days)))), now) as after:
+        return _schedule(days, since, after)
+
+
+def _schedule(days: list[int], since: datetime, after: int | None) -> int:
+    conclusions = Event.objects.filter(
+        action="conclude", at__gte=since, matter__status=Status.CONCLUDED
+    )
+    if after is not None:
+        conclusions = conclusions.filter(pk__gt=after)
     rows = []
     for matter_id, at in (
-        Event.objects.filter(action="conclude", at__gte=since, matter__status=Status.CONCLUDED)
+        conclusions
         # Only conclusions still missing a check: a daily run inserts the new ones
         # instead of re-offering every conclusion of the last months.
         .annotate(

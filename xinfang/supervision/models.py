@@ -147,3 +147,16 @@ class DutyShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.date} {self.leader}"
+
+
+class SweepMark(models.Model):
+    """How far one of the sweep's jobs has read the event log. The next run reads only
+    later events (less a margin for transactions that took their ids earlier but committed
+    later), so a daily run costs the day's events, not every matter ever answered."""
+
+    job = models.CharField(max_length=40, unique=True)
+    event_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.event_id}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from xinfang.cases.models import Matter, Status
@@ -12,31 +13,46 @@ from xinfang.cases.workflow import transition
 from xinfang.core.errors import UserError
 from xinfang.org.models import User
 
+from .marks import events_after, matters_touched
 from .models import ReturnVisit, VisitMethod
+
+CHUNK = 2000
 
 
 def create_due_visits(today: date, now: datetime) -> int:
     """A visit task for every answered matter and every matter whose handling period has
-    ended, once each. Returns how many were created."""
+    ended, once each. Returns how many were created.
+
+    Answered matters are looked for among those with events since the last run
+    (``marks.events_after``); the first run reads them all."""
     created = 0
     answered = Matter.objects.filter(
         status__in=[Status.ANSWERED, Status.CONCLUDED], lead_unit__isnull=False, kind="original"
     ).exclude(visits__trigger="answered")
     # A merged matter's handling is its main's: one visit for the handling, not one each.
     answered = answered.filter(merged_into__isnull=True)
+    with events_after("visits", now) as after:
+        if after is None:
+            created += _create(answered, "answered", now)
+        else:
+            ids = matters_touched(after)
+            for i in range(0, len(ids), CHUNK):
+                created += _create(answered.filter(pk__in=ids[i : i + CHUNK]), "answered", now)
     late = (
         Matter.objects.open()
         .filter(current_due_kind="handling", current_due__lt=today, lead_unit__isnull=False)
         .exclude(visits__trigger="deadline")
     )
-    for trigger, qs in (("answered", answered), ("deadline", late)):
-        rows = [
-            ReturnVisit(matter_id=pk, unit_id=unit, trigger=trigger, created_at=now)
-            for pk, unit in qs.values_list("pk", "lead_unit_id").iterator(chunk_size=2000)
-        ]
-        ReturnVisit.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-        created += len(rows)
-    return created
+    return created + _create(late, "deadline", now)
+
+
+def _create(qs: QuerySet[Matter], trigger: str, now: datetime) -> int:
+    rows = [
+        ReturnVisit(matter_id=pk, unit_id=unit, trigger=trigger, created_at=now)
+        for pk, unit in qs.values_list("pk", "lead_unit_id").iterator(chunk_size=2000)
+    ]
+    ReturnVisit.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(rows)
 
 
 def record_visit(

@@ -1,0 +1,62 @@
+"""The sweep's daily jobs read the event log from where they left off (``SweepMark``): a
+later run finds what was answered or concluded since, without re-reading every matter."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.test import override_settings
+from django.utils import timezone
+
+from xinfang.cases.workflow import transition
+from xinfang.supervision import marks
+from xinfang.supervision.followups import schedule
+from xinfang.supervision.models import FollowupCheck, ReturnVisit, SweepMark
+from xinfang.supervision.visits import create_due_visits
+
+from ..factories import World, answered
+
+
+def run() -> int:
+    return create_due_visits(timezone.localdate(), timezone.now())
+
+
+def test_visits_first_run_reads_all_later_runs_read_new_events(world: World, monkeypatch) -> None:
+    w = world
+    old = [answered(w) for _ in range(3)]
+    assert not SweepMark.objects.exists()
+    assert run() == 3  # no mark yet: every answered matter
+    mark = SweepMark.objects.get(job="visits").event_id
+    assert mark > 0 and run() == 0
+    new = answered(w)
+    assert run() == 1 and ReturnVisit.objects.filter(matter=new, trigger="answered").exists()
+    assert SweepMark.objects.get(job="visits").event_id > mark
+    # Past the margin, a matter with no event since the mark is not read again …
+    monkeypatch.setattr(marks, "MARGIN", 0)
+    ReturnVisit.objects.filter(matter=old[0]).delete()
+    assert run() == 0
+    # … and is as soon as something happens to it.
+    transition(old[0], "conclude", actor=w.handler)
+    assert run() == 1
+
+
+def test_visits_within_the_margin_are_read_again_harmlessly(world: World) -> None:
+    m = answered(world)
+    assert run() == 1
+    ReturnVisit.objects.filter(matter=m).delete()  # as if its commit had come late
+    assert run() == 1  # its events lie within MARGIN of the mark
+    assert ReturnVisit.objects.filter(matter=m, trigger="answered").count() == 1
+
+
+def test_followups_read_new_conclusions_and_start_over_for_new_offsets(world: World) -> None:
+    w = world
+    first = transition(answered(w), "conclude", actor=w.handler)
+    assert schedule(timezone.localdate()) == 2 and schedule(timezone.localdate()) == 0
+    second = transition(answered(w), "conclude", actor=w.handler)
+    assert schedule(timezone.localdate()) == 2
+    assert FollowupCheck.objects.filter(matter=second).count() == 2
+    with override_settings(XINFANG={**settings.XINFANG, "FOLLOWUP_DAYS": [7, 30, 90]}):
+        # a new offset is its own job: its first run reads every conclusion in range
+        assert schedule(timezone.localdate()) == 6
+    assert set(
+        FollowupCheck.objects.filter(matter=first).values_list("offset_days", flat=True)
+    ) == {7, 30, 90}
