@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
@@ -180,6 +181,30 @@ def rebuild(*, batch: int = BATCH, progress: Callable[[int], None] | None = None
     """Drop and rebuild the whole index (``xinfang reindex``): one transaction per batch,
     document frequencies counted in memory and written at the end."""
 
+    with _big_cache():
+        return _rebuild(batch, progress)
+
+
+@contextmanager
+def _big_cache() -> Iterator[None]:
+    """A 256 MB page cache on SQLite while the index is rebuilt. With the connection's usual
+    cache a rebuild at 1 M matters re-read the growing index through the kernel (about
+    100,000 page reads a second) and slowed from ~2,000 to ~500 matters a second."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        before = cur.fetchone()[0]
+        cur.execute("PRAGMA cache_size=-262144")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA cache_size={int(before)}")
+
+
+def _rebuild(batch: int, progress: Callable[[int], None] | None) -> int:
     be = backend()
     with transaction.atomic(), connection.cursor() as cur:
         be.clear(cur)
