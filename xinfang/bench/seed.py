@@ -1246,7 +1246,7 @@ def now() -> datetime:
 
 def after_seed() -> None:
     """The daily rate counters, planner statistics and the search index (rebuilt, then
-    analysed by ``xinfang reindex``) for what was written in bulk."""
+    analysed by ``xinfang reindex``) for what was written in bulk; on PostgreSQL a vacuum."""
     from django.core.management import call_command
 
     from xinfang.reports.counters import rebuild
@@ -1255,3 +1255,9 @@ def after_seed() -> None:
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     call_command("reindex")
+    if connection.vendor == "postgresql":
+        # What autovacuum does to a database that has been running a while: the visibility
+        # map that lets index-only scans skip the table (counting 20 k of a county's
+        # matters by registering unit read 16 k table pages before it, none after).
+        with connection.cursor() as cur:
+            cur.execute("VACUUM (ANALYZE)")

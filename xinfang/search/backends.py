@@ -11,7 +11,8 @@ see, XFGZ Art. 30).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,23 +212,98 @@ class PostgresBackend:
     # A GIN match costs about the same for 50 ids as for thousands (the bitmap covers
     # every match, then a top-N sort), so one instance fetches generously once per scope
     # and terms and serves later chunks and ranges from memory.
-    FIRST = 400  # the first fetch: cheap plans (a backward key walk) stay possible
+    FIRST = 400  # the first fetch
     FETCH = 5000
 
     def __init__(self) -> None:
         self._memo: dict[tuple[str, tuple[Term, ...]], tuple[list[int], bool]] = {}
+        self._share: dict[tuple[Term, ...], tuple[str, float] | None] = {}
+
+    def _rarest(self, terms: Sequence[Term]) -> tuple[str, float] | None:
+        """The token of ``terms`` in the fewest documents (title and body) and the share of
+        documents that hold it; None when the terms are not a plain AND of tokens."""
+        key = tuple(terms)
+        if key not in self._share:
+            from .models import SearchTerm
+            from .services import DOCS
+
+            toks = {tok for t in terms for tok in t.tokens}
+            found = None
+            if toks and not any(t.prefix or t.receipt for t in terms):
+                df = dict(
+                    SearchTerm.objects.filter(term__in=[*toks, DOCS]).values_list("term", "df")
+                )
+                if df.get(DOCS):
+                    tok = min(sorted(toks), key=lambda t: df.get(t, 0))
+                    found = (tok, df.get(tok, 0) / df[DOCS])
+            self._share[key] = found
+        return self._share[key]
+
+    def _ranged(self, scope: str, terms: Sequence[Term]) -> tuple[str, list[Any]]:
+        """``_where`` for a range of ids. The planner estimates a phrase as if its bigrams
+        were independent (38 k documents hold 拖欠工资; it expected 55) and then rechecks
+        every match instead of the few in the range. Matching the rarest token through the
+        index, which it estimates right, and the whole query as a plain function call
+        lets it intersect the term's bitmap with the range's."""
+        rare = self._rarest(terms)
+        if rare is None:
+            return self._where(scope, terms)
+        tok = f"'{rare[0]}'"
+        q = self.query(terms)
+        col = {"title": "ttsv", "main": "tsv", "names": "ntsv"}.get(scope)
+        if col is not None:
+            return f"({col} @@ %s::tsquery AND ts_match_vq({col}, %s::tsquery))", [tok, q]
+        anyq = " | ".join(self._term(t) for t in terms)
+        return (
+            "((tsv @@ %s::tsquery AND ts_match_vq(tsv, %s::tsquery)) OR (ntsv @@ %s::tsquery"
+            " AND ts_match_vq(tsv || ntsv, %s::tsquery)))",
+            [tok, q, anyq, q],
+        )
+
+    @staticmethod
+    @contextmanager
+    def _bitmaps(cur: Any) -> Iterator[None]:
+        """Bitmap plans only, for the ranged queries: an index scan of the key range would
+        read and test every document in it."""
+        cur.execute("SET enable_indexscan = off")
+        try:
+            yield
+        finally:
+            cur.execute("RESET enable_indexscan")
 
     def _fetch(self, scope: str, terms: Sequence[Term], below: int | None, limit: int) -> list[int]:
-        where, args = self._where(scope, terms)
-        sql = f"SELECT matter_id FROM search_searchdoc WHERE {where}"
-        if below is not None:
-            sql += " AND matter_id < %s"
-            args.append(below)
-        sql += " ORDER BY matter_id DESC LIMIT %s"
-        args.append(limit)
+        """The newest ``limit`` matches below ``below``, in windows of matter ids.
+
+        Ordered by the key alone, a rare term made the planner walk the primary key
+        backwards testing every row (3.3 s at 1 M for a term in no document); a bitmap of
+        all matches then a sort rechecks every match (0.47 s for a phrase in 38 k
+        documents). A window sized from the rarest token's document frequency rechecks
+        only the matches inside it (``_ranged``); one that holds too few grows fourfold
+        until the oldest matter is passed."""
+        where, args = self._ranged(scope, terms)
         with connection.cursor() as cur:
-            cur.execute(sql, args)
-            return [r[0] for r in cur.fetchall()]
+            if below is None:
+                cur.execute("SELECT max(matter_id) FROM search_searchdoc")  # the key's end
+                top = cur.fetchone()[0]
+                if top is None:
+                    return []
+                below = top + 1
+        with connection.cursor() as cur, self._bitmaps(cur):
+            rare = self._rarest(terms)
+            share = rare[1] if rare else 0.0
+            width = below if not share else max(int(limit / share * 1.5), 2000)
+            out: list[int] = []
+            hi = below
+            while hi > 0 and len(out) < limit:
+                lo = max(hi - width, 0)
+                cur.execute(
+                    f"SELECT matter_id FROM search_searchdoc WHERE {where} "
+                    "AND matter_id >= %s AND matter_id < %s ORDER BY matter_id + 0 DESC LIMIT %s",
+                    [*args, lo, hi, limit - len(out)],
+                )
+                out += [r[0] for r in cur.fetchall()]
+                hi, width = lo, width * 4
+            return out
 
     def _cached(
         self, scope: str, terms: Sequence[Term], below: int | None, want: int = 0
@@ -286,8 +362,8 @@ class PostgresBackend:
             ids, complete = got
             if complete or (ids and ids[-1] <= lo):
                 return {i for i in ids if lo <= i <= hi}
-        where, args = self._where(scope, terms)
-        with connection.cursor() as cur:
+        where, args = self._ranged(scope, terms)
+        with connection.cursor() as cur, self._bitmaps(cur):
             cur.execute(
                 f"SELECT matter_id FROM search_searchdoc WHERE {where} "
                 "AND matter_id >= %s AND matter_id <= %s",
