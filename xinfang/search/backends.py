@@ -335,23 +335,38 @@ class PostgresBackend:
             out += more
         return out
 
-    def any_of(self, tokens: Sequence[str], *, limit: int) -> list[tuple[int, int]]:
+    def any_of(
+        self, tokens: Sequence[str], *, limit: int, share: float | None = None
+    ) -> list[tuple[int, int]]:
         """The newest ``limit`` matters containing any of ``tokens`` (scope ``main``), with
-        how many of them each contains: one GIN bitmap instead of one per token."""
+        how many of them each contains, in windows of ids sized from ``share`` (the tokens'
+        summed document frequencies over the number of documents) as in ``_fetch``. Over
+        the whole table, the newest 1,500 of 100 k matches meant reading every match from
+        the heap (3 s at 1 M)."""
         if not tokens:
             return []
         qs = [f"'{t}'" for t in tokens]
         hits = " + ".join("(tsv @@ %s::tsquery)::int" for _ in qs)
         with connection.cursor() as cur:
-            cur.execute(  # count the tokens only in the rows kept
-                f"SELECT matter_id, {hits} FROM search_searchdoc WHERE matter_id IN ("
-                # + 0: the tokens are rare by choice, so never walk the primary key
-                # backwards filtering every row (the planner's guess for a literal)
-                "SELECT matter_id FROM search_searchdoc WHERE tsv @@ %s::tsquery "
-                "ORDER BY matter_id + 0 DESC LIMIT %s)",
-                [*qs, " | ".join(qs), limit],
-            )
-            return [(r[0], r[1]) for r in cur.fetchall()]
+            cur.execute("SELECT max(matter_id) FROM search_searchdoc")
+            top = cur.fetchone()[0]
+        if top is None:
+            return []
+        out: list[tuple[int, int]] = []
+        hi = top + 1
+        width = hi if not share else max(int(limit / share * 1.5), 2000)
+        with connection.cursor() as cur, self._bitmaps(cur):
+            while hi > 0 and len(out) < limit:
+                lo = max(hi - width, 0)
+                cur.execute(  # count the tokens only in the rows kept
+                    f"SELECT matter_id, {hits} FROM search_searchdoc WHERE matter_id IN ("
+                    "SELECT matter_id FROM search_searchdoc WHERE tsv @@ %s::tsquery "
+                    "AND matter_id >= %s AND matter_id < %s ORDER BY matter_id + 0 DESC LIMIT %s)",
+                    [*qs, " | ".join(qs), lo, hi, limit - len(out)],
+                )
+                out += [(r[0], r[1]) for r in cur.fetchall()]
+                hi, width = lo, width * 4
+        return out
 
     def ids_between(self, scope: str, terms: Sequence[Term], lo: int, hi: int) -> set[int]:
         key = (scope, tuple(terms))

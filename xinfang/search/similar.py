@@ -300,7 +300,8 @@ def similar_matters(
     hits: Counter[int] = Counter()
     rare = [t for _d, t in present[:RARE_TOKENS]]
     if isinstance(be, PostgresBackend):
-        hits.update(dict(be.any_of(rare, limit=PER_TOKEN * len(rare))))
+        share = sum(df[t] for t in rare) / n
+        hits.update(dict(be.any_of(rare, limit=PER_TOKEN * len(rare), share=share)))
     else:  # FTS5 answers a one-token match newest first from its doclist in a few ms
         for t in rare:
             hits.update(be.ids("main", [Term((t,))], limit=PER_TOKEN))
