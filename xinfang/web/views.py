@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -113,8 +113,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     q = (g.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(receipt_no__icontains=q) | Q(title__icontains=q))
-    qs = qs.by_deadline().select_related("lead_unit", "registered_unit", "topic")
-    page = Paginator(qs, PAGE).get_page(g.get("page"))
+    page, matters = _deadline_page(qs, g.get("page"))
     rows = [
         {
             "m": m,
@@ -122,7 +121,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "label": present.deadline_label(m.current_due_kind),
             "due": present.ymd(m.current_due) if m.current_due else "",
         }
-        for m in page.object_list
+        for m in matters
     ]
     keep = g.copy()
     keep.pop("page", None)
@@ -139,6 +138,25 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filtered": any(g.get(k) for k in ("q", "status", "category", "overdue", "within")),
         },
     )
+
+
+QUEUE_IDS = 10000  # a list up to this long is paged from its ids, read once
+
+
+def _deadline_page(qs: MatterQuerySet, number: Any) -> tuple[Page[Any], list[Matter]]:
+    """One page of ``qs`` by nearest deadline, and its matters. The ordered ids of a list
+    of up to ``QUEUE_IDS`` matters are read in one query that gives both the count and
+    the page, where a paginator runs the visibility conditions twice (count, then page);
+    the page's rows are then read by key. Longer lists are counted as usual."""
+    ordered = qs.by_deadline()
+    ids = list(ordered.values_list("pk", flat=True)[: QUEUE_IDS + 1])
+    related = ("lead_unit", "registered_unit", "topic")
+    if len(ids) > QUEUE_IDS:
+        full = Paginator(ordered.select_related(*related), PAGE).get_page(number)
+        return full, list(full.object_list)
+    page = Paginator(ids, PAGE).get_page(number)
+    by_id = Matter.objects.select_related(*related).in_bulk(list(page.object_list))
+    return page, [by_id[i] for i in page.object_list if i in by_id]
 
 
 # --- registration ---------------------------------------------------------------------
