@@ -111,6 +111,16 @@ def _bump(df: Counter[str]) -> None:
     if not rows:
         return
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # one statement for the ~150 terms of a matter (as 150 it took 7 ms of a 33 ms
+            # registration at 1 M)
+            cur.execute(
+                "INSERT INTO search_searchterm(term, df) SELECT t, n FROM "
+                "unnest(%s::text[], %s::int[]) AS u(t, n) ORDER BY t "
+                "ON CONFLICT(term) DO UPDATE SET df = search_searchterm.df + excluded.df",
+                [[t for t, _ in rows], [n for _, n in rows]],
+            )
+            return
         cur.executemany(
             "INSERT INTO search_searchterm(term, df) VALUES (%s, %s) "
             "ON CONFLICT(term) DO UPDATE SET df = search_searchterm.df + excluded.df",
