@@ -98,6 +98,7 @@ def _database() -> dict[str, Any]:
     db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=age))
     db["CONN_HEALTH_CHECKS"] = True
     if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["ENGINE"] = "xinfang.core.db.sqlite"  # writers of a process queue in order
         # IMMEDIATE transactions take the write lock when the transaction starts, so two
         # concurrent writers queue instead of failing half-way (SQLite has no row locks).
         # A 16 MB page cache per connection (the default is 2 MB) keeps the hot index pages
