@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -104,12 +104,19 @@ def overdue_by_unit(qs: MatterQuerySet, today: date, limit: int = 15) -> list[tu
     return [(r["lead_unit__name"], r["n"]) for r in rows]
 
 
+def _seen_in(qs: QuerySet[Matter]) -> Exists:
+    """An event's matter is in ``qs``, tested per event: the period's events come from the
+    (action, at) index and each is checked by key. As ``matter IN (qs)`` SQLite listed every
+    visible matter and looked up its events (3.5 s for a province at 1 M)."""
+    return Exists(qs.filter(pk=OuterRef("matter_id")))
+
+
 def on_time(qs: QuerySet[Matter], p: Period) -> dict[str, Any]:
     """Opinions issued in the period: how many within their deadline (handling, review or
     re-examination). Each matter's verdict is the statutory clock's, denormalised onto
     ``Matter.answered_on_time`` by the transition function, so this is one grouped query."""
     ids = Event.objects.filter(
-        action="approve_opinion", at__gte=p.start_dt, at__lt=p.end_dt, matter__in=qs
+        _seen_in(qs), action="approve_opinion", at__gte=p.start_dt, at__lt=p.end_dt
     ).values("matter_id")
     rows = (
         Matter.objects.filter(pk__in=ids, answered_on_time__isnull=False)
@@ -147,10 +154,10 @@ def hot_topics(qs: QuerySet[Matter], p: Period, limit: int = 10) -> list[dict[st
 def summary(qs: MatterQuerySet, p: Period, today: date) -> dict[str, int]:
     r = received_in(qs, p)
     events = Event.objects.filter(
+        _seen_in(qs),
         action__in=sorted(SUMMARY_ACTIONS.values()),
         at__gte=p.start_dt,
         at__lt=p.end_dt,
-        matter__in=qs,
     )
     agg = events.aggregate(
         **{k: Count("id", filter=Q(action=a)) for k, a in SUMMARY_ACTIONS.items()}
