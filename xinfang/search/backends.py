@@ -142,6 +142,12 @@ class SQLiteBackend:
             )
             return {r[0] for r in cur.fetchall()}
 
+    def among(self, scope: str, terms: Sequence[Term], ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` match (FTS5 reads the rowid range between them)."""
+        if not ids:
+            return set()
+        return self.ids_between(scope, terms, min(ids), max(ids)) & set(ids)
+
 
 class PostgresBackend:
     vendor = "postgresql"
@@ -305,6 +311,35 @@ class PostgresBackend:
                 hi, width = lo, width * 4
             return out
 
+    def ids_within(
+        self,
+        scope: str,
+        terms: Sequence[Term],
+        within: Sequence[int],
+        *,
+        below: int | None = None,
+        limit: int,
+    ) -> list[int]:
+        """The newest ``limit`` matches among the ids ``within`` (a narrow user's reach):
+        the term's bitmap ANDed with the bitmap of those keys, so only matches the user
+        could see are rechecked, however common the term is elsewhere. All of them are
+        read once per scope and terms (at most ``len(within)``), then served from memory."""
+        if not within:
+            return []
+        key = (f"within:{scope}", tuple(terms))
+        got = self._memo.get(key)
+        if got is None:
+            where, args = self._ranged(scope, terms)
+            with connection.cursor() as cur, self._bitmaps(cur):
+                cur.execute(
+                    f"SELECT matter_id FROM search_searchdoc WHERE {where} "
+                    "AND matter_id = ANY(%s) ORDER BY matter_id + 0 DESC",
+                    [*args, list(within)],
+                )
+                got = ([r[0] for r in cur.fetchall()], True)
+            self._memo[key] = got
+        return [i for i in got[0] if below is None or i < below][:limit]
+
     def _cached(
         self, scope: str, terms: Sequence[Term], below: int | None, want: int = 0
     ) -> tuple[list[int], bool]:
@@ -367,6 +402,23 @@ class PostgresBackend:
                 out += [(r[0], r[1]) for r in cur.fetchall()]
                 hi, width = lo, width * 4
         return out
+
+    def among(self, scope: str, terms: Sequence[Term], ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` match: the term's bitmap ANDed with theirs. The range between
+        them would recheck every match of a common term in it (a township's matches span
+        the years: 2 s at 1 M for 物业)."""
+        if not ids:
+            return set()
+        got = self._memo.get((scope, tuple(terms)))
+        if got is not None and (got[1] or (got[0] and got[0][-1] <= min(ids))):
+            return set(got[0]) & set(ids)
+        where, args = self._ranged(scope, terms)
+        with connection.cursor() as cur, self._bitmaps(cur):
+            cur.execute(
+                f"SELECT matter_id FROM search_searchdoc WHERE {where} AND matter_id = ANY(%s)",
+                [*args, list(ids)],
+            )
+            return {r[0] for r in cur.fetchall()}
 
     def ids_between(self, scope: str, terms: Sequence[Term], lo: int, hi: int) -> set[int]:
         key = (scope, tuple(terms))

@@ -120,6 +120,7 @@ class Reach:
             units |= set(Unit.objects.filter(path__startswith=path).values_list("pk", flat=True))
         self.units = units
         self.ids: set[int] | None = self._small_set() if units else set()
+        self.ordered: list[int] | None = None  # ``ids`` sorted, when a backend needs them
 
     def _small_set(self) -> set[int] | None:
         from django.db import connection
@@ -177,6 +178,25 @@ class Reach:
         return [i for i in chunk if i in ok]
 
 
+def _matches(
+    be: Backend,
+    scope: str,
+    terms: list[Term],
+    *,
+    below: int | None,
+    limit: int,
+    reach: Reach | None,
+) -> list[int]:
+    """Matching ids newest first. On PostgreSQL a narrow user's matches are fetched among
+    their reach's ids (``ids_within``): walking a common term's matches newest first to
+    find a township's few read most of the term's documents (p95 0.5–0.8 s at 1 M)."""
+    if isinstance(be, PostgresBackend) and reach is not None and reach.ids is not None:
+        if reach.ordered is None:
+            reach.ordered = sorted(reach.ids)
+        return be.ids_within(scope, terms, reach.ordered, below=below, limit=limit)
+    return be.ids(scope, terms, below=below, limit=limit)
+
+
 def _allowed(
     user: Any,
     be: Backend,
@@ -193,7 +213,7 @@ def _allowed(
         return []
     vis = set(Matter.objects.visible_to(user).filter(pk__in=chunk).values_list("pk", flat=True))
     if vis and names:
-        by_text = be.ids_between("main", terms, min(chunk), max(chunk))
+        by_text = be.among("main", terms, sorted(vis))
         by_name = vis - by_text
         if by_name:
             ok = set(
@@ -225,13 +245,13 @@ def _scan(
     while len(out) < want:
         if scanned >= SCAN_BUDGET:
             return out, last, False
-        chunk = be.ids(scope, terms, below=last, limit=size)
+        chunk = _matches(be, scope, terms, below=last, limit=size, reach=reach)
         scanned += len(chunk)
         if chunk:
             last = chunk[-1]
         full = len(chunk) == size
         if minus and chunk:
-            drop = be.ids_between(minus, terms, chunk[-1], chunk[0])
+            drop = be.among(minus, terms, chunk)
             chunk = [i for i in chunk if i not in drop]
         out += _allowed(user, be, terms, chunk, names=scope == "all", reach=reach)
         if not full:
@@ -248,7 +268,7 @@ def _count(
     last: int | None = None
     size = 1200
     while scanned < SCAN_BUDGET:
-        chunk = be.ids("all", terms, below=last, limit=size)
+        chunk = _matches(be, "all", terms, below=last, limit=size, reach=reach)
         if not chunk:
             return n, False
         scanned += len(chunk)
