@@ -1255,7 +1255,7 @@ def after_seed() -> None:
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     call_command("reindex")
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # What autovacuum does to a database that has been running a while: the visibility
         # map that lets index-only scans skip the table (counting 20 k of a county's
         # matters by registering unit read 16 k table pages before it, none after).
