@@ -302,10 +302,13 @@ class PostgresBackend:
             hi = below
             while hi > 0 and len(out) < limit:
                 lo = max(hi - width, 0)
+                # no lower bound for the oldest window: a bitmap of the key from 0 is the
+                # whole table's (0.1 s at 1 M for a name in no title or body)
+                cond = ("AND matter_id >= %s " if lo else "") + "AND matter_id < %s"
                 cur.execute(
-                    f"SELECT matter_id FROM search_searchdoc WHERE {where} "
-                    "AND matter_id >= %s AND matter_id < %s ORDER BY matter_id + 0 DESC LIMIT %s",
-                    [*args, lo, hi, limit - len(out)],
+                    f"SELECT matter_id FROM search_searchdoc WHERE {where} {cond} "
+                    "ORDER BY matter_id + 0 DESC LIMIT %s",
+                    [*args, *([lo] if lo else []), hi, limit - len(out)],
                 )
                 out += [r[0] for r in cur.fetchall()]
                 hi, width = lo, width * 4
