@@ -4,6 +4,7 @@ same-person signal at intake, and filled in for rows recorded before it existed.
 from __future__ import annotations
 
 import importlib
+import io
 from types import SimpleNamespace
 
 from django.apps import apps
@@ -95,3 +96,19 @@ def test_migration_fills_rows_recorded_before_the_index(world: World) -> None:
     fill(apps, SimpleNamespace(connection=connection))  # it only uses the editor's connection
     got = dict(Petitioner.objects.filter(matter=m).values_list("name", "id_index"))
     assert got == {"张三": crypto.id_index(ID), "李四": ""}
+
+
+def test_rebuild_blind_indexes_after_the_index_key_changes(world: World, monkeypatch) -> None:
+    from django.core.management import call_command
+
+    m = register(world, petitioners=[{"name": "张三", "phone": "13800001234", "id_number": ID}])
+    p = m.petitioners.get()
+    monkeypatch.setenv("XINFANG_INDEX_KEY", "a-new-index-key")
+    # lookups use the new key: nothing is found until the indexes are rebuilt
+    assert not Petitioner.objects.with_phone("13800001234").exists()
+    assert not Petitioner.objects.with_id_number(ID).exists()
+    out = io.StringIO()
+    call_command("rebuild_blind_indexes", stdout=out)
+    assert "rebuilt" in out.getvalue()
+    assert list(Petitioner.objects.with_phone("138 0000 1234")) == [p]
+    assert list(Petitioner.objects.with_id_number(ID.lower())) == [p]

@@ -3,7 +3,8 @@
 Keys come from the environment: ``XINFANG_FIELD_KEYS`` is a comma-separated list of Fernet
 keys; the first encrypts, all decrypt, so a key is rotated by putting a new key first and
 running ``xinfang rotate_keys`` (re-encrypts every row), then dropping the old key.
-``XINFANG_INDEX_KEY`` keys the HMAC of the blind index (changing it needs a re-index).
+``XINFANG_INDEX_KEY`` keys the HMAC of the blind indexes (after changing it, run
+``xinfang rebuild_blind_indexes``).
 Without them (development) keys are derived from SECRET_KEY.
 """
 
