@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -187,3 +188,16 @@ def test_admin_publishes_days(world: World, django_user_model) -> None:
     assert d.published
     page = c.get(f"/admin/reception/receptionday/{d.pk}/change/")
     assert page.status_code == 200
+
+
+def test_booking_phone_index_rebuilt_after_the_index_key_changes(world: World, monkeypatch) -> None:
+    from django.core.management import call_command
+
+    from xinfang.core.crypto import blind_index, normalise_phone
+
+    b = book(day(world), phone="136 0000 0001")
+    monkeypatch.setenv("XINFANG_INDEX_KEY", "a-new-index-key")
+    key = blind_index(normalise_phone("13600000001"))
+    assert not Booking.objects.filter(phone_index=key).exists()
+    call_command("rebuild_blind_indexes", stdout=io.StringIO())
+    assert list(Booking.objects.filter(phone_index=key)) == [b]
