@@ -98,7 +98,6 @@ def _database() -> dict[str, Any]:
     db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=age))
     db["CONN_HEALTH_CHECKS"] = True
     if db["ENGINE"] == "django.db.backends.sqlite3":
-        db["ENGINE"] = "xinfang.core.db.sqlite"  # writers of a process queue in order
         # IMMEDIATE transactions take the write lock when the transaction starts, so two
         # concurrent writers queue instead of failing half-way (SQLite has no row locks).
         # Temporary sort tables stay in memory. (A bigger page cache per connection bought
