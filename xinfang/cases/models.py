@@ -379,7 +379,10 @@ class Matter(models.Model):
             models.Index(
                 fields=["registered_unit", "status", "current_due"], name="matter_reg_status_due"
             ),
-            models.Index(fields=["status", "current_due"], name="matter_status_due"),
+            # accused_unit_id too: a whole-province list decides Art. 30 from the index
+            models.Index(
+                fields=["status", "current_due", "accused_unit"], name="matter_status_due_accused"
+            ),
             models.Index(fields=["received_at"], name="matter_received"),
             # Partial indexes over the few linked matters: with the FK indexes alone SQLite
             # estimates "merged_into = X" as matching every (NULL) row and scans the table.
