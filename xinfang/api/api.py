@@ -310,19 +310,32 @@ def _cursor(due: date | None, pk: int) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def _after(qs: Any, cursor: str) -> Any:
+def _parse_cursor(cursor: str) -> tuple[date | None, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor.encode()).decode()
         due_s, pk_s = raw.split("|")
-        pk = int(pk_s)
-        due = date.fromisoformat(due_s) if due_s else None
+        return (date.fromisoformat(due_s) if due_s else None), int(pk_s)
     except (ValueError, UnicodeDecodeError):
         raise UserError("bad_cursor", "翻页参数无效", "Invalid cursor", field="after") from None
-    if due is None:
-        return qs.filter(current_due__isnull=True, pk__gt=pk)
-    return qs.filter(
-        Q(current_due__gt=due) | Q(current_due=due, pk__gt=pk) | Q(current_due__isnull=True)
-    )
+
+
+def _deadline_rows(qs: Any, after: str | None, n: int) -> list[Matter]:
+    """``n`` matters of ``qs`` from the cursor on, nearest deadline first and those without
+    one last. The dated ones come in order from the deadline index (``matter_due``), the
+    undated ones by key: one ``ORDER BY current_due NULLS LAST`` sorted every visible
+    matter, open or closed, for each page (106 k rows for a province at 100 k)."""
+    due, pk = _parse_cursor(after) if after else (None, 0)
+    rows: list[Matter] = []
+    if not after or due is not None:
+        dated = qs.filter(current_due__isnull=False)
+        if due is not None:
+            dated = dated.filter(current_due__gte=due).exclude(current_due=due, pk__lte=pk)
+        rows = list(dated.order_by("current_due", "id").select_related("lead_unit")[:n])
+        pk = 0
+    if len(rows) < n:
+        undated = qs.filter(current_due__isnull=True, pk__gt=pk).order_by("id")
+        rows += list(undated.select_related("lead_unit")[: n - len(rows)])
+    return rows
 
 
 @api.get("/matters", response={200: MatterPage, **ERRORS}, tags=["matters"])
@@ -354,9 +367,7 @@ def list_matters(
         )
     if q:
         qs = qs.filter(Q(receipt_no__icontains=q) | Q(title__icontains=q))
-    if after:
-        qs = _after(qs, after)
-    rows = list(qs.by_deadline().select_related("lead_unit")[: limit + 1])
+    rows = _deadline_rows(qs, after, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     items = [

@@ -379,6 +379,12 @@ class Matter(models.Model):
             models.Index(
                 fields=["registered_unit", "status", "current_due"], name="matter_reg_status_due"
             ),
+            # The API's list: dated matters in deadline order (the undated follow by key).
+            models.Index(
+                fields=["current_due"],
+                name="matter_due",
+                condition=models.Q(current_due__isnull=False),
+            ),
             # accused_unit_id too: a whole-province list decides Art. 30 from the index
             models.Index(
                 fields=["status", "current_due", "accused_unit"], name="matter_status_due_accused"
