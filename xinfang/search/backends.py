@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 FIELDS = ("title", "body", "other", "names")
 MAX_POS = 16383  # PostgreSQL's largest tsvector position
@@ -275,7 +275,9 @@ class PostgresBackend:
         try:
             yield
         finally:
-            cur.execute("RESET enable_indexscan")
+            # if the transaction failed, its rollback undoes the SET as well
+            with suppress(DatabaseError):
+                cur.execute("RESET enable_indexscan")
 
     def _fetch(self, scope: str, terms: Sequence[Term], below: int | None, limit: int) -> list[int]:
         """The newest ``limit`` matches below ``below``, in windows of matter ids.
