@@ -387,3 +387,27 @@ def test_language_switch(world: World, lang: str) -> None:
     else:
         assert "我的待办" in queue and "剩余" in queue
         assert "提交处理意见" in page and "信访工作条例第三十四条" in page
+
+
+def test_queue_beyond_its_id_cap_shows_n_plus_and_still_pages(world: World, monkeypatch) -> None:
+    from xinfang.web import views
+
+    w = world
+    now = timezone.now()
+    for i in range(7):
+        handled(w, at=now - timedelta(days=i))
+    c = login(w.supervisor)
+    html = text(c.get("/"))
+    assert "7 件" in html and "7+ 件" not in html
+    monkeypatch.setattr(views, "QUEUE_IDS", 5)
+    monkeypatch.setattr(views, "PAGE", 2)
+    first = text(c.get("/"))
+    assert "5+ 件" in first and "第 1 / 3 页" in first
+    expected = list(
+        Matter.objects.visible_to(w.supervisor)
+        .open()
+        .by_deadline()
+        .values_list("receipt_no", flat=True)
+    )
+    last = text(c.get("/", {"page": 3}))
+    assert expected[4] in last and expected[5] not in last  # the 5 nearest, in order
