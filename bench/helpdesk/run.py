@@ -453,6 +453,11 @@ def main() -> None:
         help="bench: `xinfang bench seed`; copy: demo matters copied in bulk; auto: bench if any",
     )
     ap.add_argument(
+        "--xinfang-db",
+        default="",
+        help="SQLite: copy this database seeded by `xinfang bench seed` instead of seeding",
+    )
+    ap.add_argument(
         "--reload", action="store_true", help="load again even if the work dir has data"
     )
     a = ap.parse_args()
@@ -498,8 +503,21 @@ def main() -> None:
         seeder = a.seeder
         if seeder == "auto":
             seeder = "bench" if seeder_available() else "copy"
+        if a.xinfang_db:
+            seeder = "given"
         print(f"==> loading Xinfang with {n} matters ({seeder})", flush=True)
-        if seeder == "bench":
+        if seeder == "given":
+            # a database ``xinfang bench seed`` already built (seeding 1 M takes most of
+            # an hour here): SQLite's online backup copies it whole, then it is migrated
+            import sqlite3
+
+            with (
+                sqlite3.connect(a.xinfang_db) as src,
+                sqlite3.connect(xdata / "xinfang.sqlite3") as dst,
+            ):
+                src.backup(dst)
+            run([*side_x[:1], "-m", "xinfang.cli", "migrate", "-v0"], xenv)
+        elif seeder == "bench":
             run([*side_x[:1], "-m", "xinfang.cli", "migrate", "-v0"], xenv)
             cmd = ["-m", "xinfang.cli", "bench", "seed", "--matters", str(n), "--quiet"]
             print(run([*side_x[:1], *cmd], xenv)[-400:], end="", flush=True)
@@ -524,7 +542,10 @@ def main() -> None:
             "n": n,
             "xinfang_load_s": round(tx, 1),
             "helpdesk_load_s": round(time.monotonic() - t, 1),
-            "seeder": "xinfang bench seed" if seeder == "bench" else "xinfang_side.py load",
+            "seeder": {
+                "bench": "xinfang bench seed",
+                "given": f"copy of {a.xinfang_db}",
+            }.get(seeder, "xinfang_side.py load"),
         }
         marker.write_text(json.dumps(loaded))
     indexed = json.loads(run([*side_x, "index"], xenv))
