@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -14,14 +12,6 @@ from xinfang.bench import org
 from xinfang.cases.models import Matter
 from xinfang.org.models import Role, User
 from xinfang.web.lists import open_visible
-
-
-@pytest.fixture
-def dep(db) -> org.Deployment:
-    call_command(
-        "bench", "seed", "--matters", "400", "--units", "300", "--until", "2026-06-30", "--quiet"
-    )
-    return org.load()
 
 
 def users(dep: org.Deployment) -> list[User]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
-from django.core.management import call_command
 from django.db.models import Exists, OuterRef, Q
 
 from xinfang.bench import org
@@ -40,14 +38,6 @@ def reference_visible(user: Any) -> Any:
         )
     qs = Matter.objects.filter(cond)
     return qs.exclude(accused_unit_id__in=unit_ids) if unit_ids else qs
-
-
-@pytest.fixture
-def dep(db) -> org.Deployment:
-    call_command(
-        "bench", "seed", "--matters", "400", "--units", "300", "--until", "2026-06-30", "--quiet"
-    )
-    return org.load()
 
 
 def staff(dep: org.Deployment) -> list[User]:
