@@ -149,7 +149,11 @@ def _detail(
 ) -> dict[str, Any]:
     """The full view of a matter. ``fresh``: registered in this request, so it has no
     assisting units, notices or follow-ups yet and those are not queried."""
-    events = list(Event.objects.filter(matter=m).select_related("actor").order_by("seq"))
+    events = (
+        m.fresh_events
+        if fresh and m.fresh_events is not None
+        else list(Event.objects.filter(matter=m).select_related("actor").order_by("seq"))
+    )
     clock = clock_for(m, events=events)
     show = can_see_identity(request.user, m)
     people = [
@@ -159,7 +163,11 @@ def _detail(
             "address": p.address if show else HIDDEN,
             "is_representative": p.is_representative,
         }
-        for p in m.petitioners.all()
+        for p in (
+            m.fresh_petitioners
+            if fresh and m.fresh_petitioners is not None
+            else m.petitioners.all()
+        )
     ]
     assisting = (
         []
@@ -225,7 +233,11 @@ def _detail(
             }
             for e in events
         ],
-        "allowed_actions": allowed_actions(m, request.user),  # type: ignore[arg-type]
+        "allowed_actions": allowed_actions(
+            m,
+            request.user,  # type: ignore[arg-type]
+            handling=set() if fresh else None,
+        ),
         "version": m.version,
         "parent": {"id": m.parent.pk, "receipt_no": m.parent.receipt_no, "kind": m.parent.kind}
         if m.parent

@@ -367,6 +367,11 @@ class Matter(models.Model):
 
     objects = MatterQuerySet.as_manager()
 
+    # Not columns: set by ``register_matter`` on the instance it returns, the log and the
+    # petitioners it has just written, so the registration's answer reads nothing back.
+    fresh_events: list[Event] | None = None
+    fresh_petitioners: list[Petitioner] | None = None
+
     class Meta:
         verbose_name = _("信访事项")
         verbose_name_plural = _("信访事项")
@@ -538,8 +543,9 @@ class Event(models.Model):
     class Meta:
         ordering = ["matter_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["matter", "seq"], name="event_matter_seq")]
-        # Rates, reports and 回头看 select one action in a period.
-        indexes = [models.Index(fields=["action", "at"], name="event_action_at")]
+        # Rates, reports and 回头看 select one action in a period; with the matter, counting
+        # them and listing their matters needs no table read.
+        indexes = [models.Index(fields=["action", "at", "matter"], name="event_action_at_matter")]
 
     def __str__(self) -> str:
         return f"{self.matter_id}#{self.seq} {self.action}"

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from xinfang.core.errors import Forbidden, UserError
 from xinfang.org.models import Role, Unit, UnitKind, User
+from xinfang.reports import counters as month_counts
 from xinfang.search.services import (  # same-transaction index upkeep
     index_matters,
     index_registered,
@@ -274,7 +275,7 @@ def register_matter(
             accused_unit=accused_unit,
             status=Status.REGISTERED,
         )
-        Petitioner.objects.bulk_create(
+        created = Petitioner.objects.bulk_create(
             [Petitioner(matter=m, order=i, **vars(p)) for i, p in enumerate(people)]
         )
         save_attachments(m, files, by)
@@ -298,6 +299,8 @@ def register_matter(
         refresh_deadlines(m, events=[ev])
         m.save(update_fields=REGISTER_FIELDS)
         index_registered(m, [p.name for p in people])
+        month_counts.add_received(m)
+    m.fresh_events, m.fresh_petitioners = [ev], created
     return m, secret
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from xinfang.core.errors import Conflict, Forbidden, UserError
 from xinfang.org.models import Role, User
+from xinfang.reports import counters as month_counts
 
 from .clock import answered_on_time, clock_for
 from .models import Decision, Event, Kind, Matter, MatterUnit, Status
@@ -586,13 +587,15 @@ UNIT_ACTIONS = frozenset({"forward", "assign", "accept_direct", "agree_objection
 # --- authorisation --------------------------------------------------------------------
 
 
-def scopes_of(user: User | None, matter: Matter) -> set[str]:
-    """The "role@scope" strings ``user`` holds for ``matter``."""
+def scopes_of(user: User | None, matter: Matter, handling: set[int] | None = None) -> set[str]:
+    """The "role@scope" strings ``user`` holds for ``matter``. ``handling``: the matter's
+    active handling units when the caller knows them (none, just registered)."""
     if user is None or not user.is_authenticated:
         return set()
-    handling = set(
-        MatterUnit.objects.filter(matter=matter, active=True).values_list("unit_id", flat=True)
-    )
+    if handling is None:
+        handling = set(
+            MatterUnit.objects.filter(matter=matter, active=True).values_list("unit_id", flat=True)
+        )
     lead_path = matter.lead_unit.path if matter.lead_unit else ""
     reg_path = matter.registered_unit.path
     out: set[str] = set()
@@ -613,9 +616,15 @@ def scopes_of(user: User | None, matter: Matter) -> set[str]:
     return out
 
 
-def allowed_actions(matter: Matter, user: User | None, *, by_citizen: bool = False) -> list[str]:
+def allowed_actions(
+    matter: Matter,
+    user: User | None,
+    *,
+    by_citizen: bool = False,
+    handling: set[int] | None = None,
+) -> list[str]:
     """Actions this caller may try now (guards that need data are checked on submit)."""
-    scopes = {"citizen"} if by_citizen else scopes_of(user, matter)
+    scopes = {"citizen"} if by_citizen else scopes_of(user, matter, handling)
     out = []
     ctx = Ctx(actor=user, at=timezone.now(), by_citizen=by_citizen, today=_today())
     for rule in RULES.values():
@@ -803,6 +812,7 @@ def append_event(
     )
     ev.hash = ev.compute_hash()
     ev.save()
+    month_counts.add_event(action, at)
     m.event_count = ev.seq
     m.last_hash = ev.hash
     return ev

@@ -375,6 +375,10 @@ def reset() -> None:
         # whole and its head with it.
         AccessLog.objects.all().delete()
         ChainHead.objects.all().delete()
+        # Every matter is a demo matter here, so every monthly count is of demo matters.
+        from xinfang.reports.models import MonthCount
+
+        MonthCount.objects.all().delete()
         Notice.objects.filter(matter_id__in=ids).delete()
         Event.objects.filter(matter_id__in=ids).delete()
         Matter.objects.filter(pk__in=ids).update(parent=None, repeat_of=None, merged_into=None)

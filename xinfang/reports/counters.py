@@ -1,23 +1,32 @@
-"""Writing and rebuilding the daily rate counters (``RateCount``).
+"""Writing and rebuilding the pre-aggregated counters.
 
-``add_rating`` and ``add_visit`` run inside the caller's transaction (the ``rate`` effect of
-the transition function, ``visits.record_visit``), so a counter never disagrees with the
-rows it counts. ``rebuild()`` recomputes everything from events and visits.
+``RateCount`` (the three rates, per unit and day): ``add_rating`` and ``add_visit`` run inside
+the caller's transaction (the ``rate`` effect of the transition function,
+``visits.record_visit``). ``MonthCount`` (received matters and counted events, per month):
+``add_received`` from ``register_matter`` and ``add_event`` from ``append_event``, likewise.
+So a counter never disagrees with the rows it counts; ``rebuild()`` recomputes both from
+the matters, events and visits.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import RateCount
+from .models import MonthCount, RateCount
 
 RATINGS = ("satisfied", "basic", "unsatisfied")
+# The actions the dashboard and reports summary count (``queries.SUMMARY_ACTIONS``).
+COUNTED_ACTIONS = frozenset(
+    {"forward", "assign", "supervise", "approve_opinion", "request_review", "request_reexam"}
+)
 
 
 def _bump(unit_id: int, day: date, **inc: int) -> None:
@@ -43,8 +52,99 @@ def add_visit(unit_id: int, at: datetime, *, contacted: bool, solved: bool) -> N
     _bump(unit_id, timezone.localdate(at), visits=1, contacted=int(contacted), solved=int(solved))
 
 
+def month_of(at: datetime) -> date:
+    return timezone.localdate(at).replace(day=1)
+
+
+def received_keys(
+    channel: str, category: str, topic_id: int | None, area_id: int | None, collective: bool
+) -> list[tuple[str, str]]:
+    """The (dim, key) counters one received original matter adds to."""
+    keys = [
+        ("channel", channel),
+        ("category", category),
+        ("topic_area", f"{topic_id or ''}:{area_id or ''}"),
+    ]
+    return [*keys, ("collective", "")] if collective else keys
+
+
+def _upsert(rows: Iterable[tuple[date, str, str, int]]) -> None:
+    rows = list(rows)
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    table = qn(MonthCount._meta.db_table)
+    cols = ", ".join(qn(c) for c in ("month", "dim", "key", "n"))
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} ({cols}) VALUES {values} "
+            f"ON CONFLICT ({qn('month')}, {qn('dim')}, {qn('key')}) "
+            f"DO UPDATE SET {qn('n')} = {table}.{qn('n')} + excluded.{qn('n')}",
+            [v for r in rows for v in r],
+        )
+
+
+def add_received(m: Any) -> None:
+    """Count a newly registered original matter (inside ``register_matter``'s transaction)."""
+    month = month_of(m.received_at)
+    keys = received_keys(m.channel, m.category, m.topic_id, m.area_id, m.is_collective)
+    _upsert((month, dim, key, 1) for dim, key in keys)
+
+
+def add_event(action: str, at: datetime) -> None:
+    if action in COUNTED_ACTIONS:
+        _upsert([(month_of(at), "action", action, 1)])
+
+
+def month_rows(matter_model: Any, event_model: Any) -> dict[tuple[date, str, str], int]:
+    """Every ``MonthCount`` from the matters and the event log, as {(month, dim, key): n}.
+    Takes the models so that the migration that fills the table can use its own."""
+    from django.db.models.functions import TruncMonth
+
+    tz = timezone.get_current_timezone()
+    out: dict[tuple[date, str, str], int] = defaultdict(int)
+
+    def first(v: date | datetime) -> date:
+        return (timezone.localtime(v).date() if isinstance(v, datetime) else v).replace(day=1)
+
+    fields = ("channel", "category", "topic_id", "area_id", "is_collective")
+    for r in (
+        matter_model.objects.filter(kind="original")
+        .annotate(m=TruncMonth("received_at", tzinfo=tz))
+        .values("m", *fields)
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        for dim, key in received_keys(*(r[f] for f in fields)):
+            out[(first(r["m"]), dim, key)] += r["n"]
+    for r in (
+        event_model.objects.filter(action__in=sorted(COUNTED_ACTIONS))
+        .annotate(m=TruncMonth("at", tzinfo=tz))
+        .values("m", "action")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        out[(first(r["m"]), "action", r["action"])] += r["n"]
+    return out
+
+
 def rebuild() -> int:
-    """Replace every counter by the counts of the event log and the return visits."""
+    """Replace every counter by the counts of the matters, the event log and the return
+    visits."""
+    from xinfang.cases.models import Event, Matter
+
+    months = month_rows(Matter, Event)
+    with transaction.atomic():
+        MonthCount.objects.all().delete()
+        MonthCount.objects.bulk_create(
+            (MonthCount(month=m, dim=d, key=k, n=n) for (m, d, k), n in months.items()),
+            batch_size=2000,
+        )
+    return _rebuild_rates() + len(months)
+
+
+def _rebuild_rates() -> int:
     from xinfang.cases.models import Event
     from xinfang.supervision.models import ReturnVisit
 

@@ -11,7 +11,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from xinfang.cases.models import MatterQuerySet
+from xinfang.cases.models import MatterQuerySet, StaffScope
 
 from . import queries as q
 
@@ -33,20 +33,19 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]]) -
     return ws
 
 
-def report_data(qs: MatterQuerySet, p: q.Period, today: date) -> dict[str, Any]:
+def report_data(
+    qs: MatterQuerySet, p: q.Period, today: date, scope: StaffScope | None = None
+) -> dict[str, Any]:
+    b = q.breakdown(qs, p, scope, today)
     return {
-        "summary": q.summary(qs, p, today),
-        "channels": [
-            (str(q.LABELS["channel"].get(k, k)), n) for k, n in q.counts(qs, p, "channel")
-        ],
-        "categories": [
-            (str(q.LABELS["category"].get(k, k)), n) for k, n in q.counts(qs, p, "category")
-        ],
-        "topics": q.counts(qs, p, "topic__name"),
+        "summary": q.summary(qs, p, today, b),
+        "channels": [(str(q.LABELS["channel"].get(k, k)), n) for k, n in b.counts("channel")],
+        "categories": [(str(q.LABELS["category"].get(k, k)), n) for k, n in b.counts("category")],
+        "topics": b.counts("topic__name"),
         "organs": q.counts(qs, p, "lead_unit__name"),
         "overdue": q.overdue_by_unit(qs, today),
-        "on_time": q.on_time(qs, p),
-        "hot": q.hot_topics(qs, p),
+        "on_time": q.on_time(qs, p, scope),
+        "hot": b.hot(),
     }
 
 
@@ -64,8 +63,10 @@ SUMMARY_LABELS = {
 }
 
 
-def excel(qs: MatterQuerySet, p: q.Period, today: date, title: str) -> bytes:
-    d = report_data(qs, p, today)
+def excel(
+    qs: MatterQuerySet, p: q.Period, today: date, title: str, scope: StaffScope | None = None
+) -> bytes:
+    d = report_data(qs, p, today, scope)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -107,7 +108,9 @@ def excel(qs: MatterQuerySet, p: q.Period, today: date, title: str) -> bytes:
     return buf.getvalue()
 
 
-def pdf(qs: MatterQuerySet, p: q.Period, today: date, title: str) -> bytes:
+def pdf(
+    qs: MatterQuerySet, p: q.Period, today: date, title: str, scope: StaffScope | None = None
+) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -117,7 +120,7 @@ def pdf(qs: MatterQuerySet, p: q.Period, today: date, title: str) -> bytes:
     from xinfang.notices.render import FONT_NAME, _register_font
 
     _register_font()
-    d = report_data(qs, p, today)
+    d = report_data(qs, p, today, scope)
     h1 = ParagraphStyle("h1", fontName=FONT_NAME, fontSize=18, leading=26, alignment=1)
     h2 = ParagraphStyle("h2", fontName=FONT_NAME, fontSize=13, leading=20, spaceBefore=8)
     body = ParagraphStyle("b", fontName=FONT_NAME, fontSize=10.5, leading=16)

@@ -28,3 +28,30 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.unit_id}"
+
+
+class MonthCount(models.Model):
+    """Per local month, the counts a province's dashboard and its monthly and annual
+    reports are made of: original matters received, counted by one dimension at a time
+    (``dim``: channel, category, topic_area ``"topic:area"``, collective), and the events
+    of the actions the summary names (``dim`` action).
+
+    Matters are counted when registered (``register_matter``) and events when appended
+    (``append_event``), in the same transaction; neither dimension of a received matter
+    changes afterwards. They serve readers who see every matter (``StaffScope.everything``);
+    everyone else is counted from their visible matters. ``xinfang rebuild_counters``
+    recomputes them from the matters and the event log, which stay the source of truth.
+    """
+
+    month = models.DateField()  # the first day of the local month
+    dim = models.CharField(max_length=12)
+    key = models.CharField(max_length=40, blank=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "dim", "key"], name="monthcount_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.dim} {self.key}: {self.n}"

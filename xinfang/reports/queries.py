@@ -3,7 +3,8 @@ matters; they count matters and deadlines, never people (scope.md)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -18,8 +19,13 @@ from xinfang.cases.models import (
     Event,
     Matter,
     MatterQuerySet,
+    StaffScope,
     Status,
+    Topic,
 )
+from xinfang.org.models import Unit
+
+from .models import MonthCount
 
 # ``open()`` restated as ``status IN``: the same rows, found through the (status,
 # current_due) index instead of a scan for the statuses that are not open.
@@ -66,24 +72,145 @@ def received_in(qs: QuerySet[Matter], p: Period) -> QuerySet[Matter]:
     return qs.filter(kind="original", received_at__gte=p.start_dt, received_at__lt=p.end_dt)
 
 
-def by_month(qs: QuerySet[Matter], p: Period, field: str) -> dict[str, dict[str, int]]:
-    """{month 'YYYY-MM': {value: count}} for matters received in the period."""
-    out: dict[str, dict[str, int]] = {}
+def _month_key(v: date | datetime) -> str:
+    return (timezone.localtime(v) if isinstance(v, datetime) else v).strftime("%Y-%m")
+
+
+@dataclass
+class Breakdown:
+    """What was received in a period (original matters, by local month and channel, by
+    category, by topic and area, how many collective) and how many of the counted actions
+    happened in it: every count of the dashboard and the summary but the live ones (open,
+    overdue). Made from the visible matters (``_live``) or, for a reader who sees every
+    matter, from the monthly counters (``_counted``); both give the same numbers."""
+
+    by_month: dict[str, Counter[str]] = field(default_factory=dict)
+    category: Counter[str] = field(default_factory=Counter)
+    topic_area: Counter[tuple[int | None, int | None]] = field(default_factory=Counter)
+    collective: int = 0
+    events: Counter[str] = field(default_factory=Counter)
+
+    def add(self, month: str, dims: dict[str, Any], n: int) -> None:
+        self.by_month.setdefault(month, Counter())[dims["channel"]] += n
+        self.category[dims["category"]] += n
+        self.topic_area[(dims["topic_id"], dims["area_id"])] += n
+        self.collective += n if dims["is_collective"] else 0
+
+    def __sub__(self, other: Breakdown) -> Breakdown:
+        months = {m: c - other.by_month.get(m, Counter()) for m, c in self.by_month.items()}
+        return Breakdown(
+            {m: c for m, c in months.items() if c},
+            self.category - other.category,
+            self.topic_area - other.topic_area,
+            self.collective - other.collective,
+            self.events - other.events,
+        )
+
+    @property
+    def received(self) -> int:
+        return sum(self.channels.values())
+
+    @property
+    def channels(self) -> Counter[str]:
+        return sum(self.by_month.values(), Counter())
+
+    def counts(self, field: str) -> list[tuple[str, int]]:
+        """(value, count), most first, ties by value: ``channel``, ``category`` or
+        ``topic__name`` (topics of the same name count together)."""
+        if field == "topic__name":
+            names = _names(Topic, {t for t, _ in self.topic_area})
+            c: Counter[str] = Counter()
+            for (t, _a), n in self.topic_area.items():
+                c[names.get(t, "")] += n
+        else:
+            c = self.channels if field == "channel" else self.category
+        return sorted(((k or "", n) for k, n in c.items() if n), key=lambda r: (-r[1], r[0]))
+
+    def hot(self, limit: int = 10) -> list[dict[str, Any]]:
+        """Where grievances cluster by topic and area, so a cause can be fixed once (每月一题)."""
+        topics = _names(Topic, {t for t, _ in self.topic_area if t})
+        areas = _names(Unit, {a for _, a in self.topic_area if a})
+        c: Counter[tuple[str, str]] = Counter()
+        for (t, a), n in self.topic_area.items():
+            if t is not None and n:
+                c[(topics.get(t, ""), areas.get(a, "—") if a else "—")] += n
+        rows = sorted(c.items(), key=lambda r: (-r[1], r[0]))[:limit]
+        return [{"topic": t, "area": a, "n": n} for (t, a), n in rows]
+
+
+def _names(model: Any, ids: set[Any]) -> dict[Any, str]:
+    ids = {i for i in ids if i is not None}
+    return dict(model.objects.filter(pk__in=sorted(ids)).values_list("pk", "name")) if ids else {}
+
+
+DIMS = ("channel", "category", "topic_id", "area_id", "is_collective")
+
+
+def _live(qs: QuerySet[Matter], p: Period, *, few: bool = False) -> Breakdown:
+    """Counted from ``qs``; ``few``: a handful of matters, whose events are found from
+    each matter rather than each event of the period checked against them."""
+    b = Breakdown()
     rows = (
         received_in(qs, p)
         .annotate(m=TruncMonth("received_at"))
-        .values("m", field)
+        .values("m", *DIMS)
         .annotate(n=Count("id"))
-        .order_by("m")
+        .order_by()
     )
     for r in rows:
-        key = (
-            timezone.localtime(r["m"]).strftime("%Y-%m")
-            if isinstance(r["m"], datetime)
-            else r["m"].strftime("%Y-%m")
-        )
-        out.setdefault(key, {})[r[field] or ""] = r["n"]
-    return out
+        b.add(_month_key(r["m"]), r, r["n"])
+    events = Event.objects.filter(
+        Q(matter_id__in=qs.values("pk")) if few else _seen_in(qs),
+        action__in=sorted(SUMMARY_ACTIONS.values()),
+        at__gte=p.start_dt,
+        at__lt=p.end_dt,
+    )
+    b.events.update(
+        {r["action"]: r["n"] for r in events.values("action").annotate(n=Count("id")).order_by()}
+    )
+    return b
+
+
+def _counted(p: Period) -> Breakdown:
+    b = Breakdown()
+    for r in MonthCount.objects.filter(month__gte=p.start, month__lt=p.end).values_list(
+        "month", "dim", "key", "n"
+    ):
+        month, dim, key, n = r
+        if dim == "channel":
+            b.by_month.setdefault(_month_key(month), Counter())[key] += n
+        elif dim == "category":
+            b.category[key] += n
+        elif dim == "topic_area":
+            t, _, a = key.partition(":")
+            b.topic_area[(int(t) if t else None, int(a) if a else None)] += n
+        elif dim == "collective":
+            b.collective += n
+        elif dim == "action":
+            b.events[key] += n
+    return b
+
+
+def whole_months(p: Period, today: date) -> bool:
+    """The period is made of whole local months, the last one possibly still running."""
+    return p.start.day == 1 and (p.end.day == 1 or p.end > today)
+
+
+def breakdown(
+    qs: QuerySet[Matter], p: Period, scope: StaffScope | None = None, today: date | None = None
+) -> Breakdown:
+    """The period's ``Breakdown`` of ``qs`` (the matters ``scope`` sees). A scope of every
+    matter over whole months reads the monthly counters (a province's year: a few thousand
+    rows instead of its matters and events), less the matters that accuse one of the
+    reader's own units, which they do not see (XFGZ Art. 30)."""
+    today = today or timezone.localdate()
+    if scope is None or not scope.everything or not whole_months(p, today):
+        return _live(qs, p)
+    b = _counted(p)
+    if scope.own:
+        accusing = Matter.objects.filter(accused_unit_id__in=sorted(scope.own))
+        b = b - _live(accusing, p, few=True)
+    return b
 
 
 def counts(qs: QuerySet[Matter], p: Period, field: str) -> list[tuple[str, int]]:
@@ -111,15 +238,19 @@ def _seen_in(qs: QuerySet[Matter]) -> Exists:
     return Exists(qs.filter(pk=OuterRef("matter_id")))
 
 
-def on_time(qs: QuerySet[Matter], p: Period) -> dict[str, Any]:
+def on_time(qs: QuerySet[Matter], p: Period, scope: StaffScope | None = None) -> dict[str, Any]:
     """Opinions issued in the period: how many within their deadline (handling, review or
     re-examination). Each matter's verdict is the statutory clock's, denormalised onto
-    ``Matter.answered_on_time`` by the transition function, so this is one grouped query."""
-    ids = Event.objects.filter(
-        _seen_in(qs), action="approve_opinion", at__gte=p.start_dt, at__lt=p.end_dt
-    ).values("matter_id")
+    ``Matter.answered_on_time`` by the transition function, so this is one grouped query.
+    For a reader who sees every matter, the period's opinions are read from the (action,
+    at, matter) index alone and the visibility rule checked on the matter row."""
+    ids = Event.objects.filter(action="approve_opinion", at__gte=p.start_dt, at__lt=p.end_dt)
+    if scope is not None and scope.everything:
+        answered = qs.filter(pk__in=ids.values("matter_id"))
+    else:
+        answered = Matter.objects.filter(pk__in=ids.filter(_seen_in(qs)).values("matter_id"))
     rows = (
-        Matter.objects.filter(pk__in=ids, answered_on_time__isnull=False)
+        answered.filter(answered_on_time__isnull=False)
         .values("kind", "answered_on_time")
         .annotate(n=Count("id"))
         .order_by()
@@ -139,35 +270,16 @@ def on_time(qs: QuerySet[Matter], p: Period) -> dict[str, Any]:
     return {"met": met, "late": late, "rate": met / total if total else None, "by_kind": kinds}
 
 
-def hot_topics(qs: QuerySet[Matter], p: Period, limit: int = 10) -> list[dict[str, Any]]:
-    """Where grievances cluster by topic and area, so a cause can be fixed once (每月一题)."""
-    rows = (
-        received_in(qs, p)
-        .exclude(topic__isnull=True)
-        .values("topic__name", "area__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "topic__name", "area__name")[:limit]
-    )
-    return [{"topic": r["topic__name"], "area": r["area__name"] or "—", "n": r["n"]} for r in rows]
-
-
-def summary(qs: MatterQuerySet, p: Period, today: date) -> dict[str, int]:
-    r = received_in(qs, p)
-    events = Event.objects.filter(
-        _seen_in(qs),
-        action__in=sorted(SUMMARY_ACTIONS.values()),
-        at__gte=p.start_dt,
-        at__lt=p.end_dt,
-    )
-    agg = events.aggregate(
-        **{k: Count("id", filter=Q(action=a)) for k, a in SUMMARY_ACTIONS.items()}
-    )
+def summary(
+    qs: MatterQuerySet, p: Period, today: date, b: Breakdown | None = None
+) -> dict[str, int]:
+    b = b or breakdown(qs, p, today=today)
     return {
-        "received": r.count(),
-        "collective": r.filter(is_collective=True).count(),
+        "received": b.received,
+        "collective": b.collective,
         "open": qs.open().filter(status__in=LIVE).count(),
         "overdue": qs.overdue(today).filter(status__in=LIVE).count(),
-        **agg,
+        **{k: b.events[a] for k, a in SUMMARY_ACTIONS.items()},
     }
 
 

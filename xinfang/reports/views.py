@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from xinfang.audit.services import log_access
-from xinfang.cases.models import Matter
+from xinfang.cases.models import Matter, StaffScope, staff_scope
 from xinfang.org.models import Level, Role, Unit
 from xinfang.supervision import rates as rates_mod
 from xinfang.supervision import trends
@@ -25,9 +25,16 @@ ALLOWED = (Role.SUPERVISOR, Role.LEADER, Role.AUDITOR)
 
 
 def _check(request: HttpRequest) -> Any:
+    return _scoped(request)[0]
+
+
+def _scoped(request: HttpRequest) -> tuple[Any, StaffScope]:
+    """The reader's visible matters and their scope; a 404 for anyone but supervisors,
+    leaders and auditors."""
     if not any(m.role in ALLOWED for m in request.user.memberships.all()):  # type: ignore[union-attr]
         raise Http404
-    return Matter.objects.visible_to(request.user)
+    scope = staff_scope(request.user)
+    return Matter.objects.visible_to(request.user, scope), scope
 
 
 def _year(request: HttpRequest, today: date) -> int:
@@ -38,10 +45,11 @@ def _year(request: HttpRequest, today: date) -> int:
 @require_GET
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    qs = _check(request)
+    qs, scope = _scoped(request)
     today = timezone.localdate()
     p = q.Period.last_12_months(today)
-    channel = q.by_month(qs, p, "channel")
+    b = q.breakdown(qs, p, scope, today)
+    channel = b.by_month
     months = sorted(channel)
     channels = q.LABELS["channel"]
     data = {
@@ -50,10 +58,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             {"label": str(channels[c]), "data": [channel[m].get(c, 0) for m in months]}
             for c in channels
         ],
-        "categories": [
-            [str(q.LABELS["category"].get(k, k)), n] for k, n in q.counts(qs, p, "category")
-        ],
-        "topics": q.counts(qs, p, "topic__name")[:12],
+        "categories": [[str(q.LABELS["category"].get(k, k)), n] for k, n in b.counts("category")],
+        "topics": b.counts("topic__name")[:12],
         "overdue": q.overdue_by_unit(qs, today),
     }
     return render(
@@ -61,11 +67,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reports/dashboard.html",
         {
             "data": data,
-            "on_time": q.on_time(qs, p),
+            "on_time": q.on_time(qs, p, scope),
             "kpis": [
-                (exports.SUMMARY_LABELS.get(k, k), v) for k, v in q.summary(qs, p, today).items()
+                (exports.SUMMARY_LABELS.get(k, k), v) for k, v in q.summary(qs, p, today, b).items()
             ],
-            "hot": q.hot_topics(qs, p),
+            "hot": b.hot(),
             "period": p,
             "year": today.year,
             "month": today.month,
@@ -217,7 +223,7 @@ def duty(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    qs = _check(request)
+    qs, scope = _scoped(request)
     today = timezone.localdate()
     year = _year(request, today)
     if kind == "daily":
@@ -240,10 +246,10 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     else:
         raise Http404
     if fmt == "xlsx":
-        data = exports.excel(qs, p, today, title)
+        data = exports.excel(qs, p, today, title, scope)
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "pdf":
-        data = exports.pdf(qs, p, today, title)
+        data = exports.pdf(qs, p, today, title, scope)
         ctype = "application/pdf"
     else:
         raise Http404

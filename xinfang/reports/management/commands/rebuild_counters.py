@@ -1,4 +1,4 @@
-"""``xinfang rebuild_counters``: recompute the daily rate counters from events and visits."""
+"""``xinfang rebuild_counters``: recompute the rate and monthly counters from the log."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from xinfang.reports.counters import rebuild
 
 
 class Command(BaseCommand):
-    help = "重建“三率”日统计 / rebuild the daily counters behind the three rates"
+    help = "重建“三率”日统计和月度统计 / rebuild the daily rate and the monthly dashboard counters"
 
     def handle(self, *args: Any, **o: Any) -> None:
         n = rebuild()
