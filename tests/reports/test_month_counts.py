@@ -125,3 +125,33 @@ def test_province_dashboard_reads_the_counters(world: World) -> None:
     grouped = [x["sql"] for x in cq.captured_queries if "GROUP BY" in x["sql"]]
     assert all("accused_unit_id" in s for s in grouped if "received_at" in s), grouped
     assert len(cq.captured_queries) <= 30
+
+
+def test_a_scope_s_figures_are_those_of_its_visible_matters(world: World) -> None:
+    """The indexable narrowing (led, registered or assisted in the scope's units) keeps
+    exactly the visible matters, for every kind of reader."""
+    ms = _varied(world)
+    m = ms["handled"]
+    transition(
+        m,
+        "set_units",
+        actor=world.registrar,
+        data={"lead": world.town.pk, "assisting": [world.housing.pk]},
+    )
+    today = timezone.localdate()
+    p = q.Period.last_12_months(today)
+    later = today + timedelta(days=400)  # everything open is overdue by then
+    for name in ("supervisor", "leader", "housing_leader", "county_leader", "other_leader"):
+        user = getattr(world, name)
+        scope = staff_scope(user)
+        assert not scope.everything
+        qs = Matter.objects.visible_to(user, scope)
+        assert set(q.narrowed(qs, scope)) == set(qs), name
+        assert q.breakdown(qs, p, scope, today) == q._live(qs, p), name
+        assert q.summary(qs, p, later, scope=scope) == q.summary(qs, p, later), name
+        assert q.on_time(qs, p, scope) == q.on_time(qs, p), name
+        assert q.overdue_by_unit(qs, later, scope=scope) == q.overdue_by_unit(qs, later), name
+    housing = staff_scope(world.housing_leader)
+    seen = q.narrowed(Matter.objects.visible_to(world.housing_leader, housing), housing)
+    assert list(seen) == [m]  # assisted only
+    assert q.summary(seen, p, later, scope=housing)["overdue"] == 1

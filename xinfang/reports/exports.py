@@ -38,12 +38,12 @@ def report_data(
 ) -> dict[str, Any]:
     b = q.breakdown(qs, p, scope, today)
     return {
-        "summary": q.summary(qs, p, today, b),
+        "summary": q.summary(qs, p, today, b, scope),
         "channels": [(str(q.LABELS["channel"].get(k, k)), n) for k, n in b.counts("channel")],
         "categories": [(str(q.LABELS["category"].get(k, k)), n) for k, n in b.counts("category")],
         "topics": b.counts("topic__name"),
         "organs": q.counts(qs, p, "lead_unit__name"),
-        "overdue": q.overdue_by_unit(qs, today),
+        "overdue": q.overdue_by_unit(qs, today, scope=scope),
         "on_time": q.on_time(qs, p, scope),
         "hot": b.hot(),
     }

@@ -19,6 +19,7 @@ from xinfang.cases.models import (
     Event,
     Matter,
     MatterQuerySet,
+    MatterUnit,
     StaffScope,
     Status,
     Topic,
@@ -146,9 +147,11 @@ def _names(model: Any, ids: set[Any]) -> dict[Any, str]:
 DIMS = ("channel", "category", "topic_id", "area_id", "is_collective")
 
 
-def _live(qs: QuerySet[Matter], p: Period, *, few: bool = False) -> Breakdown:
-    """Counted from ``qs``; ``few``: a handful of matters, whose events are found from
-    each matter rather than each event of the period checked against them."""
+def _live(qs: QuerySet[Matter], p: Period, *, listed: bool = False) -> Breakdown:
+    """Counted from ``qs``; ``listed``: ``qs`` is cheap to list (a scope's matters found
+    through the unit indexes, a handful of accusing ones), so the period's events are
+    probed against that list, read from the (action, at, matter) index alone, instead of
+    each being looked up in the matter table."""
     b = Breakdown()
     rows = (
         received_in(qs, p)
@@ -160,7 +163,7 @@ def _live(qs: QuerySet[Matter], p: Period, *, few: bool = False) -> Breakdown:
     for r in rows:
         b.add(_month_key(r["m"]), r, r["n"])
     events = Event.objects.filter(
-        Q(matter_id__in=qs.values("pk")) if few else _seen_in(qs),
+        Q(matter_id__in=qs.values("pk")) if listed else _seen_in(qs),
         action__in=sorted(SUMMARY_ACTIONS.values()),
         at__gte=p.start_dt,
         at__lt=p.end_dt,
@@ -204,12 +207,14 @@ def breakdown(
     rows instead of its matters and events), less the matters that accuse one of the
     reader's own units, which they do not see (XFGZ Art. 30)."""
     today = today or timezone.localdate()
-    if scope is None or not scope.everything or not whole_months(p, today):
+    if scope is not None and not scope.everything:
+        return _live(narrowed(qs, scope), p, listed=not scope.empty)
+    if scope is None or not whole_months(p, today):
         return _live(qs, p)
     b = _counted(p)
     if scope.own:
         accusing = Matter.objects.filter(accused_unit_id__in=sorted(scope.own))
-        b = b - _live(accusing, p, few=True)
+        b = b - _live(accusing, p, listed=True)
     return b
 
 
@@ -219,16 +224,44 @@ def counts(qs: QuerySet[Matter], p: Period, field: str) -> list[tuple[str, int]]
     return [(r[field] or "", r["n"]) for r in rows]
 
 
-def overdue_by_unit(qs: MatterQuerySet, today: date, limit: int = 15) -> list[tuple[str, int]]:
+def overdue_by_unit(
+    qs: MatterQuerySet, today: date, limit: int = 15, scope: StaffScope | None = None
+) -> list[tuple[str, int]]:
+    late: QuerySet[Matter] = qs.overdue(today).filter(status__in=LIVE)
+    if scope is not None:
+        late = narrowed(late, scope, status__in=LIVE, current_due__lt=today)
     rows = (
-        qs.overdue(today)
-        .filter(status__in=LIVE)
-        .exclude(lead_unit__isnull=True)
+        late.exclude(lead_unit__isnull=True)
         .values("lead_unit__name")
         .annotate(n=Count("id"))
         .order_by("-n", "lead_unit__name")[:limit]
     )
     return [(r["lead_unit__name"], r["n"]) for r in rows]
+
+
+def narrowed(qs: QuerySet[Matter], scope: StaffScope, **within: Any) -> QuerySet[Matter]:
+    """``qs`` (``visible_to`` for ``scope``) narrowed by an equivalent indexable condition,
+    as ``web.lists.open_visible`` does for open matters: the union of the matters led,
+    registered or assisted in the scope's units (``within``: field lookups they also meet,
+    e.g. ``status__in``). The lead unit is always the active lead ``MatterUnit``
+    (``effects._set_units``). Without it a county's figures tested every matter of the
+    period against the scope: a whole province's cost for a fraction of its matters."""
+    if scope.empty or scope.everything:
+        return qs
+    units = sorted(scope.units())
+    base = Matter.objects.filter(**within)
+    assisting = MatterUnit.objects.filter(
+        unit_id__in=units,
+        role=MatterUnit.ASSIST,
+        active=True,
+        **{f"matter__{k}": v for k, v in within.items()},
+    ).values("matter_id")
+    ids = (
+        base.filter(lead_unit_id__in=units)
+        .values("pk")
+        .union(base.filter(registered_unit_id__in=units).values("pk"), assisting)
+    )
+    return qs.filter(pk__in=ids)
 
 
 def _seen_in(qs: QuerySet[Matter]) -> Exists:
@@ -245,10 +278,14 @@ def on_time(qs: QuerySet[Matter], p: Period, scope: StaffScope | None = None) ->
     For a reader who sees every matter, the period's opinions are read from the (action,
     at, matter) index alone and the visibility rule checked on the matter row."""
     ids = Event.objects.filter(action="approve_opinion", at__gte=p.start_dt, at__lt=p.end_dt)
-    if scope is not None and scope.everything:
-        answered = qs.filter(pk__in=ids.values("matter_id"))
-    else:
+    answered: QuerySet[Matter]
+    if scope is None:
         answered = Matter.objects.filter(pk__in=ids.filter(_seen_in(qs)).values("matter_id"))
+    elif scope.everything:
+        answered = qs.filter(pk__in=ids.values("matter_id"))
+    else:  # the period's opinions probed against the scope's matters
+        seen = ids.filter(matter_id__in=narrowed(qs, scope).values("pk"))
+        answered = Matter.objects.filter(pk__in=seen.values("matter_id"))
     rows = (
         answered.filter(answered_on_time__isnull=False)
         .values("kind", "answered_on_time")
@@ -271,14 +308,23 @@ def on_time(qs: QuerySet[Matter], p: Period, scope: StaffScope | None = None) ->
 
 
 def summary(
-    qs: MatterQuerySet, p: Period, today: date, b: Breakdown | None = None
+    qs: MatterQuerySet,
+    p: Period,
+    today: date,
+    b: Breakdown | None = None,
+    scope: StaffScope | None = None,
 ) -> dict[str, int]:
-    b = b or breakdown(qs, p, today=today)
+    b = b or breakdown(qs, p, scope, today)
+    open_: QuerySet[Matter] = qs.open().filter(status__in=LIVE)
+    late: QuerySet[Matter] = qs.overdue(today).filter(status__in=LIVE)
+    if scope is not None:
+        open_ = narrowed(open_, scope, status__in=LIVE)
+        late = narrowed(late, scope, status__in=LIVE, current_due__lt=today)
     return {
         "received": b.received,
         "collective": b.collective,
-        "open": qs.open().filter(status__in=LIVE).count(),
-        "overdue": qs.overdue(today).filter(status__in=LIVE).count(),
+        "open": open_.count(),
+        "overdue": late.count(),
         **{k: b.events[a] for k, a in SUMMARY_ACTIONS.items()},
     }
 

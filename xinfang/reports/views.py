@@ -60,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "categories": [[str(q.LABELS["category"].get(k, k)), n] for k, n in b.counts("category")],
         "topics": b.counts("topic__name")[:12],
-        "overdue": q.overdue_by_unit(qs, today),
+        "overdue": q.overdue_by_unit(qs, today, scope=scope),
     }
     return render(
         request,
@@ -69,7 +69,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "data": data,
             "on_time": q.on_time(qs, p, scope),
             "kpis": [
-                (exports.SUMMARY_LABELS.get(k, k), v) for k, v in q.summary(qs, p, today, b).items()
+                (exports.SUMMARY_LABELS.get(k, k), v)
+                for k, v in q.summary(qs, p, today, b, scope).items()
             ],
             "hot": b.hot(),
             "period": p,
