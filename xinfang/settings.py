@@ -102,6 +102,8 @@ def _database() -> dict[str, Any]:
         # concurrent writers queue instead of failing half-way (SQLite has no row locks).
         # Temporary sort tables stay in memory. (A bigger page cache per connection bought
         # little over the kernel's page cache and cost each worker thread its size.)
+        if os.environ.get("XINFANG_SQLITE_WRITER_LOCK", "1") == "1":
+            db["ENGINE"] = "xinfang.core.sqlite"
         db["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,

@@ -1,0 +1,77 @@
+"""Django's SQLite backend with writers queued on an OS file lock.
+
+SQLite has one writer at a time. A connection that finds the write lock taken sleeps in
+SQLite's busy handler in growing steps (up to 100 ms) and retries, so under steady
+concurrent writes an unlucky writer can lose the race again and again: a long tail of
+waits while the lock is free most of the time. Here each write transaction (every atomic
+block: they are ``BEGIN IMMEDIATE``) first takes an exclusive ``flock`` on a file beside the
+database, which the kernel hands to the next waiter the moment it is released, across
+all threads and worker processes on the host. The lock is released when the transaction
+commits or rolls back, or when the connection closes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from typing import Any
+
+from django.db.backends.sqlite3 import base
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._writer_fd: int | None = None
+        self._writer_held = False
+
+    def _writer_lock_path(self) -> str | None:
+        name = str(self.settings_dict["NAME"])
+        if not name or name == ":memory:" or name.startswith("file:"):
+            return None
+        return f"{name}-writer.lock"
+
+    def _take_writer_lock(self) -> None:
+        if self._writer_held:
+            return
+        if self._writer_fd is None:
+            path = self._writer_lock_path()
+            if path is None:
+                return
+            self._writer_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._writer_fd, fcntl.LOCK_EX)  # the GIL is released while waiting
+        self._writer_held = True
+
+    def _drop_writer_lock(self) -> None:
+        if self._writer_held and self._writer_fd is not None:
+            fcntl.flock(self._writer_fd, fcntl.LOCK_UN)
+        self._writer_held = False
+
+    def _start_transaction_under_autocommit(self) -> None:
+        self._take_writer_lock()
+        try:
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
+        except BaseException:
+            self._drop_writer_lock()
+            raise
+
+    def _commit(self) -> None:
+        try:
+            super()._commit()  # type: ignore[misc]
+        finally:
+            self._drop_writer_lock()
+
+    def _rollback(self) -> None:
+        try:
+            super()._rollback()  # type: ignore[misc]
+        finally:
+            self._drop_writer_lock()
+
+    def _close(self) -> None:
+        try:
+            super()._close()  # type: ignore[misc]
+        finally:
+            self._drop_writer_lock()
+            if self._writer_fd is not None:
+                os.close(self._writer_fd)
+                self._writer_fd = None
