@@ -319,18 +319,28 @@ def credentials() -> None:
 
 
 def index() -> None:
-    """Fill the full-text index (when the search app exists) for matters loaded in bulk."""
+    """Fill the full-text index (when the search app exists) and recount the counters
+    (when the reports app keeps them) for matters loaded in bulk."""
+    out: dict[str, Any] = {}
+    try:
+        from xinfang.reports.counters import rebuild as recount
+    except ImportError:
+        pass
+    else:
+        t = time.monotonic()
+        out |= {"counters": recount(), "count_seconds": round(time.monotonic() - t, 1)}
     try:
         from xinfang.search.models import SearchDoc
         from xinfang.search.services import rebuild
     except ImportError:
-        print(json.dumps({"search": False}))
+        print(json.dumps({**out, "search": False}))
         return
     t = time.monotonic()
     have, want = SearchDoc.objects.count(), Matter.objects.count()
     if have < want:
         rebuild()
-    print(json.dumps({"search": True, "indexed": want, "seconds": round(time.monotonic() - t, 1)}))
+    out |= {"search": True, "indexed": want, "seconds": round(time.monotonic() - t, 1)}
+    print(json.dumps(out))
 
 
 def main() -> None:
