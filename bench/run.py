@@ -40,6 +40,7 @@ OPS = [
     "overdue",
     "rates",
     "rates_page",
+    "dashboard",
     "search",
     "similar",
     "sweep",
@@ -531,6 +532,16 @@ class Suite:
         return summary(
             timed_gets(c, lambda i: f"/reports/rates/?year={year}", 2, max(5, self.args.runs // 4))
         )
+
+    def op_dashboard(self, a: dict[str, Any]) -> dict[str, Any]:
+        """统计分析 (/reports/, the last 12 months) for the province supervisor, who sees
+        every matter (the monthly counters), and the county supervisor (their matters)."""
+        out = {}
+        for who in ("province_supervisor", "county_supervisor"):
+            c = self.client(a[who])
+            runs = max(5, self.args.runs // 4)
+            out[who.split("_")[0]] = summary(timed_gets(c, lambda i: "/reports/", 2, runs))
+        return out
 
     def op_search(self, a: dict[str, Any]) -> dict[str, Any]:
         try:
