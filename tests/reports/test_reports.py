@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from xinfang.cases.models import Channel, Matter
+from xinfang.cases.models import Channel, Matter, staff_scope
 from xinfang.cases.workflow import transition
 
 from ..browser import SHOTS, chromium
@@ -169,3 +169,12 @@ def test_on_time_counts_late_opinions_from_the_clock(world: World) -> None:
     assert figures["rate"] == 0.5 and figures["by_kind"] == {"handling": [1, 1]}
     nobody = on_time(Matter.objects.visible_to(w.other_leader), Period.year(today.year))
     assert (nobody["met"], nobody["late"], nobody["rate"]) == (0, 0, None)
+    # The approval time is on the matter, as the event log has it; last year counts none.
+    ev = late.events.get(action="approve_opinion")
+    assert late.answered_at == ev.at and quick.answered_at is not None
+    assert on_time(Matter.objects.all(), Period.year(today.year - 1))["rate"] is None
+    # Each reader's figures through their scope equal the unnarrowed ones.
+    for reader in (w.supervisor, w.other_leader, w.city_leader):
+        scope = staff_scope(reader)
+        qs = Matter.objects.visible_to(reader, scope)
+        assert on_time(qs, Period.year(today.year), scope) == on_time(qs, Period.year(today.year))

@@ -296,6 +296,8 @@ class Seeder:
         row = sim.row
         rule = RULES.get(action)
         public = rule.public if rule is not None else True
+        if action == "approve_opinion":
+            row["answered_at"] = sim.t
         before = row["status"] if action != "register" else ""
         row["status"] = to or (rule.target if rule is not None and rule.target else row["status"])
         d = data or {}

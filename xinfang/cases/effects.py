@@ -374,6 +374,7 @@ def _approve_opinion(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
         d[key] = draft.data.get(key, "")
     _date(d, "served_on", "送达日期", required=False)
     m.decision = d["decision"]
+    m.answered_at = c.at
     if m.kind == Kind.REEXAM:
         # XFGZ Art. 36 para 3: the re-examination decision ends the procedure.
         m.final = True

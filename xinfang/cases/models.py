@@ -360,6 +360,9 @@ class Matter(models.Model):
     # Whether the opinion was issued within its statutory period (handling, 复查 or 复核);
     # None until then. Denormalised from the clock so reports count it in one query.
     answered_on_time = models.BooleanField(_("按期答复"), null=True, blank=True)
+    # When the (latest) written opinion was approved (XFGZ Art. 32): with the verdict above,
+    # a period's on-time rate is one range of an index.
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
     event_count = models.PositiveIntegerField(default=0)
@@ -390,9 +393,17 @@ class Matter(models.Model):
                 name="matter_due",
                 condition=models.Q(current_due__isnull=False),
             ),
-            # accused_unit_id too: a whole-province list decides Art. 30 from the index
+            # accused_unit_id too: a whole-province list decides Art. 30 from the index; the
+            # lead unit, so overdue matters per unit are counted from it alone
             models.Index(
-                fields=["status", "current_due", "accused_unit"], name="matter_status_due_accused"
+                fields=["status", "current_due", "accused_unit", "lead_unit"],
+                name="matter_status_due_acc_lead",
+            ),
+            # A period's opinions and their verdicts (reports.queries.on_time).
+            models.Index(
+                fields=["answered_at", "kind", "answered_on_time", "accused_unit"],
+                name="matter_answered",
+                condition=models.Q(answered_at__isnull=False),
             ),
             models.Index(fields=["received_at"], name="matter_received"),
             # Partial indexes over the few linked matters: with the FK indexes alone SQLite

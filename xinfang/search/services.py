@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import os
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -197,16 +198,18 @@ def rebuild(*, batch: int = BATCH, progress: Callable[[int], None] | None = None
 
 @contextmanager
 def _big_cache() -> Iterator[None]:
-    """A 256 MB page cache on SQLite while the index is rebuilt. With the connection's usual
-    cache a rebuild at 1 M matters re-read the growing index through the kernel (about
-    100,000 page reads a second) and slowed from ~2,000 to ~500 matters a second."""
+    """A big page cache on SQLite while the index is rebuilt (``XINFANG_REINDEX_CACHE_MB``,
+    256 MB unless set). With the connection's usual cache a rebuild at 1 M matters re-read
+    the growing index through the kernel (about 100,000 page reads a second) and slowed
+    from ~2,000 to ~500 matters a second."""
     if connection.vendor != "sqlite":
         yield
         return
+    mb = max(int(os.environ.get("XINFANG_REINDEX_CACHE_MB", "256") or 256), 16)
     with connection.cursor() as cur:
         cur.execute("PRAGMA cache_size")
         before = cur.fetchone()[0]
-        cur.execute("PRAGMA cache_size=-262144")
+        cur.execute(f"PRAGMA cache_size=-{mb * 1024}")
     try:
         yield
     finally:

@@ -117,6 +117,35 @@ def _dfs(terms: Iterable[str]) -> dict[str, int]:
     return out
 
 
+# Document frequencies of the candidates' words, kept per process while the index has
+# grown by under 1 % (an IDF weight then moves by a few thousandths). Only for indexes of
+# CACHE_FROM documents or more: below that every ask is exact.
+CACHE_FROM = 10_000
+CACHE_MAX = 200_000  # terms (≈ 20 MB); emptied when full
+_df_cache: dict[str, int | None] = {}
+_df_cache_n = [0]
+
+
+def _cached_dfs(terms: Iterable[str], n: int) -> dict[str, int]:
+    """``_dfs(terms)`` through the per-process cache (see ``CACHE_FROM``)."""
+    if n < CACHE_FROM:
+        return _dfs(terms)
+    if abs(n - _df_cache_n[0]) * 100 > n or len(_df_cache) > CACHE_MAX:
+        _df_cache.clear()
+        _df_cache_n[0] = n
+    wanted = set(terms)
+    missing = [t for t in wanted if t not in _df_cache]
+    if missing:
+        found = _dfs(missing)
+        _df_cache.update({t: found.get(t) for t in missing})
+    out = {}
+    for t in wanted:
+        v = _df_cache.get(t)
+        if v is not None:
+            out[t] = v
+    return out
+
+
 def _weights(bag: Iterable[str], df: dict[str, int], n: int) -> dict[str, float]:
     # squared IDF: the bigrams every complaint of a kind shares (请求, 反映, 补偿…) count for
     # almost nothing, the specifics (party, site, amount) for much
@@ -145,18 +174,26 @@ class _Idf:
         return out
 
 
-def text_similarity(a: dict[str, float], b: dict[str, float]) -> float:
+def norms(v: dict[str, float]) -> tuple[float, float]:
+    """(Euclidean norm, sum) of a weight vector."""
+    return math.sqrt(sum(w * w for w in v.values())), sum(v.values())
+
+
+def text_similarity(
+    a: dict[str, float], b: dict[str, float], a_norms: tuple[float, float] | None = None
+) -> float:
     """Mean of IDF-weighted cosine and overlap (containment of the shorter text), so a
-    shorter or longer retelling of the same matter still scores high."""
+    shorter or longer retelling of the same matter still scores high. ``a_norms``:
+    ``norms(a)``, when ``a`` is compared with many."""
     if not a or not b:
         return 0.0
     common = a.keys() & b.keys()
     inter = sum(a[t] for t in common)
     inter2 = sum(a[t] * b[t] for t in common)
-    na = math.sqrt(sum(w * w for w in a.values()))
-    nb = math.sqrt(sum(w * w for w in b.values()))
+    na, sa = a_norms or norms(a)
+    nb, sb = norms(b)
     cosine = inter2 / (na * nb)
-    overlap = inter / min(sum(a.values()), sum(b.values()))
+    overlap = inter / min(sa, sb)
     return 0.5 * cosine + 0.5 * overlap
 
 
@@ -329,16 +366,17 @@ def similar_matters(
     texts = {pk: f"{r[1]}\n{r[2]}\n{r[3]}" for pk, r in rows.items()}
     q_bag = tokens(fold(f"{title}\n{text}"))
     bags = {pk: tokens(fold(t)) for pk, t in texts.items()}
-    df.update(_dfs(t for bag in bags.values() for t in bag if t not in df))
+    df.update(_cached_dfs((t for bag in bags.values() for t in bag if t not in df), n))
     idf = _Idf(df, n)
     qw = idf.weights(q_bag)
+    q_norms = norms(qw)
     q_spec = extract(f"{title}\n{text}")
     area_id = getattr(area, "pk", area)
     topic_id = getattr(topic, "pk", topic)
     now = timezone.now()
     scored: list[tuple[float, int, list[str], float]] = []
     for pk, (_pk, _t, _c, _f, m_area, m_topic, received) in rows.items():
-        sim = text_similarity(qw, idf.weights(bags[pk]))
+        sim = text_similarity(qw, idf.weights(bags[pk]), q_norms)
         reasons = []
         if sim >= 0.2:
             reasons.append(f"内容相似 {sim:.2f} / text similarity")
