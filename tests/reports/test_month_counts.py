@@ -3,6 +3,7 @@ recount, and giving the same figures as counting the visible matters."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 from django.db import connection
@@ -37,6 +38,10 @@ def _varied(w: World) -> dict[str, Matter]:
         "untopical": register(w, topic=None, area=None, channel=Channel.PHONE),
         "handled": handled(w),
         "accusing": register(w, accused_unit=w.city, category="report"),
+        # registered in the county's own scope, accusing the county government
+        "self_accusing": register(
+            w, unit=w.county, by=w.county_registrar, accused_unit=w.county, category="report"
+        ),
     }
     m = answered(w)
     transition(
@@ -51,8 +56,8 @@ def _varied(w: World) -> dict[str, Matter]:
     return out
 
 
-def _table() -> dict[tuple[date, str, str], int]:
-    return {(r.month, r.dim, r.key): r.n for r in MonthCount.objects.all()}
+def _table() -> dict[tuple[date, int, str, str], int]:
+    return {(r.month, r.unit, r.dim, r.key): r.n for r in MonthCount.objects.all()}
 
 
 def test_every_write_keeps_the_counters_equal_to_a_recount(world: World) -> None:
@@ -61,12 +66,19 @@ def test_every_write_keeps_the_counters_equal_to_a_recount(world: World) -> None
     assert kept == counters.month_rows(Matter, Event)
     this = timezone.localdate().replace(day=1)
     old = timezone.localdate(ms["old"].received_at).replace(day=1)
-    assert kept[(old, "channel", "letter")] == 1
-    assert kept[(this, "collective", "")] == 1
-    assert kept[(this, "topic_area", ":")] == 1  # the matter without topic or area
-    assert kept[(this, "action", "request_review")] == 1
+    office, ALL = world.office.pk, MonthCount.ALL
+    assert kept[(old, ALL, "channel", "letter")] == kept[(old, office, "channel", "letter")] == 1
+    assert kept[(this, ALL, "collective", "")] == 1
+    assert kept[(this, office, "topic_area", ":")] == 1  # the matter without topic or area
+    assert kept[(this, ALL, "action", "request_review")] == 1
+    # Every row of a unit adds up to the sums.
+    by_units: Counter[tuple[date, str, str]] = Counter()
+    for (month, unit, dim, key), n in kept.items():
+        if unit != ALL:
+            by_units[(month, dim, key)] += n
+    assert by_units == Counter({(m, d, k): n for (m, u, d, k), n in kept.items() if u == ALL})
     # Only original matters are received: the review opened by the request is not.
-    assert sum(n for (_m, d, _k), n in kept.items() if d == "channel") == 7
+    assert sum(n for (_m, u, d, _k), n in kept.items() if d == "channel" and u == ALL) == 8
     counters.rebuild()
     assert _table() == kept
 
@@ -85,17 +97,23 @@ def test_counters_give_what_counting_the_visible_matters_gives(world: World) -> 
         assert counted.received == q.received_in(qs, p).count()
     b = q.breakdown(qs, q.Period.last_12_months(today), scope, today)
     # The report accusing the city government is not the city leader's to count (Art. 30).
-    assert b.category["report"] == 0
-    assert b.received == 5 and b.collective == 1
+    assert b.category["report"] == 1  # only the one accusing the county
+    assert b.received == 6 and b.collective == 1
     assert b.events["supervise"] == 1 and b.events["request_review"] == 1
     assert ("交通运输", world.town2.name) in {(h["topic"], h["area"]) for h in b.hot()}
     assert ("", 1) in b.counts("topic__name")
-    # Everyone else is counted from their matters: the county office sees the report.
+    # Everyone else is counted from their scope: the county office sees both reports.
     office = staff_scope(world.supervisor)
     assert not office.everything
     mine = Matter.objects.visible_to(world.supervisor, office)
     assert mine.filter(pk=ms["accusing"].pk).exists()
-    assert q.breakdown(mine, q.Period.last_12_months(today), office, today).category["report"] == 1
+    assert q.breakdown(mine, q.Period.last_12_months(today), office, today).category["report"] == 2
+    # The county's leader does not see the one accusing the county (Art. 30).
+    county = staff_scope(world.county_leader)
+    theirs = Matter.objects.visible_to(world.county_leader, county)
+    assert not theirs.filter(pk=ms["self_accusing"].pk).exists()
+    b = q.breakdown(theirs, q.Period.last_12_months(today), county, today)
+    assert b == q._live(theirs, q.Period.last_12_months(today)) and b.category["report"] == 1
 
 
 def test_a_period_of_part_months_is_counted_from_the_matters(world: World) -> None:
@@ -118,7 +136,7 @@ def test_province_dashboard_reads_the_counters(world: World) -> None:
         r = c.get("/reports/")
     assert r.status_code == 200
     kpis = dict(r.context["kpis"])
-    assert kpis["收到信访事项"] == 5 and kpis["督办"] == 1 and kpis["申请复查"] == 1
+    assert kpis["收到信访事项"] == 6 and kpis["督办"] == 1 and kpis["申请复查"] == 1
     assert r.context["data"]["categories"] and r.context["hot"]
     # The year's received matters are not grouped from the matter table; only the few
     # that accuse the reader's unit are, to be taken off.

@@ -812,7 +812,7 @@ def append_event(
     )
     ev.hash = ev.compute_hash()
     ev.save()
-    month_counts.add_event(action, at)
+    month_counts.add_event(m, action, at)
     m.event_count = ev.seq
     m.last_hash = ev.hash
     return ev

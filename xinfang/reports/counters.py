@@ -68,42 +68,48 @@ def received_keys(
     return [*keys, ("collective", "")] if collective else keys
 
 
-def _upsert(rows: Iterable[tuple[date, str, str, int]]) -> None:
+Key = tuple[date, int, str, str]  # (month, unit, dim, key)
+
+
+def _upsert(rows: Iterable[tuple[date, int, str, str, int]]) -> None:
     rows = list(rows)
     if not rows:
         return
     qn = connection.ops.quote_name
     table = qn(MonthCount._meta.db_table)
-    cols = ", ".join(qn(c) for c in ("month", "dim", "key", "n"))
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    cols = ", ".join(qn(c) for c in ("month", "unit", "dim", "key", "n"))
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
     with connection.cursor() as cur:
         cur.execute(
             f"INSERT INTO {table} ({cols}) VALUES {values} "
-            f"ON CONFLICT ({qn('month')}, {qn('dim')}, {qn('key')}) "
+            f"ON CONFLICT ({qn('month')}, {qn('unit')}, {qn('dim')}, {qn('key')}) "
             f"DO UPDATE SET {qn('n')} = {table}.{qn('n')} + excluded.{qn('n')}",
             [v for r in rows for v in r],
         )
 
 
 def add_received(m: Any) -> None:
-    """Count a newly registered original matter (inside ``register_matter``'s transaction)."""
+    """Count a newly registered original matter (inside ``register_matter``'s transaction),
+    in the sums and in its registering unit's rows."""
     month = month_of(m.received_at)
     keys = received_keys(m.channel, m.category, m.topic_id, m.area_id, m.is_collective)
-    _upsert((month, dim, key, 1) for dim, key in keys)
+    units = (MonthCount.ALL, m.registered_unit_id)
+    _upsert((month, u, dim, key, 1) for u in units for dim, key in keys)
 
 
-def add_event(action: str, at: datetime) -> None:
+def add_event(m: Any, action: str, at: datetime) -> None:
     if action in COUNTED_ACTIONS:
-        _upsert([(month_of(at), "action", action, 1)])
+        month = month_of(at)
+        _upsert((month, u, "action", action, 1) for u in (MonthCount.ALL, m.registered_unit_id))
 
 
-def month_rows(matter_model: Any, event_model: Any) -> dict[tuple[date, str, str], int]:
-    """Every ``MonthCount`` from the matters and the event log, as {(month, dim, key): n}.
-    Takes the models so that the migration that fills the table can use its own."""
+def month_rows(matter_model: Any, event_model: Any) -> dict[Key, int]:
+    """Every ``MonthCount`` from the matters and the event log, as {(month, unit, dim,
+    key): n}. Takes the models so that the migration that fills the table can use its own."""
     from django.db.models.functions import TruncMonth
 
     tz = timezone.get_current_timezone()
-    out: dict[tuple[date, str, str], int] = defaultdict(int)
+    out: dict[Key, int] = defaultdict(int)
 
     def first(v: date | datetime) -> date:
         return (timezone.localtime(v).date() if isinstance(v, datetime) else v).replace(day=1)
@@ -112,21 +118,32 @@ def month_rows(matter_model: Any, event_model: Any) -> dict[tuple[date, str, str
     for r in (
         matter_model.objects.filter(kind="original")
         .annotate(m=TruncMonth("received_at", tzinfo=tz))
-        .values("m", *fields)
+        .values("m", "registered_unit_id", *fields)
         .annotate(n=Count("id"))
         .order_by()
     ):
+        month = first(r["m"])
         for dim, key in received_keys(*(r[f] for f in fields)):
-            out[(first(r["m"]), dim, key)] += r["n"]
+            out[(month, MonthCount.ALL, dim, key)] += r["n"]
+            out[(month, r["registered_unit_id"], dim, key)] += r["n"]
     for r in (
         event_model.objects.filter(action__in=sorted(COUNTED_ACTIONS))
         .annotate(m=TruncMonth("at", tzinfo=tz))
-        .values("m", "action")
+        .values("m", "matter__registered_unit_id", "action")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        out[(first(r["m"]), "action", r["action"])] += r["n"]
+        month = first(r["m"])
+        out[(month, MonthCount.ALL, "action", r["action"])] += r["n"]
+        out[(month, r["matter__registered_unit_id"], "action", r["action"])] += r["n"]
     return out
+
+
+def fill(month_count_model: Any, rows: dict[Key, int]) -> None:
+    month_count_model.objects.bulk_create(
+        (month_count_model(month=m, unit=u, dim=d, key=k, n=n) for (m, u, d, k), n in rows.items()),
+        batch_size=2000,
+    )
 
 
 def rebuild() -> int:
@@ -137,10 +154,7 @@ def rebuild() -> int:
     months = month_rows(Matter, Event)
     with transaction.atomic():
         MonthCount.objects.all().delete()
-        MonthCount.objects.bulk_create(
-            (MonthCount(month=m, dim=d, key=k, n=n) for (m, d, k), n in months.items()),
-            batch_size=2000,
-        )
+        fill(MonthCount, months)
     return _rebuild_rates() + len(months)
 
 

@@ -31,27 +31,35 @@ class RateCount(models.Model):
 
 
 class MonthCount(models.Model):
-    """Per local month, the counts a province's dashboard and its monthly and annual
-    reports are made of: original matters received, counted by one dimension at a time
-    (``dim``: channel, category, topic_area ``"topic:area"``, collective), and the events
-    of the actions the summary names (``dim`` action).
+    """Per local month and registering unit, the counts dashboards and the monthly and
+    annual reports are made of: original matters received, counted by one dimension at a
+    time (``dim``: channel, category, topic_area ``"topic:area"``, collective), and the
+    events of the actions the summary names (``dim`` action). ``unit`` 0 holds the sums
+    over every unit.
 
     Matters are counted when registered (``register_matter``) and events when appended
-    (``append_event``), in the same transaction; neither dimension of a received matter
-    changes afterwards. They serve readers who see every matter (``StaffScope.everything``);
-    everyone else is counted from their visible matters. ``xinfang rebuild_counters``
-    recomputes them from the matters and the event log, which stay the source of truth.
+    (``append_event``), in the same transaction; neither dimension of a received matter,
+    nor its registering unit, changes afterwards. A reader who sees every matter reads the
+    sums; any other reader the rows of the units in their scope, with the few visible
+    matters registered elsewhere counted live (``reports.queries.breakdown``). ``xinfang
+    rebuild_counters`` recomputes them from the matters and the event log, which stay the
+    source of truth.
     """
 
+    ALL = 0  # ``unit`` of the sums over every unit
+
     month = models.DateField()  # the first day of the local month
+    unit = models.IntegerField(default=ALL)  # the registering unit's id, or ALL
     dim = models.CharField(max_length=12)
     key = models.CharField(max_length=40, blank=True)
     n = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["month", "dim", "key"], name="monthcount_key")
+            models.UniqueConstraint(
+                fields=["month", "unit", "dim", "key"], name="monthcount_unit_key"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.dim} {self.key}: {self.n}"
+        return f"{self.month:%Y-%m} {self.unit} {self.dim} {self.key}: {self.n}"

@@ -4,6 +4,7 @@ matters; they count matters and deadlines, never people (scope.md)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -96,6 +97,19 @@ class Breakdown:
         self.topic_area[(dims["topic_id"], dims["area_id"])] += n
         self.collective += n if dims["is_collective"] else 0
 
+    def __add__(self, other: Breakdown) -> Breakdown:
+        months = {
+            m: self.by_month.get(m, Counter()) + other.by_month.get(m, Counter())
+            for m in self.by_month.keys() | other.by_month.keys()
+        }
+        return Breakdown(
+            {m: c for m, c in months.items() if c},
+            self.category + other.category,
+            self.topic_area + other.topic_area,
+            self.collective + other.collective,
+            self.events + other.events,
+        )
+
     def __sub__(self, other: Breakdown) -> Breakdown:
         months = {m: c - other.by_month.get(m, Counter()) for m, c in self.by_month.items()}
         return Breakdown(
@@ -187,11 +201,13 @@ def _live(qs: QuerySet[Matter], p: Period, *, listed: bool = False) -> Breakdown
     return b
 
 
-def _counted(p: Period) -> Breakdown:
+def _counted(p: Period, units: Sequence[int] | None = None) -> Breakdown:
+    """From the monthly counters: the sums over every unit, or (``units``) the rows of
+    those registering units."""
     b = Breakdown()
-    for r in MonthCount.objects.filter(month__gte=p.start, month__lt=p.end).values_list(
-        "month", "dim", "key", "n"
-    ):
+    rows = MonthCount.objects.filter(month__gte=p.start, month__lt=p.end)
+    rows = rows.filter(unit=MonthCount.ALL) if units is None else rows.filter(unit__in=units)
+    for r in rows.values_list("month", "dim", "key", "n"):
         month, dim, key, n = r
         if dim == "channel":
             b.by_month.setdefault(_month_key(month), Counter())[key] += n
@@ -215,20 +231,32 @@ def whole_months(p: Period, today: date) -> bool:
 def breakdown(
     qs: QuerySet[Matter], p: Period, scope: StaffScope | None = None, today: date | None = None
 ) -> Breakdown:
-    """The period's ``Breakdown`` of ``qs`` (the matters ``scope`` sees). A scope of every
-    matter over whole months reads the monthly counters (a province's year: a few thousand
-    rows instead of its matters and events), less the matters that accuse one of the
-    reader's own units, which they do not see (XFGZ Art. 30)."""
+    """The period's ``Breakdown`` of ``qs`` (the matters ``scope`` sees).
+
+    Over whole months it reads the monthly counters: for a scope of every matter their sums
+    (a province's year: a few thousand rows instead of its matters and events), less the
+    matters that accuse one of the reader's own units, which they do not see (XFGZ Art.
+    30); for any other scope the rows of its units (the matters registered in it: nine in
+    ten of a county's), less those accusing the reader's units, plus the visible matters
+    registered elsewhere (led or assisted in the scope), counted live."""
     today = today or timezone.localdate()
-    if scope is not None and not scope.everything:
-        return _live(narrowed(qs, scope), p, listed=not scope.empty)
-    if scope is None or not whole_months(p, today):
+    if scope is None or scope.empty:
         return _live(qs, p)
-    b = _counted(p)
-    if scope.own:
-        accusing = Matter.objects.filter(accused_unit_id__in=sorted(scope.own))
+    if not whole_months(p, today):
+        return _live(qs, p) if scope.everything else _live(narrowed(qs, scope), p, listed=True)
+    own = sorted(scope.own)
+    if scope.everything:
+        b = _counted(p)
+        if own:
+            b = b - _live(Matter.objects.filter(accused_unit_id__in=own), p, listed=True)
+        return b
+    units = sorted(scope.units())
+    b = _counted(p, units)
+    if own:
+        accusing = Matter.objects.filter(accused_unit_id__in=own, registered_unit_id__in=units)
         b = b - _live(accusing, p, listed=True)
-    return b
+    elsewhere = narrowed(qs, scope, registered=False).exclude(registered_unit_id__in=units)
+    return b + _live(elsewhere, p, listed=True)
 
 
 def counts(qs: QuerySet[Matter], p: Period, field: str) -> list[tuple[str, int]]:
@@ -252,13 +280,16 @@ def overdue_by_unit(
     return [(r["lead_unit__name"], r["n"]) for r in rows]
 
 
-def narrowed(qs: QuerySet[Matter], scope: StaffScope, **within: Any) -> QuerySet[Matter]:
+def narrowed(
+    qs: QuerySet[Matter], scope: StaffScope, *, registered: bool = True, **within: Any
+) -> QuerySet[Matter]:
     """``qs`` (``visible_to`` for ``scope``) narrowed by an equivalent indexable condition,
     as ``web.lists.open_visible`` does for open matters: the union of the matters led,
-    registered or assisted in the scope's units (``within``: field lookups they also meet,
-    e.g. ``status__in``). The lead unit is always the active lead ``MatterUnit``
-    (``effects._set_units``). Without it a county's figures tested every matter of the
-    period against the scope: a whole province's cost for a fraction of its matters."""
+    registered or assisted in the scope's units (``registered=False``: led or assisted
+    only; ``within``: field lookups they also meet, e.g. ``status__in``). The lead unit
+    is always the active lead ``MatterUnit`` (``effects._set_units``). Without it a
+    county's figures tested every matter of the period against the scope: a whole
+    province's cost for a fraction of its matters."""
     if scope.empty or scope.everything:
         return qs
     units = sorted(scope.units())
@@ -269,11 +300,8 @@ def narrowed(qs: QuerySet[Matter], scope: StaffScope, **within: Any) -> QuerySet
         active=True,
         **{f"matter__{k}": v for k, v in within.items()},
     ).values("matter_id")
-    ids = (
-        base.filter(lead_unit_id__in=units)
-        .values("pk")
-        .union(base.filter(registered_unit_id__in=units).values("pk"), assisting)
-    )
+    arms = [base.filter(registered_unit_id__in=units).values("pk")] if registered else []
+    ids = base.filter(lead_unit_id__in=units).values("pk").union(*arms, assisting)
     return qs.filter(pk__in=ids)
 
 

@@ -4,16 +4,7 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Count the matters and events already there (reversible: the reverse drops the
-    table; the counted rows are untouched)."""
-    from xinfang.reports.counters import month_rows
-
-    MonthCount = apps.get_model("reports", "MonthCount")
-    rows = month_rows(apps.get_model("cases", "Matter"), apps.get_model("cases", "Event"))
-    MonthCount.objects.bulk_create(
-        (MonthCount(month=m, dim=d, key=k, n=n) for (m, d, k), n in rows.items()),
-        batch_size=2000,
-    )
+    """The table is filled by 0004, which adds the per-unit rows."""
 
 
 class Migration(migrations.Migration):
