@@ -82,7 +82,7 @@ def _upsert(rows: Iterable[tuple[date, int, str, str, int]]) -> None:
     with connection.cursor() as cur:
         cur.execute(
             f"INSERT INTO {table} ({cols}) VALUES {values} "
-            f"ON CONFLICT ({qn('month')}, {qn('unit')}, {qn('dim')}, {qn('key')}) "
+            f"ON CONFLICT ({qn('unit')}, {qn('month')}, {qn('dim')}, {qn('key')}) "
             f"DO UPDATE SET {qn('n')} = {table}.{qn('n')} + excluded.{qn('n')}",
             [v for r in rows for v in r],
         )

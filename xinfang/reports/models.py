@@ -57,7 +57,7 @@ class MonthCount(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "unit", "dim", "key"], name="monthcount_unit_key"
+                fields=["unit", "month", "dim", "key"], name="monthcount_unit_month_key"
             )
         ]
 
