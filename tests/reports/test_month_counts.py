@@ -3,9 +3,11 @@ recount, and giving the same figures as counting the visible matters."""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import date, timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -173,3 +175,23 @@ def test_a_scope_s_figures_are_those_of_its_visible_matters(world: World) -> Non
     seen = q.narrowed(Matter.objects.visible_to(world.housing_leader, housing), housing)
     assert list(seen) == [m]  # assisted only
     assert q.summary(seen, p, later, scope=housing)["overdue"] == 1
+
+
+def test_rebuild_counters_check_finds_a_drifted_counter_and_rebuild_fixes_it(
+    world: World,
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    _varied(world)
+    out = io.StringIO()
+    call_command("rebuild_counters", "--check", stdout=out)
+    assert "一致" in out.getvalue()
+    row = MonthCount.objects.filter(unit=MonthCount.ALL, dim="channel").first()
+    assert row is not None
+    MonthCount.objects.filter(pk=row.pk).update(n=row.n + 5)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="rebuild_counters"):
+        call_command("rebuild_counters", "--check", stdout=out)
+    assert f"{row.n + 5} ≠ {row.n}" in out.getvalue()
+    call_command("rebuild_counters", stdout=io.StringIO())
+    assert counters.check() == []

@@ -146,19 +146,52 @@ def fill(month_count_model: Any, rows: dict[Key, int]) -> None:
     )
 
 
+RATE_FIELDS = ("visits", "contacted", "solved", *RATINGS)
+
+
 def rebuild() -> int:
     """Replace every counter by the counts of the matters, the event log and the return
     visits."""
     from xinfang.cases.models import Event, Matter
 
     months = month_rows(Matter, Event)
+    rates = rate_rows()
     with transaction.atomic():
         MonthCount.objects.all().delete()
         fill(MonthCount, months)
-    return _rebuild_rates() + len(months)
+        RateCount.objects.all().delete()
+        RateCount.objects.bulk_create(
+            (RateCount(day=d, unit_id=u, **counts) for (d, u), counts in rates.items()),
+            batch_size=2000,
+        )
+    return len(rates) + len(months)
 
 
-def _rebuild_rates() -> int:
+def check(limit: int = 20) -> list[str]:
+    """The counters that differ from a recount (at most ``limit``), writing nothing: what
+    ``rebuild()`` would change."""
+    from xinfang.cases.models import Event, Matter
+
+    out: list[str] = []
+    want = {k: n for k, n in month_rows(Matter, Event).items() if n}
+    have = {(r.month, r.unit, r.dim, r.key): r.n for r in MonthCount.objects.all() if r.n}
+    for k in sorted(want.keys() | have.keys(), key=str):
+        if want.get(k, 0) != have.get(k, 0):
+            out.append(f"MonthCount {k}: {have.get(k, 0)} ≠ {want.get(k, 0)}")
+    zero = dict.fromkeys(RATE_FIELDS, 0)
+    rates = {k: {**zero, **v} for k, v in rate_rows().items()}
+    kept = {
+        (r.day, r.unit_id): {f: getattr(r, f) for f in RATE_FIELDS} for r in RateCount.objects.all()
+    }
+    for day_unit in sorted(rates.keys() | kept.keys(), key=str):
+        a, b = kept.get(day_unit, zero), rates.get(day_unit, zero)
+        if a != b:
+            out.append(f"RateCount {day_unit}: {a} ≠ {b}")
+    return out[:limit]
+
+
+def rate_rows() -> dict[tuple[date, int], dict[str, int]]:
+    """Every ``RateCount`` from the event log and the return visits."""
     from xinfang.cases.models import Event
     from xinfang.supervision.models import ReturnVisit
 
@@ -184,10 +217,4 @@ def _rebuild_rates() -> int:
         )
     ):
         rows[(r["day"], r["unit_id"])].update(visits=r["n"], contacted=r["c"], solved=r["s"])
-    with transaction.atomic():
-        RateCount.objects.all().delete()
-        RateCount.objects.bulk_create(
-            (RateCount(day=d, unit_id=u, **counts) for (d, u), counts in rows.items()),
-            batch_size=2000,
-        )
-    return len(rows)
+    return rows
