@@ -236,7 +236,7 @@ def _detail(
         "allowed_actions": allowed_actions(
             m,
             request.user,  # type: ignore[arg-type]
-            handling=set() if fresh else None,
+            fresh=fresh,
         ),
         "version": m.version,
         "parent": {"id": m.parent.pk, "receipt_no": m.parent.receipt_no, "kind": m.parent.kind}

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
@@ -73,11 +73,31 @@ def next_receipt_no(unit: Unit, year: int) -> str:
 
     The unit id makes numbers unique when several organs share a division code.
     """
-    counter, _ = ReceiptCounter.objects.select_for_update().get_or_create(unit=unit, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
+    last = _bump_receipt_counter(unit.pk, year)
     prefix = f"{unit.division_code}{unit.pk:04d}"
-    return f"{prefix}-{year}-{counter.last:06d}"
+    return f"{prefix}-{year}-{last:06d}"
+
+
+def _bump_receipt_counter(unit_id: int, year: int) -> int:
+    """The unit's next serial for ``year``: one ``UPDATE … RETURNING`` (SQLite 3.35+ and
+    PostgreSQL), which also locks the row until the caller's transaction ends; the year's
+    first matter creates the row (a concurrent creator makes the insert fail: add to
+    theirs)."""
+    table = connection.ops.quote_name(ReceiptCounter._meta.db_table)
+    sql = f"UPDATE {table} SET last = last + 1 WHERE unit_id = %s AND year = %s RETURNING last"
+    with connection.cursor() as cur:
+        cur.execute(sql, [unit_id, year])
+        row = cur.fetchone()
+        if row is not None:
+            return int(row[0])
+    try:
+        with transaction.atomic():
+            ReceiptCounter.objects.create(unit_id=unit_id, year=year, last=1)
+        return 1
+    except IntegrityError:
+        with connection.cursor() as cur:
+            cur.execute(sql, [unit_id, year])
+            return int(cur.fetchone()[0])
 
 
 @dataclass

@@ -621,12 +621,16 @@ def allowed_actions(
     user: User | None,
     *,
     by_citizen: bool = False,
-    handling: set[int] | None = None,
+    fresh: bool = False,
 ) -> list[str]:
-    """Actions this caller may try now (guards that need data are checked on submit)."""
-    scopes = {"citizen"} if by_citizen else scopes_of(user, matter, handling)
+    """Actions this caller may try now (guards that need data are checked on submit).
+    ``fresh``: registered in this request, so it has no handling units and nothing is
+    merged into it (neither is queried)."""
+    scopes = {"citizen"} if by_citizen else scopes_of(user, matter, set() if fresh else None)
     out = []
     ctx = Ctx(actor=user, at=timezone.now(), by_citizen=by_citizen, today=_today())
+    if fresh:
+        ctx.memo["has_merged"] = False
     for rule in RULES.values():
         if matter.status not in rule.sources or matter.kind not in rule.kinds:
             continue

@@ -161,7 +161,9 @@ def index_registered(m: Matter, names: Sequence[str]) -> None:
     its units and its petitioners back. ``names``: the petitioners' names in order."""
     row = {k: getattr(m, k) for k in _COLUMNS}
     units = {u.pk: u.name for u in (m.registered_unit, m.area, m.accused_unit) if u is not None}
-    with transaction.atomic():
+    # Part of the registration's transaction: a failure here fails the registration, so
+    # no savepoint of its own (two statements fewer per matter).
+    with transaction.atomic(savepoint=False):
         _apply([m.pk], {m.pk: _row_texts(row, units, names, [])}, {})
 
 
