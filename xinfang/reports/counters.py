@@ -11,35 +11,55 @@ the matters, events and visits.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from .models import MonthCount, RateCount
 
 RATINGS = ("satisfied", "basic", "unsatisfied")
-# The actions the dashboard and reports summary count (``queries.SUMMARY_ACTIONS``).
-COUNTED_ACTIONS = frozenset(
-    {"forward", "assign", "supervise", "approve_opinion", "request_review", "request_reexam"}
-)
+RATE_FIELDS = ("visits", "contacted", "solved", *RATINGS)
+# The actions the dashboard and reports summary count, by the summary's name for each:
+# naming them lets the (action, at, matter) index find them.
+SUMMARY_ACTIONS = {
+    "forwarded": "forward",
+    "assigned": "assign",
+    "supervised": "supervise",
+    "answered": "approve_opinion",
+    "reviews": "request_review",
+    "reexams": "request_reexam",
+}
+COUNTED_ACTIONS = frozenset(SUMMARY_ACTIONS.values())
+
+
+def _add(model: Any, keys: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
+    """Add each row's counts to the counter row of its ``keys`` (the model's unique
+    columns), creating it: one ``INSERT … ON CONFLICT DO UPDATE`` for all the rows (SQLite
+    3.24+, PostgreSQL), so concurrent writers add to each other's rows. Every row names the
+    same columns."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    cols = list(rows[0])
+    sums = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in cols if c not in keys)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(cols)) + ")"] * len(rows))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} ({', '.join(qn(c) for c in cols)}) VALUES {values} "
+            f"ON CONFLICT ({', '.join(qn(k) for k in keys)}) DO UPDATE SET {sums}",
+            [r[c] for r in rows for c in cols],
+        )
 
 
 def _bump(unit_id: int, day: date, **inc: int) -> None:
-    changes = {k: F(k) + v for k, v in inc.items() if v}
-    if not changes:
-        return
-    if RateCount.objects.filter(day=day, unit_id=unit_id).update(**changes):
-        return
-    try:
-        with transaction.atomic():
-            RateCount.objects.create(day=day, unit_id=unit_id, **{k: v for k, v in inc.items()})
-    except IntegrityError:  # created concurrently: add to it
-        RateCount.objects.filter(day=day, unit_id=unit_id).update(**changes)
+    row = {"day": day, "unit_id": unit_id, **dict.fromkeys(RATE_FIELDS, 0), **inc}
+    _add(RateCount, ("day", "unit_id"), [row])
 
 
 def add_rating(unit_id: int | None, rating: str, at: datetime) -> None:
@@ -71,21 +91,13 @@ def received_keys(
 Key = tuple[date, int, str, str]  # (month, unit, dim, key)
 
 
-def _upsert(rows: Iterable[tuple[date, int, str, str, int]]) -> None:
-    rows = list(rows)
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    table = qn(MonthCount._meta.db_table)
-    cols = ", ".join(qn(c) for c in ("month", "unit", "dim", "key", "n"))
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {table} ({cols}) VALUES {values} "
-            f"ON CONFLICT ({qn('unit')}, {qn('month')}, {qn('dim')}, {qn('key')}) "
-            f"DO UPDATE SET {qn('n')} = {table}.{qn('n')} + excluded.{qn('n')}",
-            [v for r in rows for v in r],
-        )
+def _count(rows: Iterable[Key]) -> None:
+    """Add one to each (month, unit, dim, key) counter."""
+    _add(
+        MonthCount,
+        ("unit", "month", "dim", "key"),
+        [{"unit": u, "month": m, "dim": d, "key": k, "n": 1} for m, u, d, k in rows],
+    )
 
 
 def add_received(m: Any) -> None:
@@ -94,13 +106,13 @@ def add_received(m: Any) -> None:
     month = month_of(m.received_at)
     keys = received_keys(m.channel, m.category, m.topic_id, m.area_id, m.is_collective)
     units = (MonthCount.ALL, m.registered_unit_id)
-    _upsert((month, u, dim, key, 1) for u in units for dim, key in keys)
+    _count((month, u, dim, key) for u in units for dim, key in keys)
 
 
 def add_event(m: Any, action: str, at: datetime) -> None:
     if action in COUNTED_ACTIONS:
         month = month_of(at)
-        _upsert((month, u, "action", action, 1) for u in (MonthCount.ALL, m.registered_unit_id))
+        _count((month, u, "action", action) for u in (MonthCount.ALL, m.registered_unit_id))
 
 
 def month_rows(matter_model: Any, event_model: Any) -> dict[Key, int]:
@@ -146,9 +158,6 @@ def fill(month_count_model: Any, rows: dict[Key, int]) -> None:
     )
 
 
-RATE_FIELDS = ("visits", "contacted", "solved", *RATINGS)
-
-
 def rebuild() -> int:
     """Replace every counter by the counts of the matters, the event log and the return
     visits."""
@@ -174,7 +183,11 @@ def check(limit: int = 20) -> list[str]:
 
     out: list[str] = []
     want = {k: n for k, n in month_rows(Matter, Event).items() if n}
-    have = {(r.month, r.unit, r.dim, r.key): r.n for r in MonthCount.objects.all() if r.n}
+    have = {
+        (m, u, d, k): n
+        for m, u, d, k, n in MonthCount.objects.values_list("month", "unit", "dim", "key", "n")
+        if n
+    }
     for k in sorted(want.keys() | have.keys(), key=str):
         if want.get(k, 0) != have.get(k, 0):
             out.append(f"MonthCount {k}: {have.get(k, 0)} ≠ {want.get(k, 0)}")

@@ -3,8 +3,9 @@ matters; they count matters and deadlines, never people (scope.md)."""
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -30,27 +31,19 @@ from xinfang.cases.models import (
     Event,
     Matter,
     MatterQuerySet,
-    MatterUnit,
     StaffScope,
     Status,
     Topic,
+    narrowed,
 )
 from xinfang.org.models import Unit
 
+from .counters import COUNTED_ACTIONS, SUMMARY_ACTIONS
 from .models import MonthCount
 
 # ``open()`` restated as ``status IN``: the same rows, found through the (status,
 # current_due) index instead of a scan for the statuses that are not open.
 LIVE = [s for s in Status.values if s not in NOT_OPEN]
-# The actions the summary counts: naming them lets the (action, at) index find them.
-SUMMARY_ACTIONS = {
-    "forwarded": "forward",
-    "assigned": "assign",
-    "supervised": "supervise",
-    "answered": "approve_opinion",
-    "reviews": "request_review",
-    "reexams": "request_reexam",
-}
 
 
 @dataclass(frozen=True)
@@ -108,28 +101,26 @@ class Breakdown:
         self.topic_area[(dims["topic_id"], dims["area_id"])] += n
         self.collective += n if dims["is_collective"] else 0
 
-    def __add__(self, other: Breakdown) -> Breakdown:
+    def _combine(self, other: Breakdown, op: Callable[[Any, Any], Any]) -> Breakdown:
+        """``op`` (``operator.add`` or ``sub``) field by field: Counters drop what falls to
+        zero, so the months left are those with a count."""
         months = {
-            m: self.by_month.get(m, Counter()) + other.by_month.get(m, Counter())
+            m: op(self.by_month.get(m, Counter()), other.by_month.get(m, Counter()))
             for m in self.by_month.keys() | other.by_month.keys()
         }
         return Breakdown(
             {m: c for m, c in months.items() if c},
-            self.category + other.category,
-            self.topic_area + other.topic_area,
-            self.collective + other.collective,
-            self.events + other.events,
+            op(self.category, other.category),
+            op(self.topic_area, other.topic_area),
+            op(self.collective, other.collective),
+            op(self.events, other.events),
         )
 
+    def __add__(self, other: Breakdown) -> Breakdown:
+        return self._combine(other, operator.add)
+
     def __sub__(self, other: Breakdown) -> Breakdown:
-        months = {m: c - other.by_month.get(m, Counter()) for m, c in self.by_month.items()}
-        return Breakdown(
-            {m: c for m, c in months.items() if c},
-            self.category - other.category,
-            self.topic_area - other.topic_area,
-            self.collective - other.collective,
-            self.events - other.events,
-        )
+        return self._combine(other, operator.sub)
 
     @property
     def received(self) -> int:
@@ -202,7 +193,7 @@ def _live(qs: QuerySet[Matter], p: Period, *, listed: bool = False) -> Breakdown
         b.add(r["m"], r, r["n"])
     events = Event.objects.filter(
         Q(matter_id__in=qs.values("pk")) if listed else _seen_in(qs),
-        action__in=sorted(SUMMARY_ACTIONS.values()),
+        action__in=sorted(COUNTED_ACTIONS),
         at__gte=p.start_dt,
         at__lt=p.end_dt,
     )
@@ -299,31 +290,6 @@ def overdue_by_unit(
     return [(r["lead_unit__name"], r["n"]) for r in rows]
 
 
-def narrowed(
-    qs: QuerySet[Matter], scope: StaffScope, *, registered: bool = True, **within: Any
-) -> QuerySet[Matter]:
-    """``qs`` (``visible_to`` for ``scope``) narrowed by an equivalent indexable condition,
-    as ``web.lists.open_visible`` does for open matters: the union of the matters led,
-    registered or assisted in the scope's units (``registered=False``: led or assisted
-    only; ``within``: field lookups they also meet, e.g. ``status__in``). The lead unit
-    is always the active lead ``MatterUnit`` (``effects._set_units``). Without it a
-    county's figures tested every matter of the period against the scope: a whole
-    province's cost for a fraction of its matters."""
-    if scope.empty or scope.everything:
-        return qs
-    units = sorted(scope.units())
-    base = Matter.objects.filter(**within)
-    assisting = MatterUnit.objects.filter(
-        unit_id__in=units,
-        role=MatterUnit.ASSIST,
-        active=True,
-        **{f"matter__{k}": v for k, v in within.items()},
-    ).values("matter_id")
-    arms = [base.filter(registered_unit_id__in=units).values("pk")] if registered else []
-    ids = base.filter(lead_unit_id__in=units).values("pk").union(*arms, assisting)
-    return qs.filter(pk__in=ids)
-
-
 def _seen_in(qs: QuerySet[Matter]) -> Exists:
     """An event's matter is in ``qs``, tested per event: the period's events come from the
     (action, at) index and each is checked by key. As ``matter IN (qs)`` SQLite listed every
@@ -369,7 +335,8 @@ def summary(
     b: Breakdown | None = None,
     scope: StaffScope | None = None,
 ) -> dict[str, int]:
-    b = b or breakdown(qs, p, scope, today)
+    if b is None:
+        b = breakdown(qs, p, scope, today)
     open_: QuerySet[Matter] = qs.open().filter(status__in=LIVE)
     late: QuerySet[Matter] = qs.overdue(today).filter(status__in=LIVE)
     if scope is not None:

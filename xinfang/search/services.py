@@ -214,7 +214,8 @@ def _big_cache() -> Iterator[None]:
     """A big page cache on SQLite while the index is rebuilt (``_cache_mb``; used only as
     far as the index needs). With 256 MB a rebuild at 1 M matters re-read the growing index
     through the kernel from about 400 k matters on and slowed from ~2,300 to ~240 matters a
-    second (about 45 minutes in all); with 3 GB it kept ~2,300 a second: 7.5 minutes."""
+    second (stopped at 41 % after 9 minutes); with 3 GB it kept ~2,300 a second and
+    finished in 7.5 minutes."""
     if connection.vendor != "sqlite":
         yield
         return

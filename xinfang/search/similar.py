@@ -117,35 +117,6 @@ def _dfs(terms: Iterable[str]) -> dict[str, int]:
     return out
 
 
-# Document frequencies of the candidates' words, kept per process while the index has
-# grown by under 1 % (an IDF weight then moves by a few thousandths). Only for indexes of
-# CACHE_FROM documents or more: below that every ask is exact.
-CACHE_FROM = 10_000
-CACHE_MAX = 200_000  # terms (≈ 20 MB); emptied when full
-_df_cache: dict[str, int | None] = {}
-_df_cache_n = [0]
-
-
-def _cached_dfs(terms: Iterable[str], n: int) -> dict[str, int]:
-    """``_dfs(terms)`` through the per-process cache (see ``CACHE_FROM``)."""
-    if n < CACHE_FROM:
-        return _dfs(terms)
-    if abs(n - _df_cache_n[0]) * 100 > n or len(_df_cache) > CACHE_MAX:
-        _df_cache.clear()
-        _df_cache_n[0] = n
-    wanted = set(terms)
-    missing = [t for t in wanted if t not in _df_cache]
-    if missing:
-        found = _dfs(missing)
-        _df_cache.update({t: found.get(t) for t in missing})
-    out = {}
-    for t in wanted:
-        v = _df_cache.get(t)
-        if v is not None:
-            out[t] = v
-    return out
-
-
 def _weights(bag: Iterable[str], df: dict[str, int], n: int) -> dict[str, float]:
     # squared IDF: the bigrams every complaint of a kind shares (请求, 反映, 补偿…) count for
     # almost nothing, the specifics (party, site, amount) for much
@@ -366,7 +337,7 @@ def similar_matters(
     texts = {pk: f"{r[1]}\n{r[2]}\n{r[3]}" for pk, r in rows.items()}
     q_bag = tokens(fold(f"{title}\n{text}"))
     bags = {pk: tokens(fold(t)) for pk, t in texts.items()}
-    df.update(_cached_dfs((t for bag in bags.values() for t in bag if t not in df), n))
+    df.update(_dfs(t for bag in bags.values() for t in bag if t not in df))
     idf = _Idf(df, n)
     qw = idf.weights(q_bag)
     q_norms = norms(qw)
