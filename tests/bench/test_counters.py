@@ -11,7 +11,8 @@ from django.utils import timezone
 from xinfang.cases.models import Matter, Status
 from xinfang.cases.workflow import transition
 from xinfang.core.errors import UserError
-from xinfang.reports.models import RateCount
+from xinfang.reports import counters
+from xinfang.reports.models import RateCount, RateMonth
 from xinfang.supervision import rates
 from xinfang.supervision.rates import _from_counters, _from_rows
 
@@ -34,8 +35,32 @@ def test_counters_equal_the_rows(seeded) -> None:
     for y in (2024, 2025, 2026):
         start, end = year(y)
         assert _from_counters(start.date(), end.date()) == _from_rows(start, end)
+    # runs of days that start and end inside a month read the days either side of the
+    # whole months from the daily rows; within one month, only daily rows
+    for a, b in (
+        ((2024, 11, 17), (2026, 2, 9)),
+        ((2025, 3, 1), (2025, 5, 20)),
+        ((2025, 6, 3), (2025, 6, 28)),
+    ):
+        start, end = datetime(*a, tzinfo=TZ), datetime(*b, tzinfo=TZ)
+        assert _from_counters(start.date(), end.date()) == _from_rows(start, end), (a, b)
     start, end = year(2025)
     assert rates.compute(start, end) == rates.compute(start, end.replace(second=1))
+
+
+def test_month_rows_are_the_sums_of_the_day_rows(seeded) -> None:
+    days = {
+        (r["day"], r["unit_id"]): {f: r[f] for f in counters.RATE_FIELDS}
+        for r in RateCount.objects.values("day", "unit_id", *counters.RATE_FIELDS)
+    }
+    months = {
+        (r["month"], r["unit_id"]): {f: r[f] for f in counters.RATE_FIELDS}
+        for r in RateMonth.objects.values("month", "unit_id", *counters.RATE_FIELDS)
+    }
+    assert months and months == counters.by_month(days)
+    assert counters.check() == []
+    RateMonth.objects.filter(pk=RateMonth.objects.order_by("pk").first().pk).update(visits=10**6)
+    assert [d for d in counters.check() if d.startswith("RateMonth")]
 
 
 def test_a_rating_moves_its_counter_in_the_same_transaction(seeded) -> None:
@@ -45,8 +70,11 @@ def test_a_rating_moves_its_counter_in_the_same_transaction(seeded) -> None:
     day = timezone.localdate(at)
     before = RateCount.objects.filter(unit=m.lead_unit, day=day).values_list("basic", flat=True)
     n0 = before.first() or 0
+    month = RateMonth.objects.filter(unit=m.lead_unit, month=day.replace(day=1))
+    m0 = month.values_list("basic", flat=True).first() or 0
     transition(m, "rate", actor=None, by_citizen=True, data={"rating": "basic"}, at=at)
     assert RateCount.objects.get(unit=m.lead_unit, day=day).basic == n0 + 1
+    assert month.get().basic == m0 + 1
     with pytest.raises(UserError):  # a second rating is refused and counts nothing
         transition(m, "rate", actor=None, by_citizen=True, data={"rating": "basic"}, at=at)
     assert RateCount.objects.get(unit=m.lead_unit, day=day).basic == n0 + 1
@@ -66,6 +94,7 @@ def test_rebuild_command_restores_the_counts(seeded) -> None:
     start, end = year(2025)
     expected = _from_rows(start, end)
     RateCount.objects.all().update(satisfied=0)
+    RateMonth.objects.all().update(satisfied=0)
     assert _from_counters(start.date(), end.date()) != expected
     call_command("rebuild_counters")
     assert _from_counters(start.date(), end.date()) == expected

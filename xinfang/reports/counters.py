@@ -1,11 +1,12 @@
 """Writing and rebuilding the pre-aggregated counters.
 
-``RateCount`` (the three rates, per unit and day): ``add_rating`` and ``add_visit`` run inside
-the caller's transaction (the ``rate`` effect of the transition function,
-``visits.record_visit``). ``MonthCount`` (received matters and counted events, per month):
-``add_received`` from ``register_matter`` and ``add_event`` from ``append_event``, likewise.
-So a counter never disagrees with the rows it counts; ``rebuild()`` recomputes both from
-the matters, events and visits.
+``RateCount`` and ``RateMonth`` (the three rates, per unit and day, and per unit and month):
+``add_rating`` and ``add_visit`` run inside the caller's transaction (the ``rate`` effect of
+the transition function, ``visits.record_visit``). ``MonthCount`` (received matters and
+counted events, per month): ``add_received`` from ``register_matter`` and ``add_event`` from
+``append_event``, likewise. So a counter never disagrees with the rows it counts;
+``rebuild()`` recomputes them all from the matters, events and visits. ``rate_totals`` reads
+the rate counters for any run of days.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import MonthCount, RateCount
+from .models import MonthCount, RateCount, RateMonth
 
 RATINGS = ("satisfied", "basic", "unsatisfied")
 RATE_FIELDS = ("visits", "contacted", "solved", *RATINGS)
@@ -58,8 +59,58 @@ def _add(model: Any, keys: Sequence[str], rows: Sequence[dict[str, Any]]) -> Non
 
 
 def _bump(unit_id: int, day: date, **inc: int) -> None:
-    row = {"day": day, "unit_id": unit_id, **dict.fromkeys(RATE_FIELDS, 0), **inc}
-    _add(RateCount, ("day", "unit_id"), [row])
+    counts = {"unit_id": unit_id, **dict.fromkeys(RATE_FIELDS, 0), **inc}
+    _add(RateCount, ("day", "unit_id"), [{"day": day, **counts}])
+    _add(RateMonth, ("month", "unit_id"), [{"month": day.replace(day=1), **counts}])
+
+
+RateKey = tuple[date, int]  # (day or month, unit)
+RateRows = dict[RateKey, dict[str, int]]
+
+
+def by_month(days: RateRows) -> RateRows:
+    """Daily rate counts (``rate_rows``) summed per month: the ``RateMonth`` rows."""
+    out: RateRows = {}
+    for (day, unit), counts in days.items():
+        acc = out.setdefault((day.replace(day=1), unit), dict.fromkeys(RATE_FIELDS, 0))
+        for f, n in counts.items():
+            acc[f] += n
+    return out
+
+
+def _next_month(d: date) -> date:
+    return date(d.year + d.month // 12, d.month % 12 + 1, 1)
+
+
+def rate_totals(
+    first: date, stop: date, *, by: str, unit_ids: Iterable[int] | None = None
+) -> dict[Any, dict[str, int]]:
+    """The rate counts over the days [first, stop), summed per unit (``by="unit"``, keys
+    unit ids) or per month (``by="month"``, keys ``"YYYY-MM"``), of ``unit_ids`` or every
+    unit: the whole months from ``RateMonth``, the days either side of them from
+    ``RateCount``."""
+    start_month = first if first.day == 1 else _next_month(first)
+    end_month = stop.replace(day=1)
+    parts: list[tuple[Any, str, Q]] = []
+    if start_month < end_month:
+        parts.append((RateMonth, "month", Q(month__gte=start_month, month__lt=end_month)))
+        days = Q(day__gte=first, day__lt=start_month) | Q(day__gte=end_month, day__lt=stop)
+    else:
+        days = Q(day__gte=first, day__lt=stop)
+    parts.append((RateCount, "day", days))
+    out: dict[Any, dict[str, int]] = {}
+    sums = {f"sum_{f}": Sum(f) for f in RATE_FIELDS}
+    for model, col, q in parts:
+        qs = model.objects.filter(q)
+        if unit_ids is not None:
+            qs = qs.filter(unit_id__in=sorted(unit_ids))
+        group = "unit_id" if by == "unit" else col
+        for r in qs.values(group).annotate(**sums).order_by():
+            key = r[group] if by == "unit" else f"{r[group]:%Y-%m}"
+            acc = out.setdefault(key, dict.fromkeys(RATE_FIELDS, 0))
+            for f in RATE_FIELDS:
+                acc[f] += r[f"sum_{f}"] or 0
+    return out
 
 
 def add_rating(unit_id: int | None, rating: str, at: datetime) -> None:
@@ -165,6 +216,7 @@ def rebuild() -> int:
 
     months = month_rows(Matter, Event)
     rates = rate_rows()
+    rate_months = by_month(rates)
     with transaction.atomic():
         MonthCount.objects.all().delete()
         fill(MonthCount, months)
@@ -173,7 +225,12 @@ def rebuild() -> int:
             (RateCount(day=d, unit_id=u, **counts) for (d, u), counts in rates.items()),
             batch_size=2000,
         )
-    return len(rates) + len(months)
+        RateMonth.objects.all().delete()
+        RateMonth.objects.bulk_create(
+            (RateMonth(month=m, unit_id=u, **c) for (m, u), c in rate_months.items()),
+            batch_size=2000,
+        )
+    return len(rates) + len(rate_months) + len(months)
 
 
 def check(limit: int = 20) -> list[str]:
@@ -192,24 +249,29 @@ def check(limit: int = 20) -> list[str]:
         if want.get(k, 0) != have.get(k, 0):
             out.append(f"MonthCount {k}: {have.get(k, 0)} ≠ {want.get(k, 0)}")
     zero = dict.fromkeys(RATE_FIELDS, 0)
-    rates = {k: {**zero, **v} for k, v in rate_rows().items()}
-    kept = {
-        (r.day, r.unit_id): {f: getattr(r, f) for f in RATE_FIELDS} for r in RateCount.objects.all()
-    }
-    for day_unit in sorted(rates.keys() | kept.keys(), key=str):
-        a, b = kept.get(day_unit, zero), rates.get(day_unit, zero)
-        if a != b:
-            out.append(f"RateCount {day_unit}: {a} ≠ {b}")
+    days = {k: {**zero, **v} for k, v in rate_rows().items()}
+    for model, col, want_rates in (
+        (RateCount, "day", days),
+        (RateMonth, "month", by_month(days)),
+    ):
+        kept = {
+            (r[col], r["unit_id"]): {f: r[f] for f in RATE_FIELDS}
+            for r in model.objects.values(col, "unit_id", *RATE_FIELDS)
+        }
+        for key in sorted(want_rates.keys() | kept.keys(), key=str):
+            a, b = kept.get(key, zero), want_rates.get(key, zero)
+            if a != b:
+                out.append(f"{model.__name__} {key}: {a} ≠ {b}")
     return out[:limit]
 
 
-def rate_rows() -> dict[tuple[date, int], dict[str, int]]:
+def rate_rows() -> RateRows:
     """Every ``RateCount`` from the event log and the return visits."""
     from xinfang.cases.models import Event
     from xinfang.supervision.models import ReturnVisit
 
     tz = timezone.get_current_timezone()
-    rows: dict[tuple[date, int], dict[str, int]] = defaultdict(dict)
+    rows: RateRows = defaultdict(dict)
     for r in (
         Event.objects.filter(action="rate", matter__lead_unit__isnull=False)
         .annotate(day=TruncDate("at", tzinfo=tz))

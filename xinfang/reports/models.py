@@ -1,20 +1,15 @@
-"""Pre-aggregated daily counters behind the three rates (BJ Art. 32)."""
+"""Pre-aggregated counters: the three rates (BJ Art. 32), daily and monthly, and the
+monthly counts behind the dashboards and reports."""
 
 from __future__ import annotations
 
 from django.db import models
 
 
-class RateCount(models.Model):
-    """Per unit and local day: valid return visits (reached) with how many found the unit
-    had made contact and the matter solved, and the ratings given that day by kind.
+class RateFields(models.Model):
+    """The counts behind the three rates: valid return visits (reached) with how many found
+    the unit had made contact and the matter solved, and the ratings given by kind."""
 
-    Maintained in the same transaction as the ``rate`` transition and the recorded return
-    visit (``reports.counters``); ``xinfang rebuild_counters`` recomputes them from the
-    event log and the visits, which stay the source of truth. Counts matters, never people.
-    """
-
-    day = models.DateField()
     unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
     visits = models.PositiveIntegerField(default=0)
     contacted = models.PositiveIntegerField(default=0)
@@ -24,10 +19,41 @@ class RateCount(models.Model):
     unsatisfied = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class RateCount(RateFields):
+    """Per unit and local day, the counts behind the three rates.
+
+    Maintained in the same transaction as the ``rate`` transition and the recorded return
+    visit (``reports.counters``); ``xinfang rebuild_counters`` recomputes them from the
+    event log and the visits, which stay the source of truth. Counts matters, never people.
+    """
+
+    day = models.DateField()
+
+    class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "unit"], name="ratecount_day_unit")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.unit_id}"
+
+
+class RateMonth(RateFields):
+    """The same counts per unit and local month (``month``: its first day), written with
+    the daily row by the same statement's transaction: a year's ranking of every unit
+    reads twelve rows a unit instead of 365 (SQLite 1 M: 130 k daily rows summed took
+    180–270 ms)."""
+
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "unit"], name="ratemonth_month_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id}"
 
 
 class MonthCount(models.Model):

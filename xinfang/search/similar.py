@@ -23,7 +23,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from xinfang.cases.models import Matter, Petitioner
+from xinfang.cases.models import Matter, Petitioner, StaffScope, staff_scope
 from xinfang.cases.services import PetitionerIn
 
 from .backends import PostgresBackend, Term, backend
@@ -239,12 +239,14 @@ def _people(petitioners: Sequence[PetitionerIn | dict[str, Any]]) -> list[Petiti
 
 
 def _same_person(
-    user: Any, people: list[PetitionerIn], area: Any, limit: int = 50
+    user: Any, scope: StaffScope, people: list[PetitionerIn], area: Any, limit: int = 50
 ) -> dict[int, tuple[str, float]]:
     """Matter id → (reason, weight), for earlier matters of the same petitioner that the user may
     see including their identity."""
     found: dict[int, tuple[str, float]] = {}
-    allowed = Matter.objects.visible_to(user).identity_visible_to(user)
+    if not people:
+        return found
+    allowed = Matter.objects.visible_to(user, scope).identity_visible_to(user)
     for p in people:
         # An ID number identifies a person; phones are shared within families.
         ids0 = (
@@ -313,13 +315,14 @@ def similar_matters(
     else:  # FTS5 answers a one-token match newest first from its doclist in a few ms
         for t in rare:
             hits.update(be.ids("main", [Term((t,))], limit=PER_TOKEN))
-    person = _same_person(user, people, area)
+    scope = staff_scope(user)  # once: both visibility checks below use it
+    person = _same_person(user, scope, people, area)
     if exclude_id is not None:
         hits.pop(exclude_id, None)
         person.pop(exclude_id, None)
     ranked = [i for i, _c in hits.most_common(RANKED * 2)]
     visible = set(
-        Matter.objects.visible_to(user)
+        Matter.objects.visible_to(user, scope)
         .filter(pk__in=ranked + list(person))
         .values_list("pk", flat=True)
     )

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from xinfang.cases.models import Event, Matter
@@ -55,7 +55,7 @@ def compute(start: datetime, end: datetime, *, units: list[Unit] | None = None) 
     ids = set(visits) | set(ratings)
     if units is not None:
         ids &= {u.pk for u in units}
-    names = Unit.objects.in_bulk(ids)
+    names = Unit.objects.only("name", "level").in_bulk(ids)
     out = []
     for uid in ids:
         v = visits.get(uid, {"n": 0, "contacted": 0, "solved": 0})
@@ -97,28 +97,17 @@ Counts = tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]
 
 
 def _from_counters(first: date, stop: date) -> Counts:
-    """Visits and ratings per unit from the daily counters (``reports.RateCount``)."""
-    from xinfang.reports.models import RateCount
+    """Visits and ratings per unit from the counters (``reports.counters.rate_totals``)."""
+    from xinfang.reports.counters import rate_totals
 
     visits: dict[int, dict[str, int]] = {}
     ratings: dict[int, dict[str, int]] = {}
-    for r in (
-        RateCount.objects.filter(day__gte=first, day__lt=stop)
-        .values("unit_id")
-        .annotate(
-            n=Sum("visits"),
-            contacted=Sum("contacted"),
-            solved=Sum("solved"),
-            satisfied=Sum("satisfied"),
-            basic=Sum("basic"),
-            unsatisfied=Sum("unsatisfied"),
-        )
-    ):
-        if r["n"]:
-            visits[r["unit_id"]] = {"n": r["n"], "contacted": r["contacted"], "solved": r["solved"]}
+    for uid, r in rate_totals(first, stop, by="unit").items():
+        if r["visits"]:
+            visits[uid] = {"n": r["visits"], "contacted": r["contacted"], "solved": r["solved"]}
         given = {k: r[k] for k in ("satisfied", "basic", "unsatisfied") if r[k]}
         if given:
-            ratings[r["unit_id"]] = given
+            ratings[uid] = given
     return visits, ratings
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -84,25 +84,20 @@ def monthly(start: datetime, end: datetime, *, unit_ids: set[int]) -> list[Month
 
 
 def _from_counters(first: date, stop: date, *, unit_ids: set[int], w: float) -> list[Month]:
-    """The same months from the daily counters (``reports.RateCount``)."""
-    from xinfang.reports.models import RateCount
+    """The same months from the counters (``reports.counters.rate_totals``)."""
+    from xinfang.reports.counters import rate_totals
 
-    months: dict[str, dict[str, int]] = {}
-    for r in (
-        RateCount.objects.filter(day__gte=first, day__lt=stop, unit_id__in=unit_ids)
-        .values("day")
-        .annotate(
-            n=Sum("visits"),
-            contacted=Sum("contacted"),
-            solved=Sum("solved"),
-            sat=Sum("satisfied"),
-            basic=Sum("basic"),
-            unsat=Sum("unsatisfied"),
-        )
-    ):
-        acc = months.setdefault(f"{r['day']:%Y-%m}", {})
-        for k in ("n", "contacted", "solved", "sat", "basic", "unsat"):
-            acc[k] = acc.get(k, 0) + (r[k] or 0)
+    months = {
+        key: {
+            "n": r["visits"],
+            "contacted": r["contacted"],
+            "solved": r["solved"],
+            "sat": r["satisfied"],
+            "basic": r["basic"],
+            "unsat": r["unsatisfied"],
+        }
+        for key, r in rate_totals(first, stop, by="month", unit_ids=unit_ids).items()
+    }
     out = []
     for key in sorted(months):
         v = months[key]
