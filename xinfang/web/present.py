@@ -6,17 +6,20 @@ the same wording appears on the queue, the matter page and in tests.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from xinfang.cases.models import Decision, Event, Rating
+from xinfang.cases.models import Category, Decision, Event, Kind, Matter, Rating, Status
 from xinfang.core.errors import UserError
 from xinfang.deadlines.clock import LABELS as DEADLINE_LABELS
 
@@ -246,3 +249,63 @@ def _choice_label(enum: Any, value: str) -> str:
         return str(enum(value).label)
     except ValueError:
         return value
+
+
+# --- the queue's rows ---------------------------------------------------------------
+
+
+QUEUE_FIELDS = (
+    "receipt_no",
+    "title",
+    "category",
+    "kind",
+    "is_collective",
+    "status",
+    "is_paused",
+    "current_due",
+    "current_due_kind",
+    "topic__name",
+    "lead_unit__name",
+    "registered_unit__name",
+)  # what ``queue_rows`` reads: the queue loads only these (``Matter.objects.only``)
+
+
+def queue_rows(matters: list[Matter], today: date) -> SafeString:
+    """The queue's table rows (``web/queue.html``), every value escaped (``html.escape``,
+    as Django's ``escape``): fifty rows of a dozen fields each through the template engine
+    were half of the page's time (SQLite 100 k, the busiest handler: 24 of 44 ms under the
+    profiler), and ``format_html`` for each field a third of what was left."""
+    url = reverse("web:matter", args=[0])[:-2]  # "/matters/0/" less the "0/"
+    collective = esc(_("集体访"))
+    paused = f' <span class="tag">{esc(_("暂停"))}</span>'
+    out = []
+    for m in matters:
+        badge = queue_badge(m.current_due, today, m.is_paused)
+        label = deadline_label(m.current_due_kind)
+        due = ""
+        if label:
+            when = f" · {esc(ymd(m.current_due))}" if m.current_due else ""
+            due = f'<div class="muted">{esc(label)}{when}</div>'
+        notes = esc(choice_label(Category, m.category))
+        if m.topic_id:
+            notes += f" · {esc(m.topic.name)}"
+        if m.kind != Kind.ORIGINAL:
+            notes += f" · <strong>{esc(choice_label(Kind, m.kind))}</strong>"
+        if m.is_collective:
+            notes += f" · {collective}"
+        unit = m.lead_unit.name if m.lead_unit_id else m.registered_unit.name
+        cls = esc(badge.cls)
+        out.append(
+            f'<tr class="due-{cls}">\n'
+            f'  <td class="due"><span class="badge {cls}">{esc(badge.text)}</span>{due}</td>\n'
+            f'  <td class="no"><a href="{url}{m.pk}/">{esc(m.receipt_no)}</a></td>\n'
+            f'  <td>{esc(m.title)}<div class="muted">{notes}</div></td>\n'
+            f'  <td><span class="status s-{esc(m.status)}">{esc(choice_label(Status, m.status))}'
+            f"</span>{paused if m.is_paused else ''}</td>\n"
+            f"  <td>{esc(unit)}</td>\n</tr>\n"
+        )
+    return mark_safe("".join(out))
+
+
+def esc(value: Any) -> str:
+    return html.escape(str(value))

@@ -114,15 +114,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(Q(receipt_no__icontains=q) | Q(title__icontains=q))
     page, matters, more = _deadline_page(qs, g.get("page"))
-    rows = [
-        {
-            "m": m,
-            "badge": present.queue_badge(m.current_due, today, m.is_paused),
-            "label": present.deadline_label(m.current_due_kind),
-            "due": present.ymd(m.current_due) if m.current_due else "",
-        }
-        for m in matters
-    ]
     keep = g.copy()
     keep.pop("page", None)
     return render(
@@ -131,7 +122,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "more": more,
-            "rows": rows,
+            "rows": present.queue_rows(matters, today),
             "statuses": Status.choices,
             "categories": Category.choices,
             "f": g,
@@ -153,8 +144,10 @@ def _deadline_page(qs: MatterQuerySet, number: Any) -> tuple[Page[Any], list[Mat
     ids = list(qs.by_deadline().values_list("pk", flat=True)[: QUEUE_IDS + 1])
     more = len(ids) > QUEUE_IDS
     page = Paginator(ids[:QUEUE_IDS], PAGE).get_page(number)
-    by_id = Matter.objects.select_related("lead_unit", "registered_unit", "topic").in_bulk(
-        list(page.object_list)
+    by_id = (
+        Matter.objects.select_related("lead_unit", "registered_unit", "topic")
+        .only(*present.QUEUE_FIELDS)
+        .in_bulk(list(page.object_list))
     )
     return page, [by_id[i] for i in page.object_list if i in by_id], more
 
