@@ -287,13 +287,13 @@ def queue_rows(matters: list[Matter], today: date) -> SafeString:
             when = f" · {esc(ymd(m.current_due))}" if m.current_due else ""
             due = f'<div class="muted">{esc(label)}{when}</div>'
         notes = esc(choice_label(Category, m.category))
-        if m.topic_id:
+        if m.topic is not None:
             notes += f" · {esc(m.topic.name)}"
         if m.kind != Kind.ORIGINAL:
             notes += f" · <strong>{esc(choice_label(Kind, m.kind))}</strong>"
         if m.is_collective:
             notes += f" · {collective}"
-        unit = m.lead_unit.name if m.lead_unit_id else m.registered_unit.name
+        unit = (m.lead_unit or m.registered_unit).name
         cls = esc(badge.cls)
         out.append(
             f'<tr class="due-{cls}">\n'
