@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
-from xinfang.cases.models import Matter
+from xinfang.cases.models import Matter, staff_scope
 from xinfang.core.errors import UserError
 
 from .backends import PostgresBackend, SQLiteBackend, Term, backend
@@ -109,17 +109,10 @@ class Reach:
     filtered per chunk in SQL, where most ids of a chunk pass anyway."""
 
     def __init__(self, user: Any) -> None:
-        from xinfang.org.models import Role, Unit
-
-        ms = list(user.memberships.select_related("unit", "unit__oversees")) if user else []
-        units = {m.unit_id for m in ms if m.role not in (Role.ADMIN, Role.AUDITOR)}
-        roots = {
-            (m.unit.oversees or m.unit).path for m in ms if m.role in (Role.SUPERVISOR, Role.LEADER)
-        }
-        for path in roots:
-            units |= set(Unit.objects.filter(path__startswith=path).values_list("pk", flat=True))
-        self.units = units
-        self.ids: set[int] | None = self._small_set() if units else set()
+        # the scope ``visible_to`` reads, computed once for every chunk of the search
+        self.scope = staff_scope(user)
+        self.units: set[int] = set() if self.scope.empty else self.scope.units()
+        self.ids: set[int] | None = self._small_set() if self.units else set()
         self.ordered: list[int] | None = None  # ``ids`` sorted, when a backend needs them
 
     def _small_set(self) -> set[int] | None:
@@ -211,7 +204,8 @@ def _allowed(
         chunk = reach.narrow(chunk)
     if not chunk:
         return []
-    vis = set(Matter.objects.visible_to(user).filter(pk__in=chunk).values_list("pk", flat=True))
+    scoped = Matter.objects.visible_to(user, reach.scope if reach is not None else None)
+    vis = set(scoped.filter(pk__in=chunk).values_list("pk", flat=True))
     if vis and names:
         by_text = be.among("main", terms, sorted(vis))
         by_name = vis - by_text
