@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.crypto import blind_index, id_index, normalise_phone
 from xinfang.core.fields import EncryptedTextField
-from xinfang.org.models import Role, Unit
+from xinfang.org.models import Role, Unit, memberships_with_units
 
 
 class Channel(models.TextChoices):
@@ -158,7 +158,7 @@ def staff_scope(user: Any) -> StaffScope:
     """``user``'s scope in two queries at most (memberships; the subtrees' units)."""
     if not getattr(user, "is_authenticated", False):
         return StaffScope(frozenset(), frozenset(), frozenset(), False)
-    memberships = list(user.memberships.select_related("unit", "unit__oversees"))
+    memberships = memberships_with_units(user)
     own = frozenset(m.unit_id for m in memberships if m.role not in (Role.ADMIN, Role.AUDITOR))
     prefixes = frozenset(
         (m.unit.oversees or m.unit).path

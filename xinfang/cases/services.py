@@ -14,11 +14,10 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from xinfang.core.errors import Forbidden, UserError
-from xinfang.org.models import Role, Unit, UnitKind, User
+from xinfang.org.models import Role, Unit, UnitKind, User, prefetch_memberships
 from xinfang.reports import counters as month_counts
 from xinfang.search.services import (  # same-transaction index upkeep
     index_matters,
@@ -233,7 +232,7 @@ def register_matter(
     if by is not None and by.is_authenticated:
         # Read once and before the write lock: the role check here and the acting unit
         # of the register event (append_event).
-        prefetch_related_objects([by], "memberships")
+        prefetch_memberships(by)
     if not by_citizen and (
         by is None
         or not any(

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.core.errors import Conflict, Forbidden, UserError
-from xinfang.org.models import Role, User
+from xinfang.org.models import Role, User, memberships_with_units
 from xinfang.reports import counters as month_counts
 
 from .clock import answered_on_time, clock_for
@@ -599,7 +599,7 @@ def scopes_of(user: User | None, matter: Matter, handling: set[int] | None = Non
     lead_path = matter.lead_unit.path if matter.lead_unit else ""
     reg_path = matter.registered_unit.path
     out: set[str] = set()
-    for m in user.memberships.select_related("unit", "unit__oversees"):
+    for m in memberships_with_units(user):
         if m.unit_id == matter.registered_unit_id:
             out.add(f"{m.role}@registering")
         if m.unit_id == matter.lead_unit_id:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 
@@ -164,3 +165,19 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+def prefetch_memberships(user: User) -> None:
+    """Read ``user``'s memberships with their units (and the units those oversee) once,
+    for ``memberships_with_units`` and ``user.memberships.all()`` later in the request."""
+    with_units = Membership.objects.select_related("unit", "unit__oversees")
+    prefetch_related_objects([user], Prefetch("memberships", queryset=with_units))
+
+
+def memberships_with_units(user: User) -> list[Membership]:
+    """``user``'s memberships with their units: the ones ``prefetch_memberships`` read, or
+    one query."""
+    cached = getattr(user, "_prefetched_objects_cache", {}).get("memberships")
+    if cached is not None:
+        return list(cached)
+    return list(user.memberships.select_related("unit", "unit__oversees"))
