@@ -64,7 +64,7 @@ class Command(BaseCommand):
             bar.update(min(hi, stop) - lo)
         bar.close()
         seed.reset_sequences()
-        seed.after_seed()
+        seed.after_seed(until)
         self.stdout.write(
             self.style.SUCCESS(
                 f"完成，用时 {time.monotonic() - t0:.1f} 秒 / done in {time.monotonic() - t0:.1f} s"
