@@ -47,6 +47,19 @@ def test_warning_overdue_supervision_escalation(world: World) -> None:
     assert (r.warnings, r.overdue, r.notifications) == (1, 0, 2)
     assert inbox(w.handler) == ["warning"] and inbox(w.leader) == ["warning"]
     assert inbox(w.other_handler) == []
+    # the rows read back as written (plain-tuple inserts, values in the database's form)
+    alert = Alert.objects.get()
+    assert (alert.matter_id, alert.deadline_kind, alert.due, alert.level, alert.unit_id) == (
+        m.pk,
+        m.current_due_kind,
+        date(2026, 5, 6),
+        "warning",
+        w.town.pk,
+    )
+    note = Notification.objects.get(user=w.handler)
+    assert note.created_at == alert.created_at and note.read_at is None
+    assert note.text.startswith(m.receipt_no) and "2026-05-06" in note.text
+    assert abs((note.created_at - datetime.now(TZ)).total_seconds()) < 60
     # idempotent: the same day again writes nothing
     r = sweep(date(2026, 5, 3))
     assert (r.warnings, r.notifications) == (0, 0)

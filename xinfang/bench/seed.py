@@ -1248,21 +1248,20 @@ def now() -> datetime:
 
 def after_seed(until: datetime) -> None:
     """The daily rate counters, planner statistics and the search index (rebuilt, then
-    analysed by ``xinfang reindex``) for what was written in bulk; the sweep's jobs that
-    read the event log since their last run (return visits, follow-up checks), run once as
-    of ``until`` as a running deployment's daily sweep would have, so the marks they leave
-    stand where its marks would; on PostgreSQL a vacuum."""
+    analysed by ``xinfang reindex``) for what was written in bulk; the daily sweep, run once
+    for the last seeded day as a running deployment's would have run (its alerts and
+    notifications, return visits and follow-up checks, and the marks where its jobs left
+    off in the event log), so that a benchmark's sweep is a day's run; on PostgreSQL a
+    vacuum."""
     from django.core.management import call_command
 
     from xinfang.reports.counters import rebuild
-    from xinfang.supervision.followups import schedule
-    from xinfang.supervision.visits import create_due_visits
+    from xinfang.supervision.services import sweep
 
     rebuild()
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
-    create_due_visits(timezone.localdate(until), until)
-    schedule(timezone.localdate(until))
+    sweep(timezone.localdate(until))
     call_command("reindex")
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # What autovacuum does to a database that has been running a while: the visibility

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from xinfang.cases.models import NOT_OPEN, Matter, Status
 from xinfang.cases.workflow import transition
+from xinfang.core.bulk import insert_new
 from xinfang.core.errors import UserError
 from xinfang.deadlines.clock import LABELS
 from xinfang.org.models import Membership, Role, Unit, User
@@ -168,19 +169,22 @@ def _alert_batch(rows: list[_Near], today: date, now: datetime, res: SweepResult
     new = [(m, k, lv) for m, k, lv in due if (m.pk, k, m.current_due, lv) not in existing]
     if not new:
         return
-    Alert.objects.bulk_create(
+    ops = connection.ops
+    at = ops.adapt_datetimefield_value(now)
+    insert_new(
+        Alert,
+        ("matter", "deadline_kind", "due", "level", "unit", "created_at"),
         [
-            Alert(
-                matter_id=m.pk,
-                deadline_kind=k,
-                due=m.current_due or today,
-                level=lv,
-                unit_id=m.lead_unit_id or m.registered_unit_id,
-                created_at=now,
+            (
+                m.pk,
+                k,
+                ops.adapt_datefield_value(m.current_due or today),
+                lv,
+                m.lead_unit_id or m.registered_unit_id,
+                at,
             )
             for m, k, lv in new
         ],
-        ignore_conflicts=True,
     )
     units = {m.lead_unit_id or m.registered_unit_id for m, _, _ in new}
     staff: dict[int, set[int]] = {}
@@ -202,7 +206,7 @@ def _alert_batch(rows: list[_Near], today: date, now: datetime, res: SweepResult
             "pk", "receipt_no", "title"
         )
     }
-    notes = []
+    notes: list[tuple[Any, ...]] = []
     for m, k, lv in new:
         if lv == Level.OVERDUE:
             res.overdue += 1
@@ -219,17 +223,8 @@ def _alert_batch(rows: list[_Near], today: date, now: datetime, res: SweepResult
         for user_id in sorted(staff.get(m.lead_unit_id or m.registered_unit_id, ())):
             if (user_id, m.pk, keys[m.pk]) in sent:
                 continue
-            notes.append(
-                Notification(
-                    user_id=user_id,
-                    matter_id=m.pk,
-                    level=lv,
-                    key=keys[m.pk],
-                    text=text[:300],
-                    created_at=now,
-                )
-            )
-    Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=1000)
+            notes.append((user_id, m.pk, lv, keys[m.pk], text[:300], at))
+    insert_new(Notification, ("user", "matter", "level", "key", "text", "created_at"), notes)
     res.notifications += len(notes)
 
 
