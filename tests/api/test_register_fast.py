@@ -56,15 +56,15 @@ def test_registration_query_count(world: World) -> None:
     with CaptureQueriesContext(connection) as q:
         r = api.post("/matters", body(world))
     assert r.status_code == 201
-    # token, unit, topic, area, the registrar's memberships with their units (read once:
-    # the role check, the event's acting unit and the allowed actions), the receipt counter
-    # (one UPDATE ... RETURNING), matter, petitioner, event, row update, index (fts, doc,
-    # terms: no savepoint of its own), the monthly counters; the detail reads nothing back
-    # (the log and petitioners are the ones just written, no handling units, nothing
-    # merged). The registration's own transaction is a savepoint here (the test runs in
-    # one): its SAVEPOINT and RELEASE count too. PostgreSQL keeps the index in the
-    # document row (no separate FTS insert).
-    expected = 16 if connection.vendor == "sqlite" else 15
+    # token, the registering unit and the area (one read), topic, the registrar's
+    # memberships with their units (read once: the role check, the event's acting unit and
+    # the allowed actions), the receipt counter (one UPDATE ... RETURNING), matter,
+    # petitioner, event, row update, index (fts, doc, terms: no savepoint of its own), the
+    # monthly counters; the detail reads nothing back (the log and petitioners are the ones
+    # just written, no handling units, nothing merged). The registration's own transaction
+    # is a savepoint here (the test runs in one): its SAVEPOINT and RELEASE count too.
+    # PostgreSQL keeps the index in the document row (no separate FTS insert).
+    expected = 15 if connection.vendor == "sqlite" else 14
     assert len(q.captured_queries) == expected, [x["sql"][:80] for x in q.captured_queries]
 
 
