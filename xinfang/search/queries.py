@@ -235,6 +235,11 @@ def _scan(
     out: list[int] = []
     scanned = 0
     size = max(want * 2, 50)
+    if reach is not None and reach.ids is None and not reach.scope.everything:
+        # a broad user who still sees only part of the deployment (a county's supervisor:
+        # a sixteenth of a province) keeps a few of every 50 matches: start wider than
+        # three rounds of 50, 200 and 800 would reach
+        size = max(want * 20, 400)
     last = below
     while len(out) < want:
         if scanned >= SCAN_BUDGET:
