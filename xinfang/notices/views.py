@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from xinfang.audit.services import log_access
-from xinfang.cases.models import Matter
+from xinfang.cases.models import Matter, matter_in
 from xinfang.core.errors import UserError
 
 from .models import Notice
@@ -36,8 +36,10 @@ def notice_response(notice: Notice, fmt: str) -> HttpResponse:
 @require_GET
 @login_required
 def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    visible = Matter.objects.visible_to(request.user).values("pk")
-    notice = get_object_or_404(Notice.objects.select_related("matter"), pk=pk, matter__in=visible)
+    visible = Matter.objects.visible_to(request.user)
+    notice = get_object_or_404(
+        Notice.objects.select_related("matter").filter(matter_in(visible)), pk=pk
+    )
     log_access(
         user=request.user,
         what="notice",

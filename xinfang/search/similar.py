@@ -23,7 +23,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from xinfang.cases.models import Matter, Petitioner, StaffScope, staff_scope
+from xinfang.cases.models import Matter, Petitioner, StaffScope, matter_in, staff_scope
 from xinfang.cases.services import PetitionerIn
 
 from .backends import PostgresBackend, Term, backend
@@ -251,7 +251,7 @@ def _same_person(
         # An ID number identifies a person; phones are shared within families.
         ids0 = (
             Petitioner.objects.with_id_number(p.id_number or "")
-            .filter(matter__in=allowed.values("pk"))
+            .filter(matter_in(allowed))
             .order_by("-matter_id")
             .values_list("matter_id", flat=True)[:limit]
         )
@@ -262,7 +262,7 @@ def _same_person(
         if len(phone) >= 5:
             ids = (
                 Petitioner.objects.with_phone(phone)
-                .filter(matter__in=allowed.values("pk"))
+                .filter(matter_in(allowed))
                 .order_by("-matter_id")
                 .values_list("matter_id", flat=True)[:limit]
             )

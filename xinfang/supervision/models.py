@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -79,7 +80,7 @@ class ReturnVisit(models.Model):
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     trigger = models.CharField(max_length=12)  # answered | deadline
     created_at = models.DateTimeField()
-    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True)  # indexed first in visit_waiting
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -92,7 +93,13 @@ class ReturnVisit(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["matter", "trigger"], name="visit_once")]
-        indexes = [models.Index(fields=["unit", "done_at"], name="visit_unit_done")]
+        indexes = [
+            models.Index(fields=["unit", "done_at"], name="visit_unit_done"),
+            # the visit list: the oldest visible visits still to make, read in order and
+            # checked one by one until a page is full (1 M: 219 k waiting; with an index of
+            # done_at alone SQLite tested and sorted them all, 0.4–0.7 s); and done_at ranges
+            models.Index(fields=["done_at", "created_at"], name="visit_waiting"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.matter_id} {self.trigger}"
@@ -120,6 +127,12 @@ class FollowupCheck(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["matter", "offset_days"], name="followup_once")
+        ]
+        # the follow-up list: checks still to make, by due day
+        indexes = [
+            models.Index(
+                fields=["due_on"], name="followup_waiting", condition=Q(done_at__isnull=True)
+            )
         ]
 
     def __str__(self) -> str:

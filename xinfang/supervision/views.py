@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from xinfang.cases.models import Matter, Rating
+from xinfang.cases.models import Matter, Rating, matter_in
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role
 
@@ -50,9 +50,9 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 @login_required
 def visit_list(request: HttpRequest) -> HttpResponse:
     _desk(request)
-    visible = Matter.objects.visible_to(request.user).values("pk")
+    visible = Matter.objects.visible_to(request.user)
     rows = (
-        ReturnVisit.objects.filter(done_at__isnull=True, matter__in=visible)
+        ReturnVisit.objects.filter(matter_in(visible), done_at__isnull=True)
         .select_related("matter", "unit")
         .order_by("created_at")[:100]
     )
@@ -67,8 +67,8 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     _desk(request)
-    visible = Matter.objects.visible_to(request.user).values("pk")
-    v = get_object_or_404(ReturnVisit, pk=pk, matter__in=visible)
+    visible = Matter.objects.visible_to(request.user)
+    v = get_object_or_404(ReturnVisit.objects.filter(matter_in(visible)), pk=pk)
     p = request.POST
     reached = p.get("reached") == "1"
 
@@ -97,10 +97,10 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def followup_list(request: HttpRequest) -> HttpResponse:
     _desk(request)
-    visible = Matter.objects.visible_to(request.user).values("pk")
+    visible = Matter.objects.visible_to(request.user)
     horizon = timezone.localdate() + timedelta(days=7)
     rows = (
-        FollowupCheck.objects.filter(done_at__isnull=True, due_on__lte=horizon, matter__in=visible)
+        FollowupCheck.objects.filter(matter_in(visible), done_at__isnull=True, due_on__lte=horizon)
         .select_related("matter", "matter__lead_unit")
         .order_by("due_on")[:100]
     )
@@ -111,8 +111,8 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def followup_record(request: HttpRequest, pk: int) -> HttpResponse:
     _desk(request)
-    visible = Matter.objects.visible_to(request.user).values("pk")
-    check = get_object_or_404(FollowupCheck, pk=pk, matter__in=visible)
+    visible = Matter.objects.visible_to(request.user)
+    check = get_object_or_404(FollowupCheck.objects.filter(matter_in(visible)), pk=pk)
     try:
         followups.record(
             check,

@@ -37,6 +37,7 @@ from xinfang.cases.models import (
     Petitioner,
     Status,
     Topic,
+    matter_in,
 )
 from xinfang.cases.privacy import HIDDEN, can_see_identity, mask_id, mask_phone
 from xinfang.cases.services import register_matter
@@ -224,7 +225,7 @@ def petitioner_search(request: HttpRequest) -> HttpResponse:
         pet = Petitioner.objects.filter(
             # a reporter's phone must not reveal that they reported (XFGZ Art. 30)
             _petitioner_q(q),
-            matter__in=_visible(request).identity_visible_to(request.user).values("pk"),
+            matter_in(_visible(request).identity_visible_to(request.user)),
         ).values("matter_id")
         matters = list(
             Matter.objects.filter(pk__in=pet)
