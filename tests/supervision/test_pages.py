@@ -6,6 +6,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from xinfang.cases.models import Matter, matter_in
 from xinfang.cases.workflow import transition
 from xinfang.supervision.followups import schedule
 from xinfang.supervision.models import FollowupCheck, Notification, ReturnVisit
@@ -84,3 +85,22 @@ def test_sweep_then_inbox_badge(world: World) -> None:
     sweep(timezone.localdate())
     html = login(w.handler).get("/").content.decode()
     assert "/supervision/inbox/" in html and 'class="badge overdue">1<' in html
+
+
+def test_rows_of_visible_matters_by_key_equal_the_in_form(world: World) -> None:
+    """``matter_in`` (an EXISTS on the matter's key) keeps exactly the rows that
+    ``matter__in=visible_to(user)`` keeps, for a user who sees the matter and one who does
+    not."""
+    w = world
+    m = answered(w)
+    create_due_visits(timezone.localdate(), timezone.now())
+    assert ReturnVisit.objects.filter(matter=m).exists()
+    for user, sees in ((w.handler, True), (w.registrar, True), (w.other_handler, False)):
+        visible = Matter.objects.visible_to(user)
+        by_key = set(ReturnVisit.objects.filter(matter_in(visible)).values_list("pk", flat=True))
+        by_in = set(ReturnVisit.objects.filter(matter__in=visible).values_list("pk", flat=True))
+        assert by_key == by_in
+        assert (
+            m.pk
+            in set(ReturnVisit.objects.filter(pk__in=by_key).values_list("matter_id", flat=True))
+        ) is sees
