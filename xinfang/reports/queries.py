@@ -233,6 +233,9 @@ def _counted(p: Period, units: Sequence[int] | None = None) -> Breakdown:
     return b
 
 
+ELSEWHERE_LISTED = 20_000  # ids passed as parameters at most (SQLite allows 32,766)
+
+
 def whole_months(p: Period, today: date) -> bool:
     """The period is made of whole local months, the last one possibly still running."""
     return p.start.day == 1 and (p.end.day == 1 or p.end > today)
@@ -266,6 +269,12 @@ def breakdown(
         accusing = Matter.objects.filter(accused_unit_id__in=own, registered_unit_id__in=units)
         b = b - _live(accusing, p, listed=True)
     elsewhere = narrowed(qs, scope, registered=False).exclude(registered_unit_id__in=units)
+    # Listed first, then counted by key: as a subquery PostgreSQL joined the period's events
+    # to it (a county at 1 M: 4.3–5.4 s; its 5,485 ids listed in 0.6–1.1 s, their counts
+    # then 0.2 s). A scope with more such matters keeps the subquery.
+    ids = list(elsewhere.values_list("pk", flat=True)[: ELSEWHERE_LISTED + 1])
+    if len(ids) <= ELSEWHERE_LISTED:
+        elsewhere = Matter.objects.filter(pk__in=ids)
     return b + _live(elsewhere, p, listed=True)
 
 
