@@ -717,7 +717,7 @@ def main() -> None:
     p.add_argument("--sweeps", type=int, default=3)
     # the README's production command (``gunicorn -w 4``: sync workers, two a core): with
     # threads, a worker holding SQLite's write lock waits for the GIL behind its own other
-    # requests (1 M, 8 clients: 2 × 4 gthread 112/s p99 135 ms, 4 sync 129–152/s)
+    # requests (1 M, 8 clients: 2 × 4 gthread 112/s p99 135 ms, 4 sync 113–152/s p99 102–203 ms)
     p.add_argument("--workers", type=int, default=4)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--until", default=date.today().isoformat(), help="last seeded day")

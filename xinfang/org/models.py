@@ -170,8 +170,7 @@ class Membership(models.Model):
 def prefetch_memberships(user: User) -> None:
     """Read ``user``'s memberships with their units (and the units those oversee) once,
     for ``memberships_with_units`` and ``user.memberships.all()`` later in the request."""
-    with_units = Membership.objects.select_related("unit", "unit__oversees")
-    prefetch_related_objects([user], Prefetch("memberships", queryset=with_units))
+    prefetch_related_objects([user], Prefetch("memberships", queryset=_with_units()))
 
 
 def memberships_with_units(user: User) -> list[Membership]:
@@ -180,4 +179,8 @@ def memberships_with_units(user: User) -> list[Membership]:
     cached = getattr(user, "_prefetched_objects_cache", {}).get("memberships")
     if cached is not None:
         return list(cached)
-    return list(user.memberships.select_related("unit", "unit__oversees"))
+    return list(_with_units().filter(user=user))
+
+
+def _with_units() -> models.QuerySet[Membership]:
+    return Membership.objects.select_related("unit", "unit__oversees")

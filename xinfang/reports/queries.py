@@ -14,8 +14,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -34,6 +32,7 @@ from xinfang.cases.models import (
     StaffScope,
     Status,
     Topic,
+    matter_in,
     narrowed,
 )
 from xinfang.org.models import Unit
@@ -192,7 +191,7 @@ def _live(qs: QuerySet[Matter], p: Period, *, listed: bool = False) -> Breakdown
     for r in rows:
         b.add(r["m"], r, r["n"])
     events = Event.objects.filter(
-        Q(matter_id__in=qs.values("pk")) if listed else _seen_in(qs),
+        Q(matter_id__in=qs.values("pk")) if listed else matter_in(qs),
         action__in=sorted(COUNTED_ACTIONS),
         at__gte=p.start_dt,
         at__lt=p.end_dt,
@@ -297,13 +296,6 @@ def overdue_by_unit(
         .order_by("-n", "lead_unit__name")[:limit]
     )
     return [(r["lead_unit__name"], r["n"]) for r in rows]
-
-
-def _seen_in(qs: QuerySet[Matter]) -> Exists:
-    """An event's matter is in ``qs``, tested per event: the period's events come from the
-    (action, at) index and each is checked by key. As ``matter IN (qs)`` SQLite listed every
-    visible matter and looked up its events (3.5 s for a province at 1 M)."""
-    return Exists(qs.filter(pk=OuterRef("matter_id")))
 
 
 def on_time(qs: QuerySet[Matter], p: Period, scope: StaffScope | None = None) -> dict[str, Any]:

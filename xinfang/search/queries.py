@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from xinfang.cases.models import Matter, staff_scope
 from xinfang.core.errors import UserError
+from xinfang.org.models import prefetch_memberships
 
 from .backends import PostgresBackend, SQLiteBackend, Term, backend
 from .text import is_cjk_run, normalise, receipt_token, run_tokens, runs
@@ -109,7 +110,10 @@ class Reach:
     filtered per chunk in SQL, where most ids of a chunk pass anyway."""
 
     def __init__(self, user: Any) -> None:
-        # the scope ``visible_to`` reads, computed once for every chunk of the search
+        # the scope ``visible_to`` reads, computed once for every chunk of the search, from
+        # memberships read once (identity_visible_to reads them again for name matches)
+        if getattr(user, "is_authenticated", False):
+            prefetch_memberships(user)
         self.scope = staff_scope(user)
         self.units: set[int] = set() if self.scope.empty else self.scope.units()
         self.ids: set[int] | None = self._small_set() if self.units else set()

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from xinfang.cases.models import Matter, Petitioner, StaffScope, staff_scope
 from xinfang.cases.services import PetitionerIn
+from xinfang.org.models import prefetch_memberships
 
 from .backends import PostgresBackend, Term, backend
 from .models import SearchTerm
@@ -332,6 +333,8 @@ def similar_matters(
     else:  # FTS5 answers a one-token match newest first from its doclist in a few ms
         for t in rare:
             hits.update(be.ids("main", [Term((t,))], limit=PER_TOKEN))
+    if getattr(user, "is_authenticated", False):
+        prefetch_memberships(user)  # staff_scope and identity_visible_to read them
     scope = staff_scope(user)  # once: both visibility checks below use it
     person = _same_person(user, scope, people, area)
     if exclude_id is not None:

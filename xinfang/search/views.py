@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
@@ -20,7 +19,7 @@ from xinfang.cases.models import Status, Topic
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role, Unit
 from xinfang.web import present
-from xinfang.web.present import choice_label, esc
+from xinfang.web.present import choice_label, esc, matter_url
 
 from .hotspots import hotspots
 from .queries import Hit, count, search
@@ -60,7 +59,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def _hit_rows(hits: list[Hit]) -> SafeString:
     """The result list's items, built here as the queue's rows are (``present.queue_rows``):
     the template engine spent more on twenty items than the search did."""
-    url = reverse("web:matter", args=[0])[:-2]
     out = []
     for h in hits:
         m = h.matter
@@ -70,7 +68,8 @@ def _hit_rows(hits: list[Hit]) -> SafeString:
             meta += f" · {esc(m.topic.name)}"
         meta += f" · {esc((m.lead_unit or m.registered_unit).name)}"
         out.append(
-            f'<li>\n  <a href="{url}{m.pk}/">{esc(m.receipt_no)}</a> <strong>{h.title}</strong>\n'
+            f'<li>\n  <a href="{matter_url(m.pk)}">{esc(m.receipt_no)}</a> '
+            f"<strong>{h.title}</strong>\n"
             f"  <div>{h.snippet}</div>\n"  # escaped by the search, marks added (``_mark``)
             f'  <div class="muted">{meta}</div>\n</li>'
         )

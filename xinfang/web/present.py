@@ -274,8 +274,8 @@ def queue_rows(matters: list[Matter], today: date) -> SafeString:
     """The queue's table rows (``web/queue.html``), every value escaped (``html.escape``,
     as Django's ``escape``): fifty rows of a dozen fields each through the template engine
     were half of the page's time (SQLite 100 k, the busiest handler: 24 of 44 ms under the
-    profiler), and ``format_html`` for each field a third of what was left."""
-    url = reverse("web:matter", args=[0])[:-2]  # "/matters/0/" less the "0/"
+    profiler), and ``format_html`` for each field three fifths of the rows' own time
+    (0.41 of 0.67 s)."""
     collective = esc(_("集体访"))
     paused = f' <span class="tag">{esc(_("暂停"))}</span>'
     out = []
@@ -298,7 +298,7 @@ def queue_rows(matters: list[Matter], today: date) -> SafeString:
         out.append(
             f'<tr class="due-{cls}">\n'
             f'  <td class="due"><span class="badge {cls}">{esc(badge.text)}</span>{due}</td>\n'
-            f'  <td class="no"><a href="{url}{m.pk}/">{esc(m.receipt_no)}</a></td>\n'
+            f'  <td class="no"><a href="{matter_url(m.pk)}">{esc(m.receipt_no)}</a></td>\n'
             f'  <td>{esc(m.title)}<div class="muted">{notes}</div></td>\n'
             f'  <td><span class="status s-{esc(m.status)}">{esc(choice_label(Status, m.status))}'
             f"</span>{paused if m.is_paused else ''}</td>\n"
@@ -309,3 +309,13 @@ def queue_rows(matters: list[Matter], today: date) -> SafeString:
 
 def esc(value: Any) -> str:
     return html.escape(str(value))
+
+
+@cache
+def _matter_prefix() -> str:
+    return reverse("web:matter", args=[0])[:-2]  # "/matters/0/" less the "0/"
+
+
+def matter_url(pk: int) -> str:
+    """The staff page of matter ``pk``, without a ``reverse`` per row."""
+    return f"{_matter_prefix()}{pk}/"
