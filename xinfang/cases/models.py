@@ -302,6 +302,7 @@ class Matter(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="followups",
         verbose_name=_("原信访事项"),
     )
@@ -310,6 +311,7 @@ class Matter(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,
         related_name="repeats",
         verbose_name=_("重复事项"),
     )
@@ -318,6 +320,7 @@ class Matter(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="merged",
         verbose_name=_("并入事项"),
     )
@@ -345,6 +348,7 @@ class Matter(models.Model):
     registered_unit = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="registered_matters",
         verbose_name=_("登记机关"),
     )
@@ -370,6 +374,7 @@ class Matter(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="led_matters",
         verbose_name=_("承办单位"),
     )
@@ -443,8 +448,10 @@ class Matter(models.Model):
                 condition=models.Q(answered_at__isnull=False),
             ),
             models.Index(fields=["received_at"], name="matter_received"),
-            # Partial indexes over the few linked matters: with the FK indexes alone SQLite
-            # estimates "merged_into = X" as matching every (NULL) row and scans the table.
+            # Partial indexes over the few linked matters, instead of the full FK indexes
+            # (with those alone SQLite estimated "merged_into = X" as matching every NULL row
+            # and scanned the table; and every registration wrote a NULL entry into each).
+            # The lead and registering units are found through the first two indexes above.
             models.Index(
                 fields=["merged_into"],
                 name="matter_merged_into",
@@ -454,6 +461,11 @@ class Matter(models.Model):
                 fields=["repeat_of"],
                 name="matter_repeat_of",
                 condition=models.Q(repeat_of__isnull=False),
+            ),
+            models.Index(
+                fields=["parent"],
+                name="matter_parent",
+                condition=models.Q(parent__isnull=False),
             ),
             # The sweep's escalation (XFGZ Art. 40) over the few matters with a supervision
             # reply due, instead of a scan of every matter.

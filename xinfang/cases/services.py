@@ -40,13 +40,17 @@ from .workflow import append_event, refresh_deadlines, transition
 
 MAX_REPRESENTATIVES = 5  # XFGZ Art. 20
 # What registration changes on the row after the insert (append_event, refresh_deadlines).
-REGISTER_FIELDS = [
-    "event_count",
-    "last_hash",
-    "current_due",
-    "current_due_kind",
-    "answered_on_time",
-]
+REGISTER_FIELDS = ["event_count", "last_hash"]  # written after the register event
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """The register event as the clock reads it (``deadlines.clock.ClockEvent``), before
+    the matter has a key for the event to be written with."""
+
+    action: str
+    at: datetime
+    data: dict[str, Any]
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ALLOWED_TYPES = {
     "application/pdf": b"%PDF",
@@ -270,35 +274,46 @@ def register_matter(
     for f in files:
         _check_file(f)
     secret = new_secret()
+    office = unit.kind in (UnitKind.XINFANG_OFFICE, UnitKind.HOTLINE)
+    register_data = {
+        "received_on": timezone.localdate(received_at).isoformat(),
+        "channel": channel,
+        "office": office,
+        "anonymous": anonymous or not any(p.address or p.phone for p in people),
+    }
+    m = Matter(
+        secret_hash=hash_secret(secret),
+        kind=Kind.ORIGINAL,
+        channel=channel,
+        category=category,
+        hotline_type=hotline_type,
+        topic=topic,
+        area=area,
+        title=title,
+        content=content,
+        facts=(facts or "").strip(),
+        received_at=received_at,
+        registered_at=at,
+        registered_unit=unit,
+        registered_by=by,
+        is_collective=is_collective,
+        headcount=max(headcount, len(people)) if is_collective else max(len(people), 1),
+        anonymous=anonymous,
+        confidential=confidential or category == Category.REPORT,
+        accused_unit=accused_unit,
+        status=Status.REGISTERED,
+    )
+    # The deadlines follow from the register event alone (its action, time and data), so
+    # they are in the row as inserted: the one update after the event then changes no
+    # indexed column (no index is written twice; on PostgreSQL a HOT update).
+    refresh_deadlines(m, events=[_Draft("register", at, register_data)])
     with transaction.atomic():
-        m = Matter.objects.create(
-            receipt_no=next_receipt_no(unit, timezone.localdate(at).year),
-            secret_hash=hash_secret(secret),
-            kind=Kind.ORIGINAL,
-            channel=channel,
-            category=category,
-            hotline_type=hotline_type,
-            topic=topic,
-            area=area,
-            title=title,
-            content=content,
-            facts=(facts or "").strip(),
-            received_at=received_at,
-            registered_at=at,
-            registered_unit=unit,
-            registered_by=by,
-            is_collective=is_collective,
-            headcount=max(headcount, len(people)) if is_collective else max(len(people), 1),
-            anonymous=anonymous,
-            confidential=confidential or category == Category.REPORT,
-            accused_unit=accused_unit,
-            status=Status.REGISTERED,
-        )
+        m.receipt_no = next_receipt_no(unit, timezone.localdate(at).year)
+        m.save(force_insert=True)
         created = Petitioner.objects.bulk_create(
             [Petitioner(matter=m, order=i, **vars(p)) for i, p in enumerate(people)]
         )
         save_attachments(m, files, by)
-        office = unit.kind in (UnitKind.XINFANG_OFFICE, UnitKind.HOTLINE)
         ev = append_event(
             m,
             action="register",
@@ -306,16 +321,8 @@ def register_matter(
             actor=by,
             at=at,
             by_citizen=by_citizen,
-            data={
-                "received_on": timezone.localdate(received_at).isoformat(),
-                "channel": channel,
-                "office": office,
-                "anonymous": anonymous or not any(p.address or p.phone for p in people),
-            },
+            data=register_data,
         )
-        # The log is this one event: the clock needs no read back, and only the fields
-        # the event and the clock set are written again.
-        refresh_deadlines(m, events=[ev])
         m.save(update_fields=REGISTER_FIELDS)
         index_registered(m, [p.name for p in people])
         month_counts.add_received(m)
