@@ -51,6 +51,8 @@ class _Draft:
     action: str
     at: datetime
     data: dict[str, Any]
+
+
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ALLOWED_TYPES = {
     "application/pdf": b"%PDF",
