@@ -327,11 +327,10 @@ def similar_matters(
     present = sorted((df[t], t) for t in set(raw) if t in df and 0 < df[t] <= cap)
     hits: Counter[int] = Counter()
     rare = [t for _d, t in present[:RARE_TOKENS]]
-    if isinstance(be, PostgresBackend):
-        share = sum(df[t] for t in rare) / n
-        hits.update(dict(be.any_of(rare, limit=PER_TOKEN * len(rare), share=share)))
-    else:  # FTS5 answers a one-token match newest first from its doclist in a few ms
-        for t in rare:
+    for t in rare:  # the newest matches of each, as FTS5 reads them from its doclist
+        if isinstance(be, PostgresBackend):
+            hits.update(be.newest(t, limit=PER_TOKEN, share=df[t] / n))
+        else:
             hits.update(be.ids("main", [Term((t,))], limit=PER_TOKEN))
     if getattr(user, "is_authenticated", False):
         prefetch_memberships(user)  # staff_scope and identity_visible_to read them
