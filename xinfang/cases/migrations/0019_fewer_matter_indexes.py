@@ -3,6 +3,22 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+DROPPED = [
+    ("cases_matter_lead_unit_id_f8048577", "lead_unit_id"),
+    ("cases_matter_merged_into_id_8c57a0d9", "merged_into_id"),
+    ("cases_matter_parent_id_052b6cba", "parent_id"),
+    ("cases_matter_registered_unit_id_9daf26fb", "registered_unit_id"),
+    ("cases_matter_repeat_of_id_3a650a3b", "repeat_of_id"),
+]
+
+
+def _drop(name: str, column: str) -> migrations.RunSQL:
+    return migrations.RunSQL(
+        f'DROP INDEX IF EXISTS "{name}"',
+        reverse_sql=f'CREATE INDEX "{name}" ON "cases_matter" ("{column}")',
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0018_answered_at"),
@@ -80,28 +96,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "cases_matter_lead_unit_id_f8048577"',
-                    reverse_sql='CREATE INDEX "cases_matter_lead_unit_id_f8048577" ON "cases_matter" ("lead_unit_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "cases_matter_merged_into_id_8c57a0d9"',
-                    reverse_sql='CREATE INDEX "cases_matter_merged_into_id_8c57a0d9" ON "cases_matter" ("merged_into_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "cases_matter_parent_id_052b6cba"',
-                    reverse_sql='CREATE INDEX "cases_matter_parent_id_052b6cba" ON "cases_matter" ("parent_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "cases_matter_registered_unit_id_9daf26fb"',
-                    reverse_sql='CREATE INDEX "cases_matter_registered_unit_id_9daf26fb" ON "cases_matter" ("registered_unit_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "cases_matter_repeat_of_id_3a650a3b"',
-                    reverse_sql='CREATE INDEX "cases_matter_repeat_of_id_3a650a3b" ON "cases_matter" ("repeat_of_id")',
-                ),
-            ],
+            database_operations=[_drop(name, column) for name, column in DROPPED],
         ),
         migrations.AddIndex(
             model_name="matter",
