@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -43,14 +43,14 @@ MAX_REPRESENTATIVES = 5  # XFGZ Art. 20
 REGISTER_FIELDS = ["event_count", "last_hash"]  # written after the register event
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Draft:
     """The register event as the clock reads it (``deadlines.clock.ClockEvent``), before
     the matter has a key for the event to be written with."""
 
     action: str
     at: datetime
-    data: dict[str, Any]
+    data: Mapping[str, Any]
 
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
