@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +28,7 @@ from .models import (
     Attachment,
     Category,
     Channel,
+    Event,
     HotlineType,
     Kind,
     Matter,
@@ -39,18 +40,8 @@ from .models import (
 from .workflow import append_event, refresh_deadlines, transition
 
 MAX_REPRESENTATIVES = 5  # XFGZ Art. 20
-# What registration changes on the row after the insert (append_event, refresh_deadlines).
-REGISTER_FIELDS = ["event_count", "last_hash"]  # written after the register event
-
-
-@dataclass
-class _Draft:
-    """The register event as the clock reads it (``deadlines.clock.ClockEvent``), before
-    the matter has a key for the event to be written with."""
-
-    action: str
-    at: datetime
-    data: Mapping[str, Any]
+# What registration writes on the row after the insert: append_event's counter and hash.
+REGISTER_FIELDS = ["event_count", "last_hash"]
 
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -308,7 +299,7 @@ def register_matter(
     # The deadlines follow from the register event alone (its action, time and data), so
     # they are in the row as inserted: the one update after the event then changes no
     # indexed column (no index is written twice; on PostgreSQL a HOT update).
-    refresh_deadlines(m, events=[_Draft("register", at, register_data)])
+    refresh_deadlines(m, events=[Event(action="register", at=at, data=register_data)])
     with transaction.atomic():
         m.receipt_no = next_receipt_no(unit, timezone.localdate(at).year)
         m.save(force_insert=True)

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.core.errors import Conflict, Forbidden, UserError
-from xinfang.deadlines.clock import ClockEvent
 from xinfang.org.models import Role, User, memberships_with_units
 from xinfang.reports import counters as month_counts
 
@@ -835,7 +834,7 @@ def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def refresh_deadlines(m: Matter, *, events: Sequence[ClockEvent] | None = None) -> None:
+def refresh_deadlines(m: Matter, *, events: Sequence[Event] | None = None) -> None:
     """Denormalise the nearest open obligation onto the row for queues and sweeps.
 
     ``events`` is the whole log when the caller holds it (registration: the one event

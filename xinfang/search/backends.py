@@ -224,11 +224,16 @@ class PostgresBackend:
     def __init__(self) -> None:
         self._memo: dict[tuple[str, tuple[Term, ...]], tuple[list[int], bool]] = {}
         self._share: dict[tuple[Term, ...], tuple[str, float] | None] = {}
-        self._top: int | None = None  # the newest document's key, read once (``newest``)
+        self._top: int | None = None  # the newest document's key (``_top_key``)
 
-    def _rarest(self, terms: Sequence[Term]) -> tuple[str, float] | None:
+    def _rarest(self, scope: str, terms: Sequence[Term]) -> tuple[str, float] | None:
         """The token of ``terms`` in the fewest documents (title and body) and the share of
-        documents that hold it; None when the terms are not a plain AND of tokens."""
+        documents that hold it; None when the terms are not a plain AND of tokens, or for
+        the names, of which these frequencies say nothing (a given name's bigram: in no
+        body, in thousands of names; entering the names index through it took 140 ms at
+        1 M, through the name's phrase 6–16 ms)."""
+        if scope == "names":
+            return None
         key = tuple(terms)
         if key not in self._share:
             from .models import SearchTerm
@@ -252,18 +257,12 @@ class PostgresBackend:
         every match instead of the few in the range. Matching the rarest token through the
         index, which it estimates right, and the whole query as a plain function call
         lets it intersect the term's bitmap with the range's."""
-        rare = self._rarest(terms)
+        rare = self._rarest(scope, terms)
         if rare is None:
             return self._where(scope, terms)
         tok = f"'{rare[0]}'"
         q = self.query(terms)
         col = {"title": "ttsv", "main": "tsv", "names": "ntsv"}.get(scope)
-        if col == "ntsv":
-            # Frequencies in titles and bodies say nothing about names (a given name's
-            # bigram: in no body, in thousands of names; 140 ms at 1 M), so every token of
-            # the name goes through the index, whose AND of plain lexemes is exact.
-            every = " & ".join(f"'{tok}'" for t in terms for tok in t.tokens)
-            return "(ntsv @@ %s::tsquery AND ts_match_vq(ntsv, %s::tsquery))", [every, q]
         if col is not None:
             return f"({col} @@ %s::tsquery AND ts_match_vq({col}, %s::tsquery))", [tok, q]
         anyq = " | ".join(self._term(t) for t in terms)
@@ -295,20 +294,30 @@ class PostgresBackend:
         documents). A window sized from the rarest token's document frequency rechecks
         only the matches inside it (``_ranged``); one that holds too few grows fourfold
         until the oldest matter is passed."""
+        if below is None:
+            below = self._top_key() + 1
+        rare = self._rarest(scope, terms)
         where, args = self._ranged(scope, terms)
-        with connection.cursor() as cur:
-            if below is None:
-                cur.execute("SELECT max(matter_id) FROM search_searchdoc")  # the key's end
-                top = cur.fetchone()[0]
-                if top is None:
-                    return []
-                below = top + 1
+        return self._windows(where, args, below, limit, rare[1] if rare else 0.0)
+
+    def _top_key(self) -> int:
+        """The newest document's key (0 for none), read once per instance."""
+        if self._top is None:
+            with connection.cursor() as cur:
+                cur.execute("SELECT max(matter_id) FROM search_searchdoc")
+                self._top = cur.fetchone()[0] or 0
+        return self._top
+
+    def _windows(
+        self, where: str, args: list[Any], below: int, limit: int, share: float
+    ) -> list[int]:
+        """The newest ``limit`` ids below ``below`` matching ``where``, in windows of ids
+        sized for ``limit`` matches at ``share`` of the documents, each growing fourfold
+        until enough are found or the oldest matter is passed."""
+        width = max(int(limit / share * 1.5), 2000) if share > 0 else below
+        out: list[int] = []
+        hi = below
         with connection.cursor() as cur, self._bitmaps(cur):
-            rare = self._rarest(terms)
-            share = rare[1] if rare else 0.0
-            width = below if not share else max(int(limit / share * 1.5), 2000)
-            out: list[int] = []
-            hi = below
             while hi > 0 and len(out) < limit:
                 lo = max(hi - width, 0)
                 # no lower bound for the oldest window: a bitmap of the key from 0 is the
@@ -321,7 +330,7 @@ class PostgresBackend:
                 )
                 out += [r[0] for r in cur.fetchall()]
                 hi, width = lo, width * 4
-            return out
+        return out
 
     def ids_within(
         self,
@@ -388,28 +397,9 @@ class PostgresBackend:
         index alone, so only the matches inside each window are read from the heap, and no
         document is decompressed. (Counting all tokens per row in one query over the newest
         matches of any of them decompressed every candidate: p95 213–257 ms at 1 M.)"""
-        if self._top is None:
-            with connection.cursor() as cur:
-                cur.execute("SELECT max(matter_id) FROM search_searchdoc")
-                self._top = cur.fetchone()[0] or 0
-        top = self._top
-        if not top:
-            return []
-        out: list[int] = []
-        hi = top + 1
-        width = max(int(limit / share * 1.5), 2000) if share > 0 else hi
-        with connection.cursor() as cur, self._bitmaps(cur):
-            while hi > 0 and len(out) < limit:
-                lo = max(hi - width, 0)
-                cond = ("AND matter_id >= %s " if lo else "") + "AND matter_id < %s"
-                cur.execute(
-                    f"SELECT matter_id FROM search_searchdoc WHERE tsv @@ %s::tsquery {cond} "
-                    "ORDER BY matter_id + 0 DESC LIMIT %s",
-                    [f"'{token}'", *([lo] if lo else []), hi, limit - len(out)],
-                )
-                out += [r[0] for r in cur.fetchall()]
-                hi, width = lo, width * 4
-        return out
+        return self._windows(
+            "tsv @@ %s::tsquery", [f"'{token}'"], self._top_key() + 1, limit, share
+        )
 
     def among(self, scope: str, terms: Sequence[Term], ids: Sequence[int]) -> set[int]:
         """Which of ``ids`` match: the term's bitmap ANDed with theirs. The range between
