@@ -35,16 +35,44 @@ class Term:
 Doc = tuple[list[str], list[str], list[str], list[str]]  # tokens of FIELDS
 
 
+def trigrams(toks: Sequence[str]) -> list[tuple[int, str]]:
+    """(i, trigram) for each pair of consecutive CJK bigrams ``toks[i]``, ``toks[i + 1]``
+    that overlap by a character: the pair as one lexeme, placed where ``toks[i]`` is.
+
+    A phrase of n bigrams matches exactly where the phrase of its n-1 trigrams does, so
+    PostgreSQL can answer "拖欠工资" through the postings of 拖欠工 and 欠工资, which hold
+    about the phrase's own matches, instead of rechecking every document that holds all of
+    拖欠, 欠工 and 工资 (a GIN index keeps no positions). The bigrams stay: the same
+    tokens, the same sets as FTS5."""
+    out = []
+    for i in range(len(toks) - 1):
+        a, b = toks[i], toks[i + 1]
+        if len(a) == 2 == len(b) and a[1] == b[0] and not a.isascii() and not b.isascii():
+            out.append((i, a + b[1]))
+    return out
+
+
+def chain(toks: Sequence[str]) -> list[str] | None:
+    """The trigrams of a phrase that is one run of overlapping CJK bigrams (every query
+    term of three or more Chinese characters), else None."""
+    tri = trigrams(toks)
+    return [t for _i, t in tri] if tri and len(tri) == len(toks) - 1 else None
+
+
 def _tsvector(*fields: list[str]) -> str:
-    """A tsvector literal (no parser involved). Each field starts after a one-position gap
+    """A tsvector literal (no parser involved): every token, and the trigram of every two
+    overlapping CJK bigrams (``trigrams``). Each field starts after a one-position gap
     so that no phrase spans two fields, as FTS5 columns never do."""
     pos: dict[str, list[int]] = defaultdict(list)
     p = 0
     for toks in fields:
         p += 1
+        start = p + 1
         for t in toks:
             p += 1
             pos[t].append(min(p, MAX_POS))
+        for i, t in trigrams(toks):
+            pos[t].append(min(start + i, MAX_POS))
     return " ".join(f"'{t}':{','.join(map(str, ps))}" for t, ps in pos.items())
 
 
@@ -156,20 +184,9 @@ class PostgresBackend:
         gone = [(pk,) for pk, _old, new, _s in rows if new is None]
         if gone:
             cur.executemany("DELETE FROM search_searchdoc WHERE matter_id = %s", gone)
-        docs = []
-        for pk, _old, new, source in rows:
-            if new is None:
-                continue
-            title, body, other, names = new
-            docs.append(
-                (
-                    pk,
-                    source,
-                    _tsvector(title, body, other),
-                    _tsvector(title),
-                    _tsvector(names),
-                )
-            )
+        docs = [
+            (pk, source, *self.vectors(new)) for pk, _old, new, source in rows if new is not None
+        ]
         if docs:
             cur.executemany(
                 "INSERT INTO search_searchdoc(matter_id, source, tsv, ttsv, ntsv) "
@@ -178,6 +195,12 @@ class PostgresBackend:
                 "tsv = excluded.tsv, ttsv = excluded.ttsv, ntsv = excluded.ntsv",
                 docs,
             )
+
+    @staticmethod
+    def vectors(doc: Doc) -> tuple[str, str, str]:
+        """The literals of ``tsv`` (title, body, other), ``ttsv`` (title) and ``ntsv``."""
+        title, body, other, names = doc
+        return _tsvector(title, body, other), _tsvector(title), _tsvector(names)
 
     def clear(self, cur: Any) -> None:
         cur.execute("DELETE FROM search_searchdoc")
@@ -189,8 +212,14 @@ class PostgresBackend:
         cur.execute("ANALYZE search_searchterm")
 
     @staticmethod
-    def _term(t: Term) -> str:
-        parts = [f"'{tok}'" for tok in t.tokens]
+    def _lexemes(t: Term) -> list[str]:
+        """The lexemes whose phrase is ``t``: its trigrams where it is one run of CJK
+        bigrams (one lexeme for three characters: no recheck at all), else its tokens."""
+        return (None if t.prefix else chain(t.tokens)) or list(t.tokens)
+
+    @classmethod
+    def _term(cls, t: Term) -> str:
+        parts = [f"'{tok}'" for tok in cls._lexemes(t)]
         if t.prefix:
             parts[-1] += ":*"
         phrase = " <-> ".join(parts)
@@ -227,11 +256,15 @@ class PostgresBackend:
         self._top: int | None = None  # the newest document's key (``_top_key``)
 
     def _rarest(self, scope: str, terms: Sequence[Term]) -> tuple[str, float] | None:
-        """The token of ``terms`` in the fewest documents (title and body) and the share of
-        documents that hold it; None when the terms are not a plain AND of tokens, or for
-        the names, of which these frequencies say nothing (a given name's bigram: in no
-        body, in thousands of names; entering the names index through it took 140 ms at
-        1 M, through the name's phrase 6–16 ms)."""
+        """The lexeme of ``terms`` likely in the fewest documents and the share of
+        documents that hold it at most; None when the terms are not a plain AND of
+        phrases, or for the names, of which these frequencies say nothing (a given name's
+        bigram: in no body, in thousands of names; entering the names index through it
+        took 140 ms at 1 M, through the name's phrase 6–16 ms).
+
+        Frequencies are kept for tokens (title and body), not trigrams: a trigram is in at
+        most as many documents as the rarer of its two bigrams, so the trigram holding the
+        rarest token is taken, and that token's share bounds the trigram's."""
         if scope == "names":
             return None
         key = tuple(terms)
@@ -246,25 +279,42 @@ class PostgresBackend:
                     SearchTerm.objects.filter(term__in=[*toks, DOCS]).values_list("term", "df")
                 )
                 if df.get(DOCS):
-                    tok = min(sorted(toks), key=lambda t: df.get(t, 0))
-                    found = (tok, df.get(tok, 0) / df[DOCS])
+                    # (lexeme, the dfs of the tokens it stands for), e.g. (拖欠工, [拖欠, 欠工])
+                    cands = []
+                    for t in terms:
+                        tri = chain(t.tokens)
+                        if tri:
+                            cands += [
+                                (x, sorted(df.get(y, 0) for y in t.tokens[i : i + 2]))
+                                for i, x in enumerate(tri)
+                            ]
+                        else:
+                            cands += [(y, [df.get(y, 0)]) for y in t.tokens]
+                    lex, dfs = min(sorted(cands), key=lambda c: (c[1][0], -len(c[1]), c[1]))
+                    found = (lex, dfs[0] / df[DOCS])
             self._share[key] = found
         return self._share[key]
 
     def _ranged(self, scope: str, terms: Sequence[Term]) -> tuple[str, list[Any]]:
-        """``_where`` for a range of ids. The planner estimates a phrase as if its bigrams
+        """``_where`` for a range of ids. The planner estimates a phrase as if its lexemes
         were independent (38 k documents hold 拖欠工资; it expected 55) and then rechecks
-        every match instead of the few in the range. Matching the rarest token through the
+        every match instead of the few in the range. Matching the rarest lexeme through the
         index, which it estimates right, and the whole query as a plain function call
-        lets it intersect the term's bitmap with the range's."""
+        lets it intersect the lexeme's bitmap with the range's. A query that is that one
+        lexeme (a term of two or three characters) is decided by the index alone."""
         rare = self._rarest(scope, terms)
         if rare is None:
             return self._where(scope, terms)
         tok = f"'{rare[0]}'"
         q = self.query(terms)
         col = {"title": "ttsv", "main": "tsv", "names": "ntsv"}.get(scope)
+        alone = q == f"({tok})"
         if col is not None:
+            if alone:
+                return f"{col} @@ %s::tsquery", [tok]
             return f"({col} @@ %s::tsquery AND ts_match_vq({col}, %s::tsquery))", [tok, q]
+        if alone:
+            return "(tsv @@ %s::tsquery OR ntsv @@ %s::tsquery)", [tok, tok]
         anyq = " | ".join(self._term(t) for t in terms)
         return (
             "((tsv @@ %s::tsquery AND ts_match_vq(tsv, %s::tsquery)) OR (ntsv @@ %s::tsquery"

@@ -269,6 +269,43 @@ def _rebuild(batch: int, progress: Callable[[int], None] | None) -> int:
     return total
 
 
+def rewrite_vectors(
+    cur: Any, *, batch: int = BATCH, progress: Callable[[int], None] | None = None
+) -> int:
+    """PostgreSQL: compute every document's ``tsvector`` columns again from its stored
+    source, after what they hold changed (search 0004 added the trigrams); the tokens and
+    their frequencies stay as they were. The GIN indexes are dropped first and built again
+    at the end, which is faster than updating them row by row. Returns the documents."""
+    from .backends import PostgresBackend
+
+    cur.execute("DROP INDEX IF EXISTS search_doc_tsv, search_doc_ttsv, search_doc_ntsv")
+    last, total = -1, 0
+    while True:
+        cur.execute(
+            "SELECT matter_id, source FROM search_searchdoc WHERE matter_id > %s "
+            "ORDER BY matter_id LIMIT %s",
+            [last, batch],
+        )
+        rows = cur.fetchall()
+        if not rows:
+            break
+        last = rows[-1][0]
+        vecs = [(pk, *PostgresBackend.vectors(_doc(_fields(src)))) for pk, src in rows]
+        cur.execute(
+            "UPDATE search_searchdoc AS d SET tsv = u.tsv::tsvector, ttsv = u.ttsv::tsvector, "
+            "ntsv = u.ntsv::tsvector FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[]) "
+            "AS u(id, tsv, ttsv, ntsv) WHERE d.matter_id = u.id",
+            [list(col) for col in zip(*vecs, strict=True)],
+        )
+        total += len(rows)
+        if progress:
+            progress(len(rows))
+    for col in ("tsv", "ttsv", "ntsv"):
+        cur.execute(f"CREATE INDEX search_doc_{col} ON search_searchdoc USING gin ({col})")
+    cur.execute("ANALYZE search_searchdoc")
+    return total
+
+
 def analyze() -> None:
     """Refresh the planner's statistics of the index (after bulk indexing)."""
     with connection.cursor() as cur:
