@@ -1,4 +1,4 @@
-"""Trigram lexemes (PostgreSQL's index): a phrase of n CJK bigrams and the phrase of its
+"""Trigram lexemes (PostgreSQL's title index): a phrase of n CJK bigrams and the phrase of its
 n-1 trigrams match the same documents, so both databases keep returning the same sets."""
 
 from __future__ import annotations
@@ -37,20 +37,29 @@ def test_trigrams_follow_the_phrase_across_runs() -> None:
 def test_tsvector_places_a_trigram_at_its_first_bigram() -> None:
     vec = dict(
         (lex.strip("'"), pos)
-        for lex, _, pos in (part.rpartition(":") for part in _tsvector(tokens("拖欠工资")).split())
+        for lex, _, pos in (
+            part.rpartition(":") for part in _tsvector(tokens("拖欠工资"), tri=True).split()
+        )
     )
     assert vec == {"拖欠": "2", "欠工": "3", "工资": "4", "拖欠工": "2", "欠工资": "3"}
     # a second field starts after a gap: no trigram spans two fields
-    two = _tsvector(tokens("工资"), tokens("资金"))
+    two = _tsvector(tokens("工资"), tokens("资金"), tri=True)
     assert "工资金" not in two
+    # the main text and the names keep their bigrams only
+    assert "拖欠工" not in _tsvector(tokens("拖欠工资"))
+    assert PostgresBackend.title_vector("拖欠工资") == _tsvector(tokens("拖欠工资"), tri=True)
 
 
-def test_query_uses_trigrams_only_for_one_run() -> None:
-    q = PostgresBackend().query
-    assert q([Term(tuple(tokens("拖欠工资")))]) == "('拖欠工' <-> '欠工资')"
-    assert q([Term(tuple(tokens("补偿款")))]) == "('补偿款')"
-    assert q([Term(tuple(tokens("拆迁")))]) == "('拆迁')"
-    assert q([Term(("3", "号"), prefix=True)]) == "('3' <-> '号':*)"
+def test_title_query_uses_trigrams_only_for_one_run() -> None:
+    def q(text: str, **kw: bool) -> str:
+        return PostgresBackend().query([Term(tuple(tokens(text)))], **kw)
+
+    assert q("拖欠工资", tri=True) == "('拖欠工' <-> '欠工资')"
+    assert q("补偿款", tri=True) == "('补偿款')"
+    assert q("拆迁", tri=True) == "('拆迁')"
+    assert q("拖欠工资") == "('拖欠' <-> '欠工' <-> '工资')"
+    prefix = [Term(("3", "号"), prefix=True)]
+    assert PostgresBackend().query(prefix, tri=True) == "('3' <-> '号':*)"
 
 
 TEXTS = [

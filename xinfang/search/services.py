@@ -269,16 +269,17 @@ def _rebuild(batch: int, progress: Callable[[int], None] | None) -> int:
     return total
 
 
-def rewrite_vectors(
+def rewrite_title_vectors(
     cur: Any, *, batch: int = BATCH, progress: Callable[[int], None] | None = None
 ) -> int:
-    """PostgreSQL: compute every document's ``tsvector`` columns again from its stored
-    source, after what they hold changed (search 0004 added the trigrams); the tokens and
-    their frequencies stay as they were. The GIN indexes are dropped first and built again
-    at the end, which is faster than updating them row by row. Returns the documents."""
+    """PostgreSQL: compute every document's title vector (``ttsv``) again from its stored
+    source, after what it holds changed (search 0004 added the trigrams); the other
+    vectors, the tokens and their frequencies stay as they were. Its GIN index is dropped
+    first and built again at the end, faster than updating it row by row. Returns the
+    number of documents."""
     from .backends import PostgresBackend
 
-    cur.execute("DROP INDEX IF EXISTS search_doc_tsv, search_doc_ttsv, search_doc_ntsv")
+    cur.execute("DROP INDEX IF EXISTS search_doc_ttsv")
     last, total = -1, 0
     while True:
         cur.execute(
@@ -290,18 +291,17 @@ def rewrite_vectors(
         if not rows:
             break
         last = rows[-1][0]
-        vecs = [(pk, *PostgresBackend.vectors(_doc(_fields(src)))) for pk, src in rows]
+        ids = [pk for pk, _src in rows]
+        titles = [PostgresBackend.title_vector(_fields(src)[0]) for _pk, src in rows]
         cur.execute(
-            "UPDATE search_searchdoc AS d SET tsv = u.tsv::tsvector, ttsv = u.ttsv::tsvector, "
-            "ntsv = u.ntsv::tsvector FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[]) "
-            "AS u(id, tsv, ttsv, ntsv) WHERE d.matter_id = u.id",
-            [list(col) for col in zip(*vecs, strict=True)],
+            "UPDATE search_searchdoc AS d SET ttsv = u.ttsv::tsvector "
+            "FROM unnest(%s::int[], %s::text[]) AS u(id, ttsv) WHERE d.matter_id = u.id",
+            [ids, titles],
         )
         total += len(rows)
         if progress:
             progress(len(rows))
-    for col in ("tsv", "ttsv", "ntsv"):
-        cur.execute(f"CREATE INDEX search_doc_{col} ON search_searchdoc USING gin ({col})")
+    cur.execute("CREATE INDEX search_doc_ttsv ON search_searchdoc USING gin (ttsv)")
     cur.execute("ANALYZE search_searchdoc")
     return total
 

@@ -1,7 +1,7 @@
-"""PostgreSQL: the tsvectors also hold the trigram of every two overlapping CJK bigrams
-(``backends.trigrams``), so a phrase of three or more characters is matched through the
-postings of its trigrams; every stored document's vectors are computed again from its
-source (``services.rewrite_vectors``; at 1 M matters about N minutes, printed as it goes).
+"""PostgreSQL: the title vectors (``ttsv``) also hold the trigram of every two overlapping
+CJK bigrams (``backends.trigrams``), so a phrase of three or more characters is matched in titles
+through the postings of its trigrams; every stored document's title vector is computed
+again from its source (``services.rewrite_title_vectors``, progress printed as it goes).
 Nothing changes on SQLite. Backwards: the vectors are left as they are (a query of this
 version's predecessor needs only the bigrams, which stay)."""
 
@@ -13,7 +13,7 @@ from django.db import migrations
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from xinfang.search.services import rewrite_vectors
+    from xinfang.search.services import rewrite_title_vectors
 
     done = 0
 
@@ -21,10 +21,10 @@ def forward(apps, schema_editor):
         nonlocal done
         done += n
         if done % 100_000 < n:
-            print(f"  检索索引 / search vectors: {done}", file=sys.stderr, flush=True)
+            print(f"  检索索引 / title vectors: {done}", file=sys.stderr, flush=True)
 
     with schema_editor.connection.cursor() as cur:
-        rewrite_vectors(cur, progress=progress)
+        rewrite_title_vectors(cur, progress=progress)
 
 
 class Migration(migrations.Migration):
