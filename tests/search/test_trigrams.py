@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from tests.factories import register
+from tests.factories import World, register
 from xinfang.search.backends import PostgresBackend, Term, _tsvector, backend, chain, trigrams
 from xinfang.search.models import SearchDoc
 from xinfang.search.services import _fields
@@ -78,7 +78,7 @@ def _contains(seq: list[str], sub: list[str]) -> bool:
 
 
 @pytest.mark.django_db
-def test_phrases_match_as_their_bigrams_would(world) -> None:  # type: ignore[no-untyped-def]
+def test_phrases_match_as_their_bigrams_would(world: World) -> None:
     """Against a reference that looks for the token sequence in a field: every substring
     of the texts of 2–6 characters, and phrases glued from bigrams that occur apart."""
     ids = [register(world, title=t, content=c, facts="").pk for t, c in TEXTS]
@@ -106,7 +106,7 @@ def test_phrases_match_as_their_bigrams_would(world) -> None:  # type: ignore[no
     checked = 0
     for p in sorted(phrases):
         toks = tokens(p)
-        if len(toks) < 1 or len("".join(toks)) < 2:
+        if len("".join(toks)) < 2:  # e.g. "，请": one character, refused by the parser
             continue
         term = Term(tuple(toks))
         for scope, fields in (("title", (0,)), ("main", (0, 1, 2))):
@@ -119,3 +119,19 @@ def test_phrases_match_as_their_bigrams_would(world) -> None:  # type: ignore[no
             assert got == want, (p, scope)
             checked += 1
     assert checked > 150
+
+
+@pytest.mark.django_db
+def test_one_lexeme_is_decided_by_the_index(world: World) -> None:
+    for t, c in TEXTS:
+        register(world, title=t, content=c, facts="")
+    be = PostgresBackend()
+    three, four = [Term(tuple(tokens("补偿款")))], [Term(tuple(tokens("拖欠工资")))]
+    # in titles a three-character term is one trigram; in the main text it is a phrase
+    assert be._alone("title", three)
+    assert "ts_match_vq" not in be._ranged("title", three)[0]
+    assert not be._alone("main", three)
+    assert "ts_match_vq" in be._ranged("main", three)[0]
+    assert not be._alone("title", four)
+    assert "ts_match_vq" in be._ranged("title", four)[0]
+    assert be._alone("main", [Term(("拆迁",))])

@@ -46,9 +46,9 @@ def trigrams(toks: Sequence[str]) -> list[tuple[int, str]]:
     which hold about the phrase's own matches, instead of rechecking every title that holds
     拖欠 and 工资 (a GIN index keeps no positions). The bigrams stay: the same tokens, the
     same sets as FTS5. Titles only: there a phrase of common bigrams that no title holds
-    rechecked 41 k titles (270 ms at 1 M → 16 ms); in the main text trigrams doubled the
-    GIN index and its vectors for no gain (a common phrase's matches are rechecked either
-    way)."""
+    rechecked 41 k titles (270 ms at 1 M, an earlier measurement; 16 ms with trigrams); in
+    the main text trigrams doubled the GIN index and its vectors for no gain (a common
+    phrase's matches are rechecked either way)."""
     out = []
     for i in range(len(toks) - 1):
         a, b = toks[i], toks[i + 1]
@@ -308,6 +308,12 @@ class PostgresBackend:
             self._share[key] = found
         return self._share[key]
 
+    def _alone(self, scope: str, terms: Sequence[Term]) -> bool:
+        """Whether the query is the one lexeme ``_rarest`` enters the index through, so the
+        index decides every match and no document is read to recheck it."""
+        rare = self._rarest(scope, terms)
+        return rare is not None and self.query(terms, tri=scope == "title") == f"('{rare[0]}')"
+
     def _ranged(self, scope: str, terms: Sequence[Term]) -> tuple[str, list[Any]]:
         """``_where`` for a range of ids. The planner estimates a phrase as if its lexemes
         were independent (38 k documents hold 拖欠工资; it expected 55) and then rechecks
@@ -321,7 +327,7 @@ class PostgresBackend:
         tok = f"'{rare[0]}'"
         q = self.query(terms, tri=scope == "title")
         col = {"title": "ttsv", "main": "tsv", "names": "ntsv"}.get(scope)
-        alone = q == f"({tok})"
+        alone = self._alone(scope, terms)
         if col is not None:
             if alone:
                 return f"{col} @@ %s::tsquery", [tok]
@@ -362,7 +368,7 @@ class PostgresBackend:
             below = self._top_key() + 1
         rare = self._rarest(scope, terms)
         where, args = self._ranged(scope, terms)
-        span = self.RECHECKED_SPAN if "ts_match_vq" in where else self.SPAN
+        span = self.SPAN if self._alone(scope, terms) else self.RECHECKED_SPAN
         return self._windows(where, args, below, limit, rare[1] if rare else 0.0, span)
 
     def _top_key(self) -> int:
@@ -375,7 +381,7 @@ class PostgresBackend:
 
     # The first window holds this many times ``limit`` matches at the global share. A
     # window reads every match in it and rechecks a phrase in each (a main vector read
-    # from TOAST): 拖欠工资 in a window of 2,655 matches took 36 ms warm, 140 ms under load,
+    # from TOAST): 拖欠工资 in a window of 2,655 matches took 36 ms warm, 140 ms in a search,
     # for 400 wanted. An extra window costs a bitmap of the term's postings (~9 ms for a
     # term in 41 k documents), so windows decided by the index alone start wider.
     SPAN = 1.5
