@@ -26,7 +26,7 @@ from xinfang.cases.privacy import HIDDEN, can_see_identity, mask_phone
 from xinfang.cases.services import PetitionerIn, register_matter
 from xinfang.cases.workflow import LABELS, allowed_actions, transition
 from xinfang.core.errors import UserError
-from xinfang.org.models import Unit
+from xinfang.org.models import Unit, units_by_pk
 from xinfang.search.schemas import SearchPage, SimilarIn, SimilarOut
 
 from .models import ApiToken
@@ -278,14 +278,12 @@ def create_matter(request: HttpRequest, body: MatterIn) -> Any:
     """Register a matter. The lookup ``secret`` is returned only here: hand it to the
     petitioner."""
     # the registering organ, the area and the accused unit in one read
-    units = Unit.objects.in_bulk([u for u in (body.unit, body.area, body.accused_unit) if u])
+    units = units_by_pk([u for u in (body.unit, body.area, body.accused_unit) if u])
     unit = _unit_or_error(body.unit, "unit", "登记机关不存在", "No such unit", units)
     assert unit is not None
     topic = None
     if body.topic:
-        topic = Topic.objects.filter(code=body.topic, is_active=True).first()
-        if topic is None and body.topic.isdigit():
-            topic = Topic.objects.filter(pk=int(body.topic), is_active=True).first()
+        topic = Topic.active(body.topic)
         if topic is None:
             raise UserError("bad_topic", "问题类别不存在", "No such topic", field="topic")
     area = _unit_or_error(body.area, "area", "问题属地不存在", "No such area", units)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
+
+from xinfang.core.rows import Columns, fetch
 
 
 class Level(models.TextChoices):
@@ -169,8 +171,35 @@ class Membership(models.Model):
 
 def prefetch_memberships(user: User) -> None:
     """Read ``user``'s memberships with their units (and the units those oversee) once,
-    for ``memberships_with_units`` and ``user.memberships.all()`` later in the request."""
-    prefetch_related_objects([user], Prefetch("memberships", queryset=_with_units()))
+    for ``memberships_with_units`` and ``user.memberships.all()`` later in the request:
+    what ``prefetch_related_objects([user], Prefetch("memberships",
+    queryset=_with_units()))`` leaves, in one statement written once (``core.rows``;
+    every API request reads them)."""
+    ms, unit, oversees = _MEMBERSHIP_COLUMNS
+    qn = connection.ops.quote_name
+    rows = fetch(
+        f"SELECT {ms.sql}, {unit.sql}, {oversees.sql} FROM {qn(Membership._meta.db_table)} m "
+        f"JOIN {qn(Unit._meta.db_table)} un ON un.id = m.unit_id "
+        f"LEFT JOIN {qn(Unit._meta.db_table)} ov ON ov.id = un.oversees_id "
+        "WHERE m.user_id = %s ORDER BY m.id",
+        [user.pk],
+    )
+    found = []
+    for row in rows:
+        m, u = ms.build(row), unit.build(row, len(ms))
+        assert m is not None and u is not None
+        _cache(Membership, "unit", m, u)
+        _cache(Membership, "user", m, user)
+        _cache(Unit, "oversees", u, oversees.build(row, len(ms) + len(unit)))
+        found.append(m)
+    qs = Membership.objects.filter(user=user)
+    qs._result_cache = found
+    qs._prefetch_done = True  # type: ignore[attr-defined]
+    user.__dict__.setdefault("_prefetched_objects_cache", {})["memberships"] = qs
+
+
+def _cache(model: type[models.Model], name: str, obj: Any, value: Any) -> None:
+    model._meta.get_field(name).set_cached_value(obj, value)  # type: ignore[union-attr]
 
 
 def memberships_with_units(user: User) -> list[Membership]:
@@ -184,3 +213,22 @@ def memberships_with_units(user: User) -> list[Membership]:
 
 def _with_units() -> models.QuerySet[Membership]:
     return Membership.objects.select_related("unit", "unit__oversees")
+
+
+_MEMBERSHIP_COLUMNS = (Columns(Membership, "m"), Columns(Unit, "un"), Columns(Unit, "ov"))
+_UNIT_COLUMNS = Columns(Unit, "u")
+
+
+def units_by_pk(pks: Sequence[int]) -> dict[int, Unit]:
+    """``Unit.objects.in_bulk(pks)``, in a statement written once (``core.rows``): the
+    units an API registration names."""
+    pks = sorted(set(pks))
+    if not pks:
+        return {}
+    marks = ", ".join(["%s"] * len(pks))
+    rows = fetch(
+        f"SELECT {_UNIT_COLUMNS.sql} FROM {connection.ops.quote_name(Unit._meta.db_table)} u "
+        f"WHERE u.id IN ({marks})",
+        pks,
+    )
+    return {u.pk: u for u in map(_UNIT_COLUMNS.build, rows) if u is not None}
