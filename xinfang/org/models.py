@@ -192,7 +192,11 @@ def prefetch_memberships(user: User) -> None:
         _cache(Membership, "user", m, user)
         _cache(Unit, "oversees", u, oversees.build(row, len(ms) + len(unit)))
         found.append(m)
-    qs = Membership.objects.filter(user=user)
+    # the user's memberships, filtered only if chained further, as a related manager's
+    # queryset is (building the filter costs more than the read above)
+    qs = Membership.objects.all()
+    qs._defer_next_filter = True  # type: ignore[attr-defined]
+    qs = qs.filter(user=user)
     qs._result_cache = found
     qs._prefetch_done = True  # type: ignore[attr-defined]
     user.__dict__.setdefault("_prefetched_objects_cache", {})["memberships"] = qs
