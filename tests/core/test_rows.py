@@ -121,3 +121,50 @@ def test_active_topic_by_code_or_key(world: World) -> None:
     assert Topic.active("NOPE") is None
     Topic.objects.filter(pk=t.pk).update(is_active=False)
     assert Topic.active(t.code) is None and Topic.active(str(t.pk)) is None
+
+
+def _read_back(model: type[models.Model], pk: int) -> dict[str, Any]:
+    got = _values(model.objects.get(pk=pk))
+    got.pop("id")
+    return got
+
+
+def test_insert_writes_what_save_writes(world: World) -> None:
+    """Encrypted numbers, blind indexes, JSON and aware times as ``save()`` writes them,
+    the late values set on the objects, keys returned in order."""
+    from datetime import timedelta
+
+    from xinfang.cases.models import Event, Petitioner
+    from xinfang.core.rows import Insert
+
+    from ..factories import register
+
+    m = register(world)
+    people = [
+        Petitioner(name="王五", phone="13700001111", id_number="360421199001011234", order=1),
+        Petitioner(name="赵六", phone="", address="城关镇", order=2),
+    ]
+    ins = Insert(Petitioner)
+    for p in people:
+        p.set_indexes()
+    rows = [ins.prepare(p, late=("matter_id",)) for p in people]
+    assert all(row[ins.names.index("matter_id")] is None for row in rows)
+    assert "13700001111" not in rows[0]  # encrypted before the transaction
+    ins.run(people, rows, matter_id=m.pk)
+    assert [p.matter_id for p in people] == [m.pk, m.pk] and people[0].pk < people[1].pk
+    assert not people[0]._state.adding and people[0]._state.db == "default"
+    for p in people:
+        twin = Petitioner(**{k: v for k, v in _values(p).items() if k != "id"})
+        twin.save()
+        assert _read_back(Petitioner, p.pk) == _read_back(Petitioner, twin.pk)
+    assert Petitioner.objects.get(pk=people[0].pk).phone == "13700001111"
+    assert people[0] in Petitioner.objects.with_phone("137 0000 1111")  # the blind index
+
+    at = timezone.now() - timedelta(minutes=5)
+    ev = Event(matter=m, seq=99, action="note", to_status=m.status, at=at, data={"a": [1, "二"]})
+    Insert(Event).run([ev], [Insert(Event).prepare(ev)])
+    twin_ev = Event(matter=m, seq=100, action="note", to_status=m.status, at=at, data=ev.data)
+    twin_ev.save()
+    a, b = _read_back(Event, ev.pk), _read_back(Event, twin_ev.pk)
+    assert a.pop("seq") == 99 and b.pop("seq") == 100
+    assert a == b and a["data"] == {"a": [1, "二"]} and a["at"] == at

@@ -44,3 +44,24 @@ def test_refused_registration_leaves_index_unchanged(world: World) -> None:
     assert e.value.code == "required"
     after = (SearchDoc.objects.count(), dict(SearchTerm.objects.values_list("term", "df")))
     assert after == before
+
+
+def test_registered_vectors_and_tokens_equal_reindex(world: World) -> None:
+    """What the index matches (FTS5 rows, PostgreSQL's three vectors) is the re-index's
+    too: the receipt number and the units' names, known only inside the transaction or
+    read before it, included."""
+    from django.db import connection
+
+    from xinfang.search.queries import search
+
+    m = register(world, area=world.town, title="小区物业乱收费", content="物业公司多收停车费")
+    for q in (m.receipt_no, "城关镇", "物业"):
+        assert [h.matter.pk for h in search(world.registrar, q, count=False).hits] == [m.pk], q
+    if connection.vendor == "postgresql":
+        sql = "SELECT tsv::text, ttsv::text, ntsv::text FROM search_searchdoc WHERE matter_id = %s"
+        with connection.cursor() as cur:
+            cur.execute(sql, [m.pk])
+            written = cur.fetchone()
+            index_matters([m.pk])
+            cur.execute(sql, [m.pk])
+            assert cur.fetchone() == written

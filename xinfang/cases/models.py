@@ -505,8 +505,7 @@ class PetitionerQuerySet(models.QuerySet["Petitioner"]):
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
         objs = list(objs)
         for p in objs:
-            p.phone_index = blind_index(normalise_phone(p.phone))
-            p.id_index = id_index(p.id_number)
+            p.set_indexes()
         return super().bulk_create(objs, *args, **kwargs)
 
     def with_phone(self, phone: str) -> PetitionerQuerySet:
@@ -551,9 +550,13 @@ class Petitioner(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.set_indexes()
+        super().save(*args, **kwargs)
+
+    def set_indexes(self) -> None:
+        """The blind indexes of the phone and ID numbers, kept with every write."""
         self.phone_index = blind_index(normalise_phone(self.phone))
         self.id_index = id_index(self.id_number)
-        super().save(*args, **kwargs)
 
 
 class MatterUnit(models.Model):
