@@ -59,7 +59,7 @@ def test_registration_query_count(world: World) -> None:
     # token, the registering unit and the area (one read), topic, the registrar's
     # memberships with their units (read once: the role check, the event's acting unit and
     # the allowed actions), the receipt counter (one UPDATE ... RETURNING), matter,
-    # petitioner, event, row update, index (fts, doc, terms: no savepoint of its own), the
+    # petitioner, event, row update, index (fts, doc, pending terms: no savepoint of its own), the
     # monthly counters; the detail reads nothing back (the log and petitioners are the ones
     # just written, no handling units, nothing merged). The registration's own transaction
     # is a savepoint here (the test runs in one): its SAVEPOINT and RELEASE count too.

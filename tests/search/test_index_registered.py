@@ -7,13 +7,14 @@ import pytest
 from xinfang.cases.models import Category, Matter
 from xinfang.core.errors import UserError
 from xinfang.search.models import SearchDoc, SearchTerm
-from xinfang.search.services import DOCS, index_matters
+from xinfang.search.services import DOCS, fold_pending, index_matters
 
 from ..factories import World, register
 
 
 def _entry(m: Matter) -> tuple[bytes, dict[str, int]]:
     src = bytes(SearchDoc.objects.get(matter=m).source)
+    fold_pending()
     return src, dict(SearchTerm.objects.values_list("term", "df"))
 
 
@@ -38,10 +39,12 @@ def test_registered_entry_equals_reindex(world: World) -> None:
 
 def test_refused_registration_leaves_index_unchanged(world: World) -> None:
     register(world)
+    fold_pending()
     before = (SearchDoc.objects.count(), dict(SearchTerm.objects.values_list("term", "df")))
     with pytest.raises(UserError) as e:
         register(world, title="")
     assert e.value.code == "required"
+    assert fold_pending() == 0
     after = (SearchDoc.objects.count(), dict(SearchTerm.objects.values_list("term", "df")))
     assert after == before
 

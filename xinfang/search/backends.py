@@ -282,15 +282,12 @@ class PostgresBackend:
             return None
         key = (scope == "title", tuple(terms))
         if key not in self._share:
-            from .models import SearchTerm
-            from .services import DOCS
+            from .services import DOCS, document_frequencies
 
             toks = {tok for t in terms for tok in t.tokens}
             found = None
             if toks and not any(t.prefix or t.receipt for t in terms):
-                df = dict(
-                    SearchTerm.objects.filter(term__in=[*toks, DOCS]).values_list("term", "df")
-                )
+                df = document_frequencies([*toks, DOCS])
                 if df.get(DOCS):
                     # (lexeme, the dfs of the tokens it stands for), e.g. (拖欠工, [拖欠, 欠工])
                     cands = []

@@ -19,11 +19,12 @@ from xinfang.cases.models import Event, Matter, Petitioner
 from xinfang.org.models import Unit
 
 from .backends import Doc, backend
-from .models import SearchDoc, SearchTerm
+from .models import SearchDoc, SearchTerm, SearchTermDelta
 from .text import MAX_FIELD, receipt_token, tokens
 
 BATCH = 2000
 DOCS = ""  # the SearchTerm row whose df is the number of indexed documents
+FOLD = 64  # registrations whose terms wait in SearchTermDelta before they are counted
 
 
 def _source(fields: Sequence[str]) -> bytes:
@@ -210,7 +211,69 @@ def index_registered(m: Matter, entry: Registered) -> None:
         backend().write(
             cur, [(m.pk, None, doc, _source([entry.title, entry.body, other, entry.names]))]
         )
-    _bump(Counter(entry.terms | {DOCS}))
+    _pend(entry.terms)
+
+
+def _pend(terms: Iterable[str]) -> None:
+    """Count one new document with ``terms`` through ``SearchTermDelta``; every ``FOLD``-th
+    row folds the pending ones into ``SearchTerm``."""
+    table = connection.ops.quote_name(SearchTermDelta._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} (terms) VALUES (%s) RETURNING id",
+            [" ".join(terms)],
+        )
+        key = int(cur.fetchone()[0])
+    if key % FOLD == 0:
+        fold_pending(key)
+
+
+def fold_pending(upto: int | None = None) -> int:
+    """Add the pending rows (up to key ``upto``) to ``SearchTerm`` and remove them, in the
+    caller's transaction; returns how many. Each row is removed by exactly one folder:
+    a concurrent one waits for the row and then finds it gone."""
+    table = connection.ops.quote_name(SearchTermDelta._meta.db_table)
+    with connection.cursor() as cur:
+        if upto is None:
+            cur.execute(f"DELETE FROM {table} RETURNING terms")
+        else:
+            cur.execute(f"DELETE FROM {table} WHERE id <= %s RETURNING terms", [upto])
+        rows = [r[0] for r in cur.fetchall()]
+    df: Counter[str] = Counter()
+    for terms in rows:
+        df.update(terms.split())
+    df[DOCS] += len(rows)
+    _bump(df)
+    return len(rows)
+
+
+def document_frequencies(terms: Iterable[str]) -> dict[str, int]:
+    """Document frequencies of ``terms``, the pending ones included (raw SQL: ORM lookups
+    over thousands of values cost more than the query)."""
+    out: dict[str, int] = {}
+    items = sorted(set(terms))
+    qn = connection.ops.quote_name
+    with connection.cursor() as cur:
+        for i in range(0, len(items), 500):
+            part = items[i : i + 500]
+            cur.execute(
+                f"SELECT term, df FROM {qn(SearchTerm._meta.db_table)} "
+                f"WHERE term IN ({','.join(['%s'] * len(part))})",
+                part,
+            )
+            out.update(cur.fetchall())
+        cur.execute(f"SELECT terms FROM {qn(SearchTermDelta._meta.db_table)}")
+        pending = [r[0] for r in cur.fetchall()]
+    if pending:
+        wanted = set(items)
+        extra: Counter[str] = Counter()
+        for row in pending:
+            extra.update(t for t in row.split() if t in wanted)
+        if DOCS in wanted:
+            extra[DOCS] += len(pending)
+        for t, n in extra.items():
+            out[t] = out.get(t, 0) + n
+    return out
 
 
 def _apply(chunk: list[int], texts: dict[int, list[str]], old: dict[int, bytes]) -> None:
@@ -282,6 +345,7 @@ def _rebuild(batch: int, progress: Callable[[int], None] | None) -> int:
     with transaction.atomic(), connection.cursor() as cur:
         be.clear(cur)
         SearchTerm.objects.all().delete()
+        SearchTermDelta.objects.all().delete()  # the recount includes what was pending
     units = _unit_names()
     df: Counter[str] = Counter()
     last = 0

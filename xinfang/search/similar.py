@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
 from xinfang.cases.models import Matter, Petitioner, StaffScope, staff_scope
@@ -28,8 +27,7 @@ from xinfang.cases.services import PetitionerIn
 from xinfang.org.models import prefetch_memberships
 
 from .backends import PostgresBackend, Term, backend
-from .models import SearchTerm
-from .services import DOCS
+from .services import DOCS, document_frequencies
 from .specifics import NAME_KINDS, Specifics, compare, extract
 from .text import tokens
 
@@ -101,21 +99,7 @@ class Similar:
     text_score: float = 0.0
 
 
-def _dfs(terms: Iterable[str]) -> dict[str, int]:
-    """Document frequencies of ``terms`` (raw SQL: ORM lookups over thousands of values
-    cost more than the query)."""
-    out: dict[str, int] = {}
-    items = sorted(set(terms))
-    table = SearchTerm._meta.db_table
-    with connection.cursor() as cur:
-        for i in range(0, len(items), 500):
-            part = items[i : i + 500]
-            cur.execute(
-                f"SELECT term, df FROM {table} WHERE term IN ({','.join(['%s'] * len(part))})",
-                part,
-            )
-            out.update(cur.fetchall())
-    return out
+_dfs = document_frequencies
 
 
 def _weights(bag: Iterable[str], df: dict[str, int], n: int) -> dict[str, float]:
