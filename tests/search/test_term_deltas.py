@@ -60,3 +60,24 @@ def test_fold_adds_pending_to_the_counts(world: World) -> None:
         dict(SearchTerm.objects.filter(term__in=["物业", "工资", DOCS]).values_list("term", "df"))
         == seen
     )
+
+
+def test_readers_forget_rolled_back_rows(world: World) -> None:
+    """A reader that saw a pending row of its own transaction, which then rolled back,
+    does not count it once its key is handed out again (SQLite reuses it)."""
+    from django.db import transaction
+
+    class Undo(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            register(world, title="拖欠工资", content="建筑公司拖欠工资", facts="")
+            assert document_frequencies(["拖欠", DOCS]) == {"拖欠": 1, DOCS: 1}
+            raise Undo
+    except Undo:
+        pass
+    register(world, title="小区物业乱收费", content="物业公司多收停车费", facts="")
+    seen = document_frequencies(["拖欠", "物业", DOCS])
+    assert seen == {"物业": 1, DOCS: 1}
+    assert seen == {t: n for t, n in _recount().items() if t in ("拖欠", "物业", DOCS)}

@@ -53,6 +53,9 @@ class SearchTermDelta(models.Model):
     (``services.document_frequencies``), so frequencies stay exact."""
 
     terms = models.TextField()  # space-separated (no token holds a space)
+    # random: with the key, names the row for readers' caches even where SQLite hands a
+    # rolled-back row's key out again
+    nonce = models.BigIntegerField()
 
     class Meta:
         verbose_name = _("待计词频")
