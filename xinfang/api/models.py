@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from xinfang.core.rows import Columns, fetch
@@ -29,9 +29,10 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         .select_related("user").first()`` returns, without building that query on every
         API request (``core.rows``)."""
         tok, usr = _COLUMNS
+        qn = connection.ops.quote_name
         rows = fetch(
-            f"SELECT {tok.sql}, {usr.sql} FROM {ApiToken._meta.db_table} t "
-            f"JOIN {User._meta.db_table} u ON u.id = t.user_id "
+            f"SELECT {tok.sql}, {usr.sql} FROM {qn(ApiToken._meta.db_table)} t "
+            f"JOIN {qn(User._meta.db_table)} u ON u.id = t.user_id "
             "WHERE t.prefix = %s AND NOT t.revoked AND u.is_active ORDER BY t.id LIMIT 1",
             [prefix],
         )

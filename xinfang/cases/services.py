@@ -43,7 +43,6 @@ from .workflow import append_event, refresh_deadlines, transition
 
 MAX_REPRESENTATIVES = 5  # XFGZ Art. 20
 # What registration writes on the row after the insert: append_event's counter and hash.
-# What the register event changes on the inserted row (``append_event``).
 REGISTER_FIELDS = ("event_count", "last_hash")
 MATTERS, PETITIONERS = Insert(Matter), Insert(Petitioner)
 
