@@ -2,6 +2,21 @@
 
 from django.db import migrations, models
 
+# PostgreSQL: the pending rows are inserted and soon deleted by a fold, and readers scan
+# the few live ones; dead rows left for autovacuum's default 20 % of the table made that
+# scan read thousands (5,632 dead rows, 2.6 ms a read, at PostgreSQL 1 M after 6,000
+# registrations). Vacuum it after every few folds instead.
+PG_AUTOVACUUM = (
+    "ALTER TABLE search_searchtermdelta SET (autovacuum_vacuum_threshold = 512, "
+    "autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_insert_threshold = 1024, "
+    "autovacuum_vacuum_insert_scale_factor = 0)"
+)
+
+
+def _tune(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(PG_AUTOVACUUM)
+
 
 class Migration(migrations.Migration):
 
@@ -22,4 +37,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '待计词频',
             },
         ),
+        migrations.RunPython(_tune, migrations.RunPython.noop),
     ]
