@@ -13,8 +13,8 @@ from django.utils import timezone
 from xinfang.cases.models import Matter, Topic
 from xinfang.org.models import Unit
 
-from .services import DOCS
-from .similar import _dfs, _weights, fold, text_similarity
+from .services import DOCS, document_frequencies
+from .similar import _weights, fold, text_similarity
 from .text import tokens
 
 MAX_MATTERS = 5000  # newest matters of the period examined
@@ -63,7 +63,7 @@ def hotspots(
     for r in rows:
         groups[(r["area_id"], r["topic_id"])].append(r)
     bags = {r["pk"]: tokens(fold(f"{r['title']}\n{r['content']}")) for r in rows}
-    df = _dfs({t for b in bags.values() for t in b} | {DOCS})
+    df = document_frequencies({t for b in bags.values() for t in b} | {DOCS})
     n = max(df.get(DOCS, 0), 1)
     vec = {pk: _weights(b, df, n) for pk, b in bags.items()}
     found = []

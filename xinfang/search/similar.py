@@ -99,9 +99,6 @@ class Similar:
     text_score: float = 0.0
 
 
-_dfs = document_frequencies
-
-
 def _weights(bag: Iterable[str], df: dict[str, int], n: int) -> dict[str, float]:
     # squared IDF: the bigrams every complaint of a kind shares (请求, 反映, 补偿…) count for
     # almost nothing, the specifics (party, site, amount) for much
@@ -303,7 +300,7 @@ def similar_matters(
     if not raw and not people:
         return []
     be = backend()
-    df = _dfs([*raw, DOCS])
+    df = document_frequencies([*raw, DOCS])
     n = max(df.get(DOCS, 0), 1)
     # the rarest bigrams that some document has; very common ones fetch nothing useful
     # (PostgreSQL reads every match of the tokens from the heap: keep them rarer there)
@@ -343,7 +340,7 @@ def similar_matters(
     texts = {pk: f"{r[1]}\n{r[2]}\n{r[3]}" for pk, r in rows.items()}
     q_bag = tokens(fold(f"{title}\n{text}"))
     bags = {pk: tokens(fold(t)) for pk, t in texts.items()}
-    df.update(_dfs(t for bag in bags.values() for t in bag if t not in df))
+    df.update(document_frequencies(t for bag in bags.values() for t in bag if t not in df))
     idf = _Idf(df, n)
     qw = idf.weights(q_bag)
     q_norms = norms(qw)
