@@ -4,10 +4,12 @@ and the answer is the same as reading the matter back."""
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 
-from xinfang.cases.models import Event, Matter
-from xinfang.search.models import SearchDoc
+from xinfang.cases.models import Event, Matter, Petitioner, ReceiptCounter
+from xinfang.reports.models import MonthCount
+from xinfang.search.models import SearchDoc, SearchTermDelta
 
 from ..factories import World
 from .test_api import Api, body
@@ -58,14 +60,45 @@ def test_registration_query_count(world: World) -> None:
     assert r.status_code == 201
     # token, the registering unit and the area (one read), topic, the registrar's
     # memberships with their units (read once: the role check, the event's acting unit and
-    # the allowed actions), the receipt counter (one UPDATE ... RETURNING), matter,
-    # petitioner, event, row update, index (fts, doc, pending terms: no savepoint of its own), the
-    # monthly counters; the detail reads nothing back (the log and petitioners are the ones
+    # the allowed actions), the matter's key, petitioner, event, pending terms, the receipt
+    # counter (one UPDATE ... RETURNING), matter, index (fts, doc: no savepoint of its
+    # own), the monthly counters; the detail reads nothing back (the log and petitioners are the ones
     # just written, no handling units, nothing merged). The registration's own transaction
     # is a savepoint here (the test runs in one): its SAVEPOINT and RELEASE count too.
     # PostgreSQL keeps the index in the document row (no separate FTS insert).
     expected = 15 if connection.vendor == "sqlite" else 14
     assert len(q.captured_queries) == expected, [x["sql"][:80] for x in q.captured_queries]
+
+
+def test_registration_writes_the_shared_rows_last(world: World) -> None:
+    """The receipt counter and the month counters are rows that every registration at the
+    organ (the counters' sums: in the deployment) writes, and PostgreSQL keeps an updated
+    row locked until the commit: they come after every other write but the matter's row
+    and its search entry, which hold the receipt number. The matter's row is written once."""
+    api = Api(world.registrar)
+    api.post("/matters", body(world))  # the year's first creates the organ's counter row
+    with CaptureQueriesContext(connection) as q:
+        r = api.post("/matters", body(world))
+    assert r.status_code == 201
+    sql = [x["sql"] for x in q.captured_queries]
+
+    def at(verb: str, model: type[Model]) -> list[int]:
+        table = connection.ops.quote_name(model._meta.db_table)
+        return [i for i, s in enumerate(sql) if s.startswith(f"{verb} {table}")]
+
+    [counter] = at("UPDATE", ReceiptCounter)
+    [matter] = at("INSERT INTO", Matter)
+    [months] = at("INSERT INTO", MonthCount)
+    [pending] = at("INSERT INTO", SearchTermDelta)
+    assert at("UPDATE", Matter) == []
+    assert max(*at("INSERT INTO", Petitioner), *at("INSERT INTO", Event), pending) < counter
+    assert counter < matter < months
+    # after the counter: the matter, its search entry, the month counters, the commit
+    assert sql[counter + 1 : months] == sql[matter : months]
+    assert all("search" in s for s in sql[matter + 1 : months])
+    assert [s.split()[0] for s in sql[months + 1 :]] == ["RELEASE"]
+    m = Matter.objects.get(pk=r.json()["id"])
+    assert (m.event_count, m.last_hash) == (1, Event.objects.get(matter=m).hash)
 
 
 def test_refused_registration_writes_nothing(world: World) -> None:

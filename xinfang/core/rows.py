@@ -87,12 +87,15 @@ class Insert(Generic[M]):
     writer at a time, every millisecond spent holding the write lock is a millisecond no
     other registration can write (at 8 concurrent API clients the lock was held
     throughout), so the lock is kept for sending rows. Values not known until the
-    transaction (a receipt number, the matter's key) are ``late``: given to ``run``."""
+    transaction (a receipt number, the matter's key) are ``late``: given to ``run``.
+    ``keyed``: the rows carry their keys (from ``next_key``) instead of getting them from
+    the insert."""
 
-    def __init__(self, model: type[M]) -> None:
+    def __init__(self, model: type[M], *, keyed: bool = False) -> None:
         meta = model._meta
         self.model = model
-        self.fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+        self.keyed = keyed
+        self.fields = [f for f in meta.local_concrete_fields if keyed or f is not meta.auto_field]
         self.names = [f.attname for f in self.fields]
         self._at = {f.attname: i for i, f in enumerate(self.fields)}
 
@@ -119,7 +122,7 @@ class Insert(Generic[M]):
         meta = self.model._meta
         cols = ", ".join(qn(f.column) for f in self.fields)
         marks = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
-        auto = meta.auto_field
+        auto = None if self.keyed else meta.auto_field
         sql = f"INSERT INTO {qn(meta.db_table)} ({cols}) VALUES " + ", ".join([marks] * len(rows))
         if auto is not None:
             sql += f" RETURNING {qn(auto.column)}"
@@ -131,3 +134,24 @@ class Insert(Generic[M]):
                 setattr(obj, auto.attname, keys[i])
             obj._state.adding = False
             obj._state.db = connection.alias
+
+
+def next_key(model: type[models.Model]) -> int:
+    """Take the key the next row of ``model`` (an auto-increment key) would get, so that
+    rows pointing at it can be written before it (the foreign keys are checked at commit).
+    PostgreSQL: ``nextval`` of the key's sequence (never handed out twice, even if the
+    caller rolls back). SQLite: one past its ``sqlite_sequence`` entry, what
+    ``AUTOINCREMENT`` would give; only inside a write transaction, whose lock keeps every
+    other writer out until the row is in."""
+    meta = model._meta
+    assert meta.pk is not None
+    table, column = meta.db_table, meta.pk.column
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            qn = connection.ops.quote_name(table)  # the function parses an identifier
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [qn, column])
+            return int(cur.fetchone()[0])
+        assert connection.in_atomic_block, "next_key on SQLite needs the write transaction"
+        cur.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cur.fetchone()
+        return (int(row[0]) if row else 0) + 1

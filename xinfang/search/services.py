@@ -213,17 +213,17 @@ def index_registered(m: Matter, entry: Registered) -> None:
         backend().write(
             cur, [(m.pk, None, doc, _source([entry.title, entry.body, other, entry.names]))]
         )
-    _pend(entry.terms)
 
 
-def _pend(terms: Iterable[str]) -> None:
-    """Count one new document with ``terms`` through ``SearchTermDelta``; every ``FOLD``-th
-    row folds the pending ones into ``SearchTerm``."""
+def pend_registered(entry: Registered) -> None:
+    """Count the document of ``entry`` (a matter registered in the caller's transaction;
+    its terms do not depend on the receipt number) through ``SearchTermDelta``; every
+    ``FOLD``-th row folds the pending ones into ``SearchTerm``."""
     table = connection.ops.quote_name(SearchTermDelta._meta.db_table)
     with connection.cursor() as cur:
         cur.execute(
             f"INSERT INTO {table} (terms, nonce) VALUES (%s, %s) RETURNING id",
-            [" ".join(terms), secrets.randbits(62)],
+            [" ".join(entry.terms), secrets.randbits(62)],
         )
         key = int(cur.fetchone()[0])
     if key % FOLD == 0:
