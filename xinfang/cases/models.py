@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.crypto import blind_index, id_index, normalise_phone
@@ -209,20 +209,23 @@ def narrowed(qs: MQ, scope: StaffScope, *, registered: bool = True, **within: An
     ``MatterUnit`` (``effects._set_units``). An OR of the arms would make PostgreSQL give up
     the indexes and read every matter; without it a county's figures tested every matter
     of the period against the scope. The assisting arm starts from the units' assignments
-    and joins each to its matter (as ``pk IN (assignments)`` PostgreSQL read every open
-    matter near a deadline, 47 k rows, to keep 113)."""
+    and tests each one's matter against ``within`` by its key, in a scalar subquery that
+    PostgreSQL cannot turn into a join. As ``pk IN (assignments)``, and as a join whenever
+    a sample of the statistics put fewer matters past their deadline than there were,
+    PostgreSQL read every open matter past or near a deadline instead (at 1 M, 47 k rows
+    to keep 113; a county's overdue list 192 ms against 55)."""
     if scope.empty or scope.everything:
         return qs
     units = sorted(scope.units())
     base = Matter.objects.filter(**within)
-    assisting = MatterUnit.objects.filter(
-        unit_id__in=units,
-        role=MatterUnit.ASSIST,
-        active=True,
-        **{f"matter__{k}": v for k, v in within.items()},
-    ).values("matter_id")
+    assigned = MatterUnit.objects.filter(unit_id__in=units, role=MatterUnit.ASSIST, active=True)
+    if within:
+        meets = base.filter(pk=OuterRef("matter_id")).values(one=Value(1))[:1]
+        assigned = assigned.annotate(meets=Subquery(meets)).filter(meets=1)
     arms = [base.filter(registered_unit_id__in=units).values("pk")] if registered else []
-    ids = base.filter(lead_unit_id__in=units).values("pk").union(*arms, assisting)
+    ids = (
+        base.filter(lead_unit_id__in=units).values("pk").union(*arms, assigned.values("matter_id"))
+    )
     return qs.filter(pk__in=ids)
 
 
