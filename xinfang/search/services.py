@@ -255,15 +255,21 @@ def document_frequencies(terms: Iterable[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     items = sorted(set(terms))
     qn = connection.ops.quote_name
+    table = qn(SearchTerm._meta.db_table)
     with connection.cursor() as cur:
-        for i in range(0, len(items), 500):
-            part = items[i : i + 500]
-            cur.execute(
-                f"SELECT term, df FROM {qn(SearchTerm._meta.db_table)} "
-                f"WHERE term IN ({','.join(['%s'] * len(part))})",
-                part,
-            )
+        if connection.vendor == "postgresql":
+            # one array parameter: psycopg parsed the placeholders of a 500-term IN list
+            # on every call (0.8 ms each, a few per same-matter suggestion)
+            cur.execute(f"SELECT term, df FROM {table} WHERE term = ANY(%s)", [items])
             out.update(cur.fetchall())
+        else:
+            for i in range(0, len(items), 500):
+                part = items[i : i + 500]
+                cur.execute(
+                    f"SELECT term, df FROM {table} WHERE term IN ({','.join(['%s'] * len(part))})",
+                    part,
+                )
+                out.update(cur.fetchall())
         extra, pending = _PENDING.counts(cur, items)
     for t, n in extra.items():
         out[t] = out.get(t, 0) + n
