@@ -15,13 +15,6 @@ def _fresh_calendar_cache():
 
 
 @pytest.fixture
-def own_database(django_db_blocker):
-    """Database connections of the test's own (``tests.sqlite_files``), not the suite's."""
-    with django_db_blocker.unblock():
-        yield
-
-
-@pytest.fixture
 def world(db) -> World:
     return build_world()
 

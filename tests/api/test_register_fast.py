@@ -65,9 +65,8 @@ def test_registration_query_count(world: World) -> None:
     # monthly counters; the detail reads nothing back (the log and petitioners are the ones
     # just written, no handling units, nothing merged). The registration's own transaction
     # is a savepoint here (the test runs in one): its SAVEPOINT and RELEASE count too.
-    # SQLite: the FTS insert and its merge step (search 0006) beside the document row;
-    # PostgreSQL keeps the index in the document row.
-    expected = 16 if connection.vendor == "sqlite" else 14
+    # PostgreSQL keeps the index in the document row (no separate FTS insert).
+    expected = 15 if connection.vendor == "sqlite" else 14
     assert len(q.captured_queries) == expected, [x["sql"][:80] for x in q.captured_queries]
 
 

@@ -14,13 +14,35 @@ from typing import Any
 import pytest
 
 from xinfang.core.sqlite import base
-
-from ..sqlite_files import sqlite_file
+from xinfang.core.sqlite.base import DatabaseWrapper
 
 
 @pytest.fixture(autouse=True)
-def _own_database(own_database: None) -> None:
-    """Every test here opens files of its own."""
+def _own_database(django_db_blocker: Any) -> Any:
+    """These connections are to a file of the test's own, not the suite's database."""
+    with django_db_blocker.unblock():
+        yield
+
+
+def _wrapper(path: Path, alias: str) -> DatabaseWrapper:
+    return DatabaseWrapper(
+        {
+            "ENGINE": "xinfang.core.sqlite",
+            "NAME": str(path),
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 5},
+            "TIME_ZONE": None,
+            "CONN_MAX_AGE": 0,
+            "CONN_HEALTH_CHECKS": False,
+            "AUTOCOMMIT": True,
+            "ATOMIC_REQUESTS": False,
+            "USER": "",
+            "PASSWORD": "",
+            "HOST": "",
+            "PORT": "",
+            "TEST": {},
+        },
+        alias,
+    )
 
 
 def _free(path: Path) -> bool:
@@ -39,7 +61,7 @@ def _free(path: Path) -> bool:
 
 def test_second_writer_waits_for_the_first_to_commit(tmp_path: Path) -> None:
     db = tmp_path / "w.sqlite3"
-    a = sqlite_file(db, "a")
+    a = _wrapper(db, "a")
     with a.cursor() as c:
         c.execute("CREATE TABLE t (who TEXT, at REAL)")
     a._start_transaction_under_autocommit()
@@ -49,7 +71,7 @@ def test_second_writer_waits_for_the_first_to_commit(tmp_path: Path) -> None:
     got: dict[str, Any] = {}
 
     def second() -> None:
-        b = sqlite_file(db, "b")  # a connection of its own thread
+        b = _wrapper(db, "b")  # a connection of its own thread
         b.ensure_connection()
         b._start_transaction_under_autocommit()  # blocks until a commits
         got["at"] = time.monotonic()
@@ -75,7 +97,7 @@ def test_second_writer_waits_for_the_first_to_commit(tmp_path: Path) -> None:
 
 def test_rollback_and_close_release_the_lock(tmp_path: Path) -> None:
     db = tmp_path / "r.sqlite3"
-    a = sqlite_file(db, "a")
+    a = _wrapper(db, "a")
     a.ensure_connection()
     a._start_transaction_under_autocommit()
     assert not _free(db)
@@ -94,7 +116,7 @@ def test_checkpoint_runs_after_the_lock_is_released(
     one ran inside the commit, with the lock held), at most every CHECKPOINT_EVERY
     seconds; the automatic one stays as a fallback at FALLBACK_PAGES."""
     db = tmp_path / "c.sqlite3"
-    a = sqlite_file(db, "a")
+    a = _wrapper(db, "a")
     with a.cursor() as c:
         c.execute("PRAGMA journal_mode=WAL")
         c.execute("CREATE TABLE t (x INTEGER)")

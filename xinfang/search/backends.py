@@ -98,9 +98,6 @@ def forget_fts_statistics(cur: Any) -> None:
     cur.execute("ANALYZE sqlite_master")  # this connection reloads the statistics
 
 
-MERGE_PAGES = 16  # SQLite: FTS5 merge work per document written
-
-
 class SQLiteBackend:
     vendor = "sqlite"
     _cols = {
@@ -124,18 +121,6 @@ class SQLiteBackend:
                 "INSERT INTO search_fts(rowid, title, body, other, names) "
                 "VALUES (%s, %s, %s, %s, %s)",
                 inserts,
-            )
-        if deletes or inserts:
-            # FTS5's automerge is off (search 0006): each write merges a step of at most
-            # MERGE_PAGES pages per document it wrote, on a level that holds 4 segments.
-            # Automerge merged 64 pages per level of the index after every 64 leaf pages
-            # written, all in one write. A registration writes about one leaf page, so
-            # it needs a step of about one page per level (6 at 100 k matters): 16 keeps
-            # up with room to spare (checked at 100 k over 1,800 registrations: 10–14
-            # segments throughout, as many as automerge left).
-            cur.execute(
-                "INSERT INTO search_fts(search_fts, rank) VALUES ('merge', %s)",
-                [MERGE_PAGES * (len(deletes) + len(inserts))],
             )
         gone = [(pk,) for pk, _old, new, _s in rows if new is None]
         if gone:
