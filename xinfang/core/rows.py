@@ -136,6 +136,9 @@ class Insert(Generic[M]):
             obj._state.db = connection.alias
 
 
+_SEQUENCES: dict[str, str] = {}  # PostgreSQL: table → the sequence of its key
+
+
 def next_key(model: type[models.Model]) -> int:
     """Take the key the next row of ``model`` (an auto-increment key) would get, so that
     rows pointing at it can be written before it (the foreign keys are checked at commit).
@@ -148,8 +151,12 @@ def next_key(model: type[models.Model]) -> int:
     table, column = meta.db_table, meta.pk.column
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            qn = connection.ops.quote_name(table)  # the function parses an identifier
-            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [qn, column])
+            seq = _SEQUENCES.get(table)
+            if seq is None:  # the function parses an identifier: quoted
+                qn = connection.ops.quote_name(table)
+                cur.execute("SELECT pg_get_serial_sequence(%s, %s)", [qn, column])
+                seq = _SEQUENCES[table] = cur.fetchone()[0]
+            cur.execute("SELECT nextval(%s)", [seq])
             return int(cur.fetchone()[0])
         assert connection.in_atomic_block, "next_key on SQLite needs the write transaction"
         cur.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
