@@ -213,7 +213,7 @@ def narrowed(qs: MQ, scope: StaffScope, *, registered: bool = True, **within: An
     PostgreSQL cannot turn into a join. As ``pk IN (assignments)``, and as a join whenever
     a sample of the statistics put fewer matters past their deadline than there were,
     PostgreSQL read every open matter past or near a deadline instead (at 1 M, 47 k rows
-    to keep 113; a county's overdue list 192 ms against 55)."""
+    to keep 113; a county's overdue query 192 ms, against 49 ms as a subquery)."""
     if scope.empty or scope.everything:
         return qs
     units = sorted(scope.units())
