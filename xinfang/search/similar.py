@@ -109,22 +109,38 @@ def _weights(bag: Iterable[str], df: dict[str, int], n: int) -> dict[str, float]
 
 
 class _Idf:
-    """``_weights`` with each term's weight computed once per call."""
+    """``_weights`` of one call's texts, each term's weight (and its square) computed once,
+    and ``text_similarity`` of the new text against a candidate's set of bigrams from
+    those alone: no weight vector is built per candidate (a call ranks up to a few hundred).
+    The query's weight of a bigram is the candidate's, so the cosine's numerator is the sum
+    of the shared bigrams' squared weights."""
 
     def __init__(self, df: dict[str, int], n: int) -> None:
         self.df, self.n, self.unknown = df, n, max(n // 20, 1)
-        self.cache: dict[str, float] = {}
+        self.w: dict[str, float] = {}
+        self.w2: dict[str, float] = {}
 
-    def weights(self, bag: Iterable[str]) -> dict[str, float]:
-        out = {}
-        c = self.cache
+    def add(self, bag: Iterable[str]) -> None:
+        w, w2, df, n = self.w, self.w2, self.df, self.n
         for t in bag:
-            w = c.get(t)
-            if w is None:
-                d = self.df.get(t, self.unknown)
-                w = c[t] = math.log((self.n + 1) / (d + 1)) ** 2 + 0.01
-            out[t] = w
-        return out
+            if t not in w:
+                x = w[t] = math.log((n + 1) / (df.get(t, self.unknown) + 1)) ** 2 + 0.01
+                w2[t] = x * x
+
+    def norms(self, bag: set[str]) -> tuple[float, float]:
+        """``norms`` of ``bag``'s weights; every term ``add``-ed before."""
+        return math.sqrt(sum(map(self.w2.__getitem__, bag))), sum(map(self.w.__getitem__, bag))
+
+    def similarity(self, q: set[str], q_norms: tuple[float, float], b: set[str]) -> float:
+        """``text_similarity(weights(q), weights(b), q_norms)``."""
+        if not q or not b:
+            return 0.0
+        common = q & b
+        inter = sum(map(self.w.__getitem__, common))
+        inter2 = sum(map(self.w2.__getitem__, common))
+        na, sa = q_norms
+        nb, sb = self.norms(b)
+        return 0.5 * inter2 / (na * nb) + 0.5 * inter / min(sa, sb)
 
 
 def norms(v: dict[str, float]) -> tuple[float, float]:
@@ -338,19 +354,20 @@ def similar_matters(
         )
     }
     texts = {pk: f"{r[1]}\n{r[2]}\n{r[3]}" for pk, r in rows.items()}
-    q_bag = tokens(fold(f"{title}\n{text}"))
-    bags = {pk: tokens(fold(t)) for pk, t in texts.items()}
-    df.update(document_frequencies(t for bag in bags.values() for t in bag if t not in df))
+    q_bag = set(tokens(fold(f"{title}\n{text}")))
+    bags = {pk: set(tokens(fold(t))) for pk, t in texts.items()}
+    everything = q_bag.union(*bags.values())
+    df.update(document_frequencies(t for t in everything if t not in df))
     idf = _Idf(df, n)
-    qw = idf.weights(q_bag)
-    q_norms = norms(qw)
+    idf.add(everything)
+    q_norms = idf.norms(q_bag)
     q_spec = extract(f"{title}\n{text}")
     area_id = getattr(area, "pk", area)
     topic_id = getattr(topic, "pk", topic)
     now = timezone.now()
     scored: list[tuple[float, int, list[str], float]] = []
     for pk, (_pk, _t, _c, _f, m_area, m_topic, received) in rows.items():
-        sim = text_similarity(qw, idf.weights(bags[pk]), q_norms)
+        sim = idf.similarity(q_bag, q_norms, bags[pk])
         reasons = []
         if sim >= 0.2:
             reasons.append(f"内容相似 {sim:.2f} / text similarity")
