@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from operator import add
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(f"[{_CJK}]+|[0-9a-z]+")
@@ -65,7 +64,7 @@ def tokens(text: str) -> list[str]:
         elif len(r) == 1:
             out.append(r)
         else:
-            out += map(add, r[:-1], r[1:])
+            out += [r[i : i + 2] for i in range(len(r) - 1)]
     return out
 
 
