@@ -112,3 +112,22 @@ def test_rebuild_blind_indexes_after_the_index_key_changes(world: World, monkeyp
     assert "rebuilt" in out.getvalue()
     assert list(Petitioner.objects.with_phone("138 0000 1234")) == [p]
     assert list(Petitioner.objects.with_id_number(ID.lower())) == [p]
+
+
+def test_same_person_signal_only_where_the_identity_may_be_seen(world: World) -> None:
+    """XFGZ Art. 30: the supervisor sees a report but not who made it, so the reporter's
+    ID number, phone and name give that user no signal; the registrar gets all three."""
+    from xinfang.cases.models import Category
+
+    person = {"name": "钱九", "id_number": ID, "phone": "13900009999"}
+    report = register(
+        world, category=Category.REPORT, title="锦绣花园漏水", content=LEAK, petitioners=[person]
+    )
+    kw = {"title": "另一件事", "text": "村口路灯不亮。", "petitioners": [person]}
+    kw |= {"area": report.area_id, "topic": None}
+    assert [r.matter.pk for r in similar_matters(user=world.registrar, **kw)] == [report.pk]
+    assert similar_matters(user=world.supervisor, **kw) == []
+    # with the same text the supervisor finds it, by text alone
+    rows = similar_matters(user=world.supervisor, title="锦绣花园漏水", text=LEAK, area=None)
+    assert [r.matter.pk for r in rows] == [report.pk]
+    assert not any("同一信访人" in why for why in rows[0].reasons)

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from xinfang.cases.models import Matter, Petitioner, StaffScope, staff_scope
+from xinfang.cases.models import Matter, Petitioner, staff_scope
 from xinfang.cases.services import PetitionerIn
 from xinfang.org.models import prefetch_memberships
 
@@ -241,18 +241,17 @@ PHONE_REASON = "同一信访人（电话相同）/ same petitioner (phone)"
 NAME_REASON = "同一信访人（姓名、属地相同）/ same petitioner (name, area)"
 
 
-def _same_person(
-    user: Any, scope: StaffScope, people: list[PetitionerIn], area: Any, limit: int = 50
-) -> dict[int, tuple[str, float]]:
-    """Matter id → (reason, weight), for earlier matters of the same petitioner that the user may
-    see including their identity. The candidates come from the blind indexes and the names
-    index alone (the newest few of each), then one visibility test for all of them by key:
-    one ``visible_to`` to build instead of one per lookup, most of this step's time."""
+def _same_person_candidates(
+    people: list[PetitionerIn], area: Any, limit: int = 50
+) -> list[tuple[int, str, float]]:
+    """(matter id, reason, weight), strongest first, of earlier matters of the same
+    petitioner, from the blind indexes and the names index alone (the newest few of each);
+    ``_same_person`` then keeps those the user may see including their identity."""
     if not people:
-        return {}
+        return []
     area_id = getattr(area, "pk", area)
     wide = limit * 4
-    cand: list[tuple[int, str, float]] = []  # (matter, reason, weight), strongest first
+    cand: list[tuple[int, str, float]] = []
     for p in people:
         # An ID number identifies a person; phones are shared within families.
         for i in (
@@ -278,13 +277,21 @@ def _same_person(
                 Matter.objects.filter(pk__in=named, area_id=area_id).values_list("pk", flat=True)
             )
             cand += [(i, NAME_REASON, SAME_NAME) for i in named if i in here]
-    if not cand:
+    return cand
+
+
+def _same_person(
+    user: Any, cand: list[tuple[int, str, float]], visible: set[int], limit: int = 50
+) -> dict[int, tuple[str, float]]:
+    """Matter id → (reason, weight) of the candidates among ``visible`` (the ids
+    ``visible_to`` the user) whose identity the user may also see (XFGZ Art. 30), at most
+    ``limit`` per reason. The visibility test is the one ``similar_matters`` makes for
+    every candidate: building ``visible_to`` again cost more than running it."""
+    ids = {c[0] for c in cand if c[0] in visible}
+    if not ids:
         return {}
     allowed = set(
-        Matter.objects.visible_to(user, scope)
-        .identity_visible_to(user)
-        .filter(pk__in={c[0] for c in cand})
-        .values_list("pk", flat=True)
+        Matter.objects.filter(pk__in=ids).identity_visible_to(user).values_list("pk", flat=True)
     )
     found: dict[int, tuple[str, float]] = {}
     taken: Counter[str] = Counter()
@@ -331,17 +338,18 @@ def similar_matters(
             hits.update(be.ids("main", [Term((t,))], limit=PER_TOKEN))
     if getattr(user, "is_authenticated", False):
         prefetch_memberships(user)  # staff_scope and identity_visible_to read them
-    scope = staff_scope(user)  # once: both visibility checks below use it
-    person = _same_person(user, scope, people, area)
+    scope = staff_scope(user)  # read once for the visibility test below
+    cand = _same_person_candidates(people, area)
     if exclude_id is not None:
         hits.pop(exclude_id, None)
-        person.pop(exclude_id, None)
+        cand = [c for c in cand if c[0] != exclude_id]
     ranked = [i for i, _c in hits.most_common(RANKED * 2)]
     visible = set(
         Matter.objects.visible_to(user, scope)
-        .filter(pk__in=ranked + list(person))
+        .filter(pk__in={*ranked, *(c[0] for c in cand)})
         .values_list("pk", flat=True)
     )
+    person = _same_person(user, cand, visible)
     chosen = [i for i in ranked if i in visible][:RANKED]
     chosen += [i for i in person if i in visible and i not in chosen]
     if not chosen:
