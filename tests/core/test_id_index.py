@@ -131,3 +131,23 @@ def test_same_person_signal_only_where_the_identity_may_be_seen(world: World) ->
     rows = similar_matters(user=world.supervisor, title="锦绣花园漏水", text=LEAK, area=None)
     assert [r.matter.pk for r in rows] == [report.pk]
     assert not any("同一信访人" in why for why in rows[0].reasons)
+
+
+def test_same_name_in_the_same_area_and_not_a_longer_name(world: World) -> None:
+    """The name signal is the same name, as stored, in the area the registrar chose."""
+    here = register(world, title="路灯不亮", content=LEAK, petitioners=[{"name": "张三"}])
+    longer = register(world, title="路灯不亮", content=LEAK, petitioners=[{"name": "张三丰"}])
+    area = here.area_id or world.town.pk
+    Matter = type(here)
+    Matter.objects.filter(pk__in=[here.pk, longer.pk]).update(area_id=area)
+    kw = {"title": "另一件事", "text": "村口水渠堵塞。", "area": area, "topic": None}
+    rows = similar_matters(user=world.registrar, petitioners=[{"name": " 张三 "}], **kw)
+    assert [r.matter.pk for r in rows] == [here.pk]
+    assert rows[0].reasons[0] == "同一信访人（姓名、属地相同）/ same petitioner (name, area)"
+    # elsewhere, the same name is no signal
+    assert (
+        similar_matters(
+            user=world.registrar, petitioners=[{"name": "张三"}], **kw | {"area": world.town2.pk}
+        )
+        == []
+    )

@@ -542,6 +542,8 @@ class Petitioner(models.Model):
         ordering = ["order", "id"]
         indexes = [
             models.Index(fields=["phone_index"], name="petitioner_phone_index"),
+            # the same name in the same area at intake (search.similar): newest first
+            models.Index(fields=["name", "matter"], name="petitioner_name"),
             models.Index(
                 fields=["id_index"],
                 name="petitioner_id_index",

@@ -245,7 +245,7 @@ def _same_person_candidates(
     people: list[PetitionerIn], area: Any, limit: int = 50
 ) -> list[tuple[int, str, float]]:
     """(matter id, reason, weight), strongest first, of earlier matters of the same
-    petitioner, from the blind indexes and the names index alone (the newest few of each);
+    petitioner, from the blind indexes and the index of names alone (the newest few of each);
     ``_same_person`` then keeps those the user may see including their identity."""
     if not people:
         return []
@@ -268,10 +268,16 @@ def _same_person_candidates(
                 .values_list("matter_id", flat=True)[:wide]
             ):
                 cand.append((i, PHONE_REASON, SAME_PHONE))
-        name = (p.name or "").strip()
-        toks = tokens(name) if len(name) >= 2 and area_id is not None else []
-        if toks:
-            named = backend().ids("names", [Term(tuple(toks))], limit=wide)
+        name = (p.name or "").strip()[:100]  # as registration stores it
+        if len(name) >= 2 and area_id is not None:
+            # the same name, not a name that contains it (张三 is not 张三丰), through the
+            # names' own index: as a phrase in the names' text index a common name was
+            # rechecked in every document holding its bigrams (p95 53 ms at 1 M)
+            named = list(
+                Petitioner.objects.filter(name=name)
+                .order_by("-matter_id")
+                .values_list("matter_id", flat=True)[:wide]
+            )
             # the same area first, by key alone: most namesakes live elsewhere
             here = set(
                 Matter.objects.filter(pk__in=named, area_id=area_id).values_list("pk", flat=True)
