@@ -307,7 +307,9 @@ def on_time(qs: QuerySet[Matter], p: Period, scope: StaffScope | None = None) ->
     window = {"answered_at__gte": p.start_dt, "answered_at__lt": p.end_dt}
     answered: QuerySet[Matter] = qs.filter(**window)
     if scope is not None:
-        answered = narrowed(answered, scope)
+        # each arm within the period too: unbounded, a county's arms listed every matter
+        # it ever led or registered (118 k at 1 M; 1.5 s on PostgreSQL, 0.37 s bounded)
+        answered = narrowed(answered, scope, **window)
     rows = (
         answered.filter(answered_on_time__isnull=False)
         .values("kind", "answered_on_time")
