@@ -304,7 +304,7 @@ def on_time(qs: QuerySet[Matter], p: Period, scope: StaffScope | None = None) ->
     latest approved opinion, both denormalised onto the matter by the transition function
     (``answered_on_time``, ``answered_at``), so this is one range of the ``matter_answered``
     index (a matter whose opinion was approved again counts in the period of the last)."""
-    window = {"answered_at__gte": p.start_dt, "answered_at__lt": p.end_dt}
+    window: dict[str, Any] = {"answered_at__gte": p.start_dt, "answered_at__lt": p.end_dt}
     answered: QuerySet[Matter] = qs.filter(**window)
     if scope is not None:
         # each arm within the period too: unbounded, a county's arms listed every matter
