@@ -60,3 +60,20 @@ def test_followups_read_new_conclusions_and_start_over_for_new_offsets(world: Wo
     assert set(
         FollowupCheck.objects.filter(matter=first).values_list("offset_days", flat=True)
     ) == {7, 30, 90}
+
+
+def test_matters_touched_reads_the_events_by_key_only(world: World) -> None:
+    """The ids of matters with events after a mark, sorted in Python: no ORDER BY that
+    would make SQLite walk the (matter, seq) index over every event ever recorded."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xinfang.cases.models import Event
+
+    first, second = answered(world), answered(world)
+    after = Event.objects.filter(matter=second).order_by("pk").values_list("pk", flat=True)[0]
+    with CaptureQueriesContext(connection) as q:
+        touched = marks.matters_touched(after - 1)
+    assert touched == [second.pk] and first.pk not in touched
+    assert len(q.captured_queries) == 1
+    assert "ORDER BY" not in q.captured_queries[0]["sql"].upper()

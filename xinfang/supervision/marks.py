@@ -33,5 +33,8 @@ def events_after(job: str, now: datetime) -> Iterator[int | None]:
 
 
 def matters_touched(after: int) -> list[int]:
-    """Ids of the matters with an event after ``after``, in order."""
-    return sorted(set(Event.objects.filter(pk__gt=after).values_list("matter_id", flat=True)))
+    """Ids of the matters with an event after ``after``, in order. Unordered in SQL: with
+    the events' default order (matter, seq) SQLite walked that index over every event ever
+    recorded to find the last few thousand (0.39 s for 5,000 of 7 M at 1 M matters)."""
+    touched = Event.objects.filter(pk__gt=after).order_by().values_list("matter_id", flat=True)
+    return sorted(set(touched))
