@@ -8,5 +8,5 @@ X="$VENV/bin/xinfang"
 "$X" migrate --noinput -v0
 "$X" demo --matters "${XINFANG_DEMO_MATTERS:-3000}"
 echo
-echo "==> Xinfang 已启动 / running at http://127.0.0.1:8000   (Ctrl-C 停止 / to stop)"
+echo "==> Xinfang 已启动 / running at http://${XINFANG_ADDR:-127.0.0.1:8000}   (Ctrl-C 停止 / to stop)"
 exec "$X" runserver "${XINFANG_ADDR:-127.0.0.1:8000}" --noreload

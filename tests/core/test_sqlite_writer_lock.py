@@ -142,3 +142,18 @@ def test_checkpoint_runs_after_the_lock_is_released(
     write()
     assert seen[1:] == [("PRAGMA wal_checkpoint(PASSIVE)", True)]
     a.close()
+
+
+def test_destroying_a_test_database_removes_its_companions(tmp_path) -> None:
+    """WAL, shared-memory index and writer lock go with the test database file, so test
+    runs leave nothing in the data directory."""
+    from django.db import connection
+
+    from xinfang.core.sqlite.base import DatabaseCreation
+
+    name = tmp_path / "test-1.sqlite3"
+    for suffix in ("", "-wal", "-shm", "-writer.lock"):
+        (tmp_path / f"{name.name}{suffix}").write_bytes(b"x")
+    (tmp_path / "other.sqlite3-wal").write_bytes(b"x")
+    DatabaseCreation(connection)._destroy_test_db(str(name), 0)
+    assert [p.name for p in tmp_path.iterdir()] == ["other.sqlite3-wal"]

@@ -27,13 +27,27 @@ import sqlite3
 import time
 from typing import Any
 
-from django.db.backends.sqlite3 import base
+from django.db.backends.sqlite3 import base, creation
 
 CHECKPOINT_EVERY = 0.25  # seconds
 FALLBACK_PAGES = 10_000  # wal_autocheckpoint: 40 MB of WAL
 
 
+class DatabaseCreation(creation.DatabaseCreation):
+    """Removes a test database's companions with it: its WAL, shared-memory index and
+    writer lock file, which Django's removal of the database file leaves behind."""
+
+    def _destroy_test_db(self, test_database_name: str, verbosity: int) -> None:
+        super()._destroy_test_db(test_database_name, verbosity)  # type: ignore[misc]  # not in the stubs
+        if not self.is_in_memory_db(test_database_name):
+            for suffix in ("-wal", "-shm", "-writer.lock"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(f"{test_database_name}{suffix}")
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    creation_class = DatabaseCreation
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._writer_fd: int | None = None
