@@ -31,7 +31,7 @@ from .services import DOCS, document_frequencies
 from .specifics import NAME_KINDS, Specifics, compare, extract
 from .text import tokens
 
-RARE_TOKENS = 10  # bigrams of the new text used to fetch candidates
+RARE_TOKENS = 8  # bigrams of the new text used to fetch candidates
 PER_TOKEN = 150  # newest matters fetched per bigram
 RANKED = 150  # candidates ranked precisely
 RECENT_DAYS = 180
