@@ -32,10 +32,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 THRESHOLDS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8]
 
 
-class _Rollback(Exception):
-    pass
-
-
 def setup(tmp: str, url: str = "") -> None:
     os.environ["DATABASE_URL"] = url or f"sqlite:///{tmp}/quality.sqlite3"
     os.environ["XINFANG_DATA_DIR"] = tmp
@@ -160,16 +156,12 @@ def main() -> None:
         from xinfang.cases.models import Matter
 
         background = Matter.objects.count() if a.database_url else 0
-        try:
-            with transaction.atomic():
-                w = build_world()
-                units, topics = places(w)
-                corpus = generate(a.seed, a.cases)
-                results, texts, texts_by_pk = evaluate(corpus, w.registrar, w.office, units, topics)
-                if a.database_url:
-                    raise _Rollback
-        except _Rollback:
-            pass
+        with transaction.atomic():
+            w = build_world()
+            units, topics = places(w)
+            corpus = generate(a.seed, a.cases)
+            results, texts, texts_by_pk = evaluate(corpus, w.registrar, w.office, units, topics)
+            transaction.set_rollback(bool(a.database_url))
         vendor = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     from xinfang.search.similar import THRESHOLD
 

@@ -137,8 +137,9 @@ def test_same_name_in_the_same_area_and_not_a_longer_name(world: World) -> None:
     """The name signal is the same name, as stored, in the area the registrar chose."""
     here = register(world, title="路灯不亮", content=LEAK, petitioners=[{"name": "张三"}])
     longer = register(world, title="路灯不亮", content=LEAK, petitioners=[{"name": "张三丰"}])
-    area = here.area_id or world.town.pk
-    Matter = type(here)
+    from xinfang.cases.models import Matter
+
+    area = world.town.pk
     Matter.objects.filter(pk__in=[here.pk, longer.pk]).update(area_id=area)
     kw = {"title": "另一件事", "text": "村口水渠堵塞。", "area": area, "topic": None}
     rows = similar_matters(user=world.registrar, petitioners=[{"name": " 张三 "}], **kw)

@@ -4,6 +4,7 @@ cause is fixed once. Counts matters and topics only, never people (scope.md)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -14,7 +15,7 @@ from xinfang.cases.models import Matter, Topic
 from xinfang.org.models import Unit
 
 from .services import DOCS, document_frequencies
-from .similar import _weights, fold, text_similarity
+from .similar import Idf, fold
 from .text import tokens
 
 MAX_MATTERS = 5000  # newest matters of the period examined
@@ -62,15 +63,21 @@ def hotspots(
     groups: dict[tuple[int | None, int | None], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         groups[(r["area_id"], r["topic_id"])].append(r)
-    bags = {r["pk"]: tokens(fold(f"{r['title']}\n{r['content']}")) for r in rows}
-    df = document_frequencies({t for b in bags.values() for t in b} | {DOCS})
-    n = max(df.get(DOCS, 0), 1)
-    vec = {pk: _weights(b, df, n) for pk, b in bags.items()}
+    bags = {r["pk"]: set(tokens(fold(f"{r['title']}\n{r['content']}"))) for r in rows}
+    everything: set[str] = set().union(*bags.values())
+    df = document_frequencies(everything | {DOCS})
+    idf = Idf(df, max(df.get(DOCS, 0), 1))
+    idf.add(everything)
+    vec = {pk: (b, idf.norms(b)) for pk, b in bags.items()}
+
+    def sim(a: int, b: int) -> float:
+        return idf.similarity(*vec[a], *vec[b])
+
     found = []
     for (area_id, topic_id), members in groups.items():
         if len(members) < min_size:
             continue
-        for cluster in _cluster(members, vec):
+        for cluster in _cluster(members, sim):
             if len(cluster) < min_size:
                 continue
             found.append((area_id, topic_id, cluster))
@@ -80,7 +87,7 @@ def hotspots(
     for area_id, topic_id, cluster in found:
         rep = max(
             cluster,
-            key=lambda r: sum(text_similarity(vec[r["pk"]], vec[o["pk"]]) for o in cluster),
+            key=lambda r: sum(sim(r["pk"], o["pk"]) for o in cluster),
         )
         days = [timezone.localdate(r["received_at"]) for r in cluster]
         out.append(
@@ -99,20 +106,19 @@ def hotspots(
 
 
 def _cluster(
-    members: list[dict[str, Any]], vec: dict[int, dict[str, float]]
+    members: list[dict[str, Any]], sim: Callable[[int, int], float]
 ) -> list[list[dict[str, Any]]]:
     """Greedy single pass: each matter joins the cluster whose first member it resembles
     most (at least ``LINK``), else starts a cluster."""
-    heads: list[tuple[dict[str, float], list[dict[str, Any]]]] = []
+    heads: list[tuple[int, list[dict[str, Any]]]] = []
     for r in sorted(members, key=lambda r: r["pk"]):
-        v = vec[r["pk"]]
         best, best_s = None, LINK
-        for hv, cl in heads:
-            s = text_similarity(v, hv)
+        for head, cl in heads:
+            s = sim(r["pk"], head)
             if s >= best_s:
                 best, best_s = cl, s
         if best is None:
-            heads.append((v, [r]))
+            heads.append((r["pk"], [r]))
         else:
             best.append(r)
-    return [cl for _v, cl in heads]
+    return [cl for _h, cl in heads]

@@ -99,21 +99,15 @@ class Similar:
     text_score: float = 0.0
 
 
-def _weights(bag: Iterable[str], df: dict[str, int], n: int) -> dict[str, float]:
-    # squared IDF: the bigrams every complaint of a kind shares (请求, 反映, 补偿…) count for
-    # almost nothing, the specifics (party, site, amount) for much
-    # A token the index has never counted comes from synonym folding (工人, 请求…): assume it
-    # is common rather than rare, or every folded complaint would look alike.
-    unknown = max(n // 20, 1)
-    return {t: math.log((n + 1) / (df.get(t, unknown) + 1)) ** 2 + 0.01 for t in set(bag)}
+class Idf:
+    """IDF weights of a set of texts' bigrams, and the similarity of two texts from them.
 
-
-class _Idf:
-    """``_weights`` of one call's texts, each term's weight (and its square) computed once,
-    and ``text_similarity`` of the new text against a candidate's set of bigrams from
-    those alone: no weight vector is built per candidate (a call ranks up to a few hundred).
-    The query's weight of a bigram is the candidate's, so the cosine's numerator is the sum
-    of the shared bigrams' squared weights."""
+    Squared IDF: the bigrams every complaint of a kind shares (请求, 反映, 补偿…) count for
+    almost nothing, the specifics (party, site, amount) for much. A token the index has
+    never counted comes from synonym folding (工人, 请求…): it is taken as common rather
+    than rare, or every folded complaint would look alike. Each term's weight and its
+    square are computed once (``add``); texts are sets of bigrams, so no weight vector is
+    built per text (a call ranks up to a few hundred, a hot-spot report thousands)."""
 
     def __init__(self, df: dict[str, int], n: int) -> None:
         self.df, self.n, self.unknown = df, n, max(n // 20, 1)
@@ -128,42 +122,28 @@ class _Idf:
                 w2[t] = x * x
 
     def norms(self, bag: set[str]) -> tuple[float, float]:
-        """``norms`` of ``bag``'s weights; every term ``add``-ed before."""
+        """(Euclidean norm, sum) of ``bag``'s weights; every term ``add``-ed before."""
         return math.sqrt(sum(map(self.w2.__getitem__, bag))), sum(map(self.w.__getitem__, bag))
 
-    def similarity(self, q: set[str], q_norms: tuple[float, float], b: set[str]) -> float:
-        """``text_similarity(weights(q), weights(b), q_norms)``."""
-        if not q or not b:
+    def similarity(
+        self,
+        a: set[str],
+        a_norms: tuple[float, float],
+        b: set[str],
+        b_norms: tuple[float, float] | None = None,
+    ) -> float:
+        """Mean of the weighted cosine and overlap (containment of the shorter text), so a
+        shorter or longer retelling of the same matter still scores high. A bigram weighs
+        the same in both texts, so the cosine's numerator is the sum of the shared
+        bigrams' squared weights."""
+        if not a or not b:
             return 0.0
-        common = q & b
+        common = a & b
         inter = sum(map(self.w.__getitem__, common))
         inter2 = sum(map(self.w2.__getitem__, common))
-        na, sa = q_norms
-        nb, sb = self.norms(b)
+        na, sa = a_norms
+        nb, sb = b_norms or self.norms(b)
         return 0.5 * inter2 / (na * nb) + 0.5 * inter / min(sa, sb)
-
-
-def norms(v: dict[str, float]) -> tuple[float, float]:
-    """(Euclidean norm, sum) of a weight vector."""
-    return math.sqrt(sum(w * w for w in v.values())), sum(v.values())
-
-
-def text_similarity(
-    a: dict[str, float], b: dict[str, float], a_norms: tuple[float, float] | None = None
-) -> float:
-    """Mean of IDF-weighted cosine and overlap (containment of the shorter text), so a
-    shorter or longer retelling of the same matter still scores high. ``a_norms``:
-    ``norms(a)``, when ``a`` is compared with many."""
-    if not a or not b:
-        return 0.0
-    common = a.keys() & b.keys()
-    inter = sum(a[t] for t in common)
-    inter2 = sum(a[t] * b[t] for t in common)
-    na, sa = a_norms or norms(a)
-    nb, sb = norms(b)
-    cosine = inter2 / (na * nb)
-    overlap = inter / min(sa, sb)
-    return 0.5 * cosine + 0.5 * overlap
 
 
 # How specifics change a text score: each kind named alike in both texts moves the score
@@ -359,7 +339,7 @@ def similar_matters(
     )
     person = _same_person(user, cand, visible)
     chosen = [i for i in ranked if i in visible][:RANKED]
-    chosen += [i for i in person if i in visible and i not in chosen]
+    chosen += [i for i in person if i not in chosen]  # ``person`` holds visible ids only
     if not chosen:
         return []
     # rank on the few columns that matter; whole rows only for the rows returned
@@ -374,7 +354,7 @@ def similar_matters(
     bags = {pk: set(tokens(fold(t))) for pk, t in texts.items()}
     everything = q_bag.union(*bags.values())
     df.update(document_frequencies(t for t in everything if t not in df))
-    idf = _Idf(df, n)
+    idf = Idf(df, n)
     idf.add(everything)
     q_norms = idf.norms(q_bag)
     q_spec = extract(f"{title}\n{text}")

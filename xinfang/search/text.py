@@ -55,16 +55,10 @@ def run_tokens(run: str) -> list[str]:
 
 
 def tokens(text: str) -> list[str]:
-    """Index tokens of ``text`` in order (positions matter for phrases): ``run_tokens`` of
-    each run, inlined (same-matter ranking tokenises a few hundred texts per call)."""
+    """Index tokens of ``text`` in order (positions matter for phrases)."""
     out: list[str] = []
     for r in runs((text or "")[:MAX_FIELD]):
-        if r[0].isascii():
-            out.append(r[:MAX_WORD])
-        elif len(r) == 1:
-            out.append(r)
-        else:
-            out += [r[i : i + 2] for i in range(len(r) - 1)]
+        out.extend(run_tokens(r))
     return out
 
 
