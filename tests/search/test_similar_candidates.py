@@ -78,3 +78,15 @@ def test_unit_name_tokens_follow_the_units(world: World, monkeypatch: pytest.Mon
     assert "玉泉" not in unit_name_tokens.get()  # until the cache expires
     monkeypatch.setattr(unit_name_tokens, "TTL", 0.0)
     assert "玉泉" in unit_name_tokens.get() and "银滩" not in unit_name_tokens.get()
+
+
+def test_candidate_bags_are_the_folded_tokens_and_shared() -> None:
+    from xinfang.search.similar import bag, fold
+    from xinfang.search.text import tokens
+
+    text = "开发商拖欠工资三个月，农民工多次反映至今未解决。"
+    assert bag(text) == set(tokens(fold(text))) and "欠薪" in bag(text)
+    assert bag(text) is bag(text[:-1] + "。")  # cached by text
+    other = bag("欠薪问题")
+    shared = next(t for t in other if t == "欠薪")
+    assert shared is next(t for t in bag(text) if t == "欠薪")  # interned strings
