@@ -90,3 +90,26 @@ def test_candidate_bags_are_the_folded_tokens_and_shared() -> None:
     other = bag("欠薪问题")
     shared = next(t for t in other if t == "欠薪")
     assert shared is next(t for t in bag(text) if t == "欠薪")  # interned strings
+
+
+def test_a_unit_renamed_while_the_names_are_read_is_not_missed(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xinfang.search import similar
+
+    unit_name_tokens.forget()
+    plain = similar.tokens
+    renamed = []
+
+    def tokens_while_a_unit_is_renamed(text: str) -> list[str]:
+        if not renamed:  # the names are being read: another thread renames a unit
+            world.village.name = "城关镇金沙湾村民委员会"
+            world.village.save()
+            renamed.append(text)
+        return plain(text)
+
+    with monkeypatch.context() as m:
+        m.setattr(similar, "tokens", tokens_while_a_unit_is_renamed)
+        unit_name_tokens.get()
+    # the same number of units and the same largest key: only the save tells
+    assert "金沙" in unit_name_tokens.get()
