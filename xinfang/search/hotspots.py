@@ -15,8 +15,7 @@ from xinfang.cases.models import Matter, Topic
 from xinfang.org.models import Unit
 
 from .services import DOCS, document_frequencies
-from .similar import Idf, fold
-from .text import tokens
+from .similar import Idf, bigrams
 
 MAX_MATTERS = 5000  # newest matters of the period examined
 LINK = 0.35  # text similarity that joins a matter to a cluster
@@ -63,7 +62,8 @@ def hotspots(
     groups: dict[tuple[int | None, int | None], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         groups[(r["area_id"], r["topic_id"])].append(r)
-    bags = {r["pk"]: set(tokens(fold(f"{r['title']}\n{r['content']}"))) for r in rows}
+    # not ``similar.bag``: a report's thousands of texts would evict the candidates it keeps
+    bags = {r["pk"]: bigrams(f"{r['title']}\n{r['content']}") for r in rows}
     everything: set[str] = set().union(*bags.values())
     df = document_frequencies(everything | {DOCS})
     idf = Idf(df, max(df.get(DOCS, 0), 1))

@@ -24,7 +24,6 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -101,24 +100,21 @@ class UnitNameTokens:
     not fetched through such bigrams: they would bring matters of the same place rather than
     the same text (the area is a signal of its own), and their postings are ten times
     denser than the frequency that sizes the fetch (PostgreSQL read 13,077 rows from the
-    heap for 150 wanted, 46 ms warm). Rebuilt when units are added or removed (the count
-    and largest key are read on each use), when this process saves or deletes a unit, and
-    every ``TTL`` seconds for renames made by another process."""
+    heap for 150 wanted, 46 ms warm). Read again when this process saves or deletes a unit
+    and every ``TTL`` seconds, for units changed by another process: until then a new
+    unit's bigrams may still fetch candidates, as they did before."""
 
-    TTL = 600.0
+    TTL = 300.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._key: tuple[int, int | None] | None = None
-        self._at = 0.0
+        self._at: float | None = None  # when the tokens were read; None: read them again
         self._tokens: frozenset[str] = frozenset()
         self._forgotten = 0  # a unit saved while the names were read: keep nothing
 
     def get(self) -> frozenset[str]:
-        agg = Unit.objects.aggregate(n=Count("id"), top=Max("id"))
-        key = (agg["n"], agg["top"])
         with self._lock:
-            if key == self._key and time.monotonic() - self._at < self.TTL:
+            if self._at is not None and time.monotonic() - self._at < self.TTL:
                 return self._tokens
             forgotten = self._forgotten
         found = frozenset(
@@ -126,12 +122,12 @@ class UnitNameTokens:
         )
         with self._lock:
             if forgotten == self._forgotten:
-                self._key, self._at, self._tokens = key, time.monotonic(), found
+                self._at, self._tokens = time.monotonic(), found
         return found
 
     def forget(self, **_kw: Any) -> None:
         with self._lock:
-            self._key = None
+            self._at = None
             self._forgotten += 1
 
 
@@ -146,15 +142,20 @@ def fold(text: str) -> str:
     return text
 
 
+def bigrams(text: str) -> set[str]:
+    """The set of index tokens of ``text`` after synonym folding: what texts are compared
+    by (``Idf.similarity``)."""
+    return set(tokens(fold(text)))
+
+
 @lru_cache(maxsize=2048)
 def bag(text: str) -> frozenset[str]:
-    """The set of bigrams of a candidate's synonym-folded text. Cached per process, as
-    ``specifics.extract`` is: at intake an office's recent matters come back as candidates
-    for one new text after another, and tokenising them was the largest part of a
-    suggestion on SQLite (~125 texts a call, about a third of its time in a profile at
-    1 M). Tokens are interned, so cached sets share their strings (about 8 KB each: 2,048 texts
-    of ~230 characters took 16 MiB)."""
-    return frozenset(map(sys.intern, tokens(fold(text))))
+    """``bigrams`` of a candidate's text, cached per process as ``specifics.extract`` is:
+    at intake an office's recent matters come back as candidates for one new text after
+    another, and tokenising them (~125 texts a call) took about 30% of a suggestion on
+    SQLite in a profile at 1 M. Tokens are interned, so cached sets share their strings
+    (2,048 texts of ~230 characters took 16 MiB)."""
+    return frozenset(map(sys.intern, bigrams(text)))
 
 
 @dataclass
@@ -420,7 +421,7 @@ def similar_matters(
         )
     }
     texts = {pk: f"{r[1]}\n{r[2]}\n{r[3]}" for pk, r in rows.items()}
-    q_bag = set(tokens(fold(f"{title}\n{text}")))
+    q_bag = bigrams(f"{title}\n{text}")
     bags = {pk: bag(t) for pk, t in texts.items()}
     everything = q_bag.union(*bags.values())
     df.update(document_frequencies(t for t in everything if t not in df))
