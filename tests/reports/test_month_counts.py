@@ -170,6 +170,10 @@ def test_a_scope_s_figures_are_those_of_its_visible_matters(world: World) -> Non
         assert not scope.everything
         qs = Matter.objects.visible_to(user, scope)
         assert set(q.narrowed(qs, scope)) == set(qs), name
+        # those registered elsewhere (the dashboard counts them live), tested in the index
+        units = scope.units()
+        outside = {x for x in qs if x.registered_unit_id not in units}
+        assert set(q.narrowed(qs, scope, outside=True)) == outside, name
         assert q.breakdown(qs, p, scope, today) == q._live(qs, p), name
         assert q.summary(qs, p, later, scope=scope) == q.summary(qs, p, later), name
         assert q.on_time(qs, p, scope) == q.on_time(qs, p), name
@@ -177,6 +181,9 @@ def test_a_scope_s_figures_are_those_of_its_visible_matters(world: World) -> Non
     housing = staff_scope(world.housing_leader)
     seen = q.narrowed(Matter.objects.visible_to(world.housing_leader, housing), housing)
     assert list(seen) == [m]  # assisted only
+    assert list(q.narrowed(seen, housing, outside=True)) == [m]  # registered elsewhere
+    everyone = staff_scope(world.city_leader)
+    assert not q.narrowed(Matter.objects.all(), everyone, outside=True).exists()
     assert q.summary(seen, p, later, scope=housing)["overdue"] == 1
 
 

@@ -267,7 +267,7 @@ def breakdown(
     if own:
         accusing = Matter.objects.filter(accused_unit_id__in=own, registered_unit_id__in=units)
         b = b - _live(accusing, p, listed=True)
-    elsewhere = narrowed(qs, scope, registered=False).exclude(registered_unit_id__in=units)
+    elsewhere = narrowed(qs, scope, outside=True)
     # Listed first, then counted by key: as a subquery PostgreSQL joined the period's events
     # to it (a county at 1 M: 4.3–5.4 s; its 5,485 ids listed in 0.6–1.1 s, their counts
     # then 0.2 s). A scope with more such matters keeps the subquery.
@@ -289,13 +289,18 @@ def overdue_by_unit(
     late: QuerySet[Matter] = qs.overdue(today).filter(status__in=LIVE)
     if scope is not None:
         late = narrowed(late, scope, status__in=LIVE, current_due__lt=today)
-    rows = (
+    # counted by key, named after: joined to the units, PostgreSQL expected 5 rows where
+    # a county has 2,901 and compared each with every unit (3.4 M pairs, 0.31 s at 1 M)
+    n = dict(
         late.exclude(lead_unit__isnull=True)
-        .values("lead_unit__name")
+        .values("lead_unit_id")
         .annotate(n=Count("id"))
-        .order_by("-n", "lead_unit__name")[:limit]
+        .order_by()
+        .values_list("lead_unit_id", "n")
     )
-    return [(r["lead_unit__name"], r["n"]) for r in rows]
+    names = dict(Unit.objects.filter(pk__in=n).values_list("pk", "name"))
+    rows = sorted(((names[u], c, u) for u, c in n.items()), key=lambda r: (-r[1], r[0], r[2]))
+    return [(name, c) for name, c, _u in rows[:limit]]
 
 
 def on_time(qs: QuerySet[Matter], p: Period, scope: StaffScope | None = None) -> dict[str, Any]:
