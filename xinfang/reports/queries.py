@@ -14,6 +14,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    F,
     Q,
     QuerySet,
     Sum,
@@ -290,13 +291,16 @@ def overdue_by_unit(
     if scope is not None:
         late = narrowed(late, scope, status__in=LIVE, current_due__lt=today)
     # counted by key, named after: joined to the units, PostgreSQL expected 5 rows where
-    # a county has 2,901 and compared each with every unit (3.4 M pairs, 0.31 s at 1 M)
+    # a county has 2,901 and compared each with every unit (3.4 M pairs, 0.31 s at 1 M).
+    # Grouped by ``lead_unit_id + 0``: by the column, SQLite walked the lead unit's index
+    # to get the groups in order (the province: 135 ms, against 24 ms from the covering
+    # ``matter_status_due_acc_lead``).
     n = dict(
         late.exclude(lead_unit__isnull=True)
-        .values("lead_unit_id")
+        .values(u=F("lead_unit_id") + 0)
         .annotate(n=Count("id"))
         .order_by()
-        .values_list("lead_unit_id", "n")
+        .values_list("u", "n")
     )
     names = dict(Unit.objects.filter(pk__in=n).values_list("pk", "name"))
     rows = sorted(((names[u], c, u) for u, c in n.items()), key=lambda r: (-r[1], r[0], r[2]))
