@@ -268,6 +268,7 @@ class PostgresBackend:
         self._memo: dict[tuple[str, tuple[Term, ...]], tuple[list[int], bool]] = {}
         self._share: dict[tuple[bool, tuple[Term, ...]], tuple[str, float] | None] = {}
         self._top: int | None = None  # the newest document's key (``_top_key``)
+        self._bitmapped = False  # inside ``bitmaps``
 
     def _rarest(self, scope: str, terms: Sequence[Term]) -> tuple[str, float] | None:
         """The lexeme of ``terms`` likely in the fewest documents and the share of
@@ -339,11 +340,13 @@ class PostgresBackend:
             [tok, q, anyq, q],
         )
 
-    @staticmethod
     @contextmanager
-    def _bitmaps(cur: Any) -> Iterator[None]:
+    def _bitmaps(self, cur: Any) -> Iterator[None]:
         """Bitmap plans only, for the ranged queries: an index scan of the key range would
-        read and test every document in it."""
+        read and test every document in it. Inside ``bitmaps`` the setting is already made."""
+        if self._bitmapped:
+            yield
+            return
         cur.execute("SET enable_indexscan = off")
         try:
             yield
@@ -351,6 +354,21 @@ class PostgresBackend:
             # if the transaction failed, its rollback undoes the SET as well
             with suppress(DatabaseError):
                 cur.execute("RESET enable_indexscan")
+
+    @contextmanager
+    def bitmaps(self) -> Iterator[None]:
+        """One ``SET``/``RESET`` for several ranged queries in a row (a suggestion's few
+        tokens: two round trips each, ~0.4 ms apiece at 1 M, otherwise)."""
+        if self._bitmapped:
+            yield
+            return
+        self._top_key()  # before: max() is read from the key's index (a scan without it)
+        with connection.cursor() as cur, self._bitmaps(cur):
+            self._bitmapped = True
+            try:
+                yield
+            finally:
+                self._bitmapped = False
 
     def _fetch(self, scope: str, terms: Sequence[Term], below: int | None, limit: int) -> list[int]:
         """The newest ``limit`` matches below ``below``, in windows of matter ids.

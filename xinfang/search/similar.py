@@ -158,6 +158,10 @@ def bag(text: str) -> frozenset[str]:
     return frozenset(map(sys.intern, bigrams(text)))
 
 
+# The columns of ``Similar.matter`` (the panel's row, ``SimilarOut``); others are read on use.
+SHOWN = ("receipt_no", "title", "status", "received_at", "lead_unit", "lead_unit__name")
+
+
 @dataclass
 class Similar:
     matter: Matter
@@ -390,10 +394,12 @@ def similar_matters(
     )
     hits: Counter[int] = Counter()
     rare = [t for _d, t in present[:RARE_TOKENS]]
-    for t in rare:  # the newest matches of each, as FTS5 reads them from its doclist
-        if isinstance(be, PostgresBackend):
-            hits.update(be.newest(t, limit=PER_TOKEN, share=df[t] / n))
-        else:
+    if isinstance(be, PostgresBackend):
+        with be.bitmaps():
+            for t in rare:
+                hits.update(be.newest(t, limit=PER_TOKEN, share=df[t] / n))
+    else:
+        for t in rare:  # the newest matches of each, as FTS5 reads them from its doclist
             hits.update(be.ids("main", [Term((t,))], limit=PER_TOKEN))
     if getattr(user, "is_authenticated", False):
         prefetch_memberships(user)  # staff_scope and identity_visible_to read them
@@ -457,7 +463,9 @@ def similar_matters(
             scored.append((round(min(score, 1.0), 3), pk, reasons, round(sim, 3)))
     scored.sort(key=lambda x: (-x[0], -x[1]))
     scored = scored[:limit]
-    matters = Matter.objects.select_related("lead_unit", "registered_unit", "topic", "area")
+    # what the panel and the API show, not whole rows and four units (on PostgreSQL that
+    # took 4.2 ms for 8 rows, against 1.3 ms for the rows alone)
+    matters = Matter.objects.select_related("lead_unit").only(*SHOWN)
     by_id = matters.in_bulk([pk for _s, pk, _r, _t in scored])
     out = [Similar(by_id[pk], sc, rs, ts) for sc, pk, rs, ts in scored if pk in by_id]
     out.sort(key=lambda s: (-s.score, -s.matter.pk))
