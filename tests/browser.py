@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from django.db import connections
+
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium tries to reach the internet at start.
 ARGS = [
@@ -20,14 +22,21 @@ ARGS = [
 ]
 SHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in
+# a thread with a running loop unless told this is intended.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @contextmanager
 def chromium() -> Iterator[Any]:
-    assert os.path.exists(CHROMIUM), (
-        "Debian chromium is required for browser tests: apt-get install chromium"
-    )
+    if not os.access(CHROMIUM, os.X_OK):
+        import pytest
+
+        pytest.fail(
+            f"{CHROMIUM} not found: browser tests need Debian's chromium "
+            "(apt-get install chromium)",
+            pytrace=False,
+        )
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -37,3 +46,8 @@ def chromium() -> Iterator[Any]:
             yield b
         finally:
             b.close()
+            # While Playwright's loop runs, Django keeps the test's database connections
+            # per async context, not per thread: those opened inside this block are not
+            # the test's others, and nothing else closes them (PostgreSQL then refused to
+            # drop the test database: "being accessed by other users").
+            connections.close_all()

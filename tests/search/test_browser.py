@@ -4,30 +4,20 @@ Screenshot: test-artifacts/screenshots/search-similar-panel.png (git-ignored).""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from ..browser import ARGS, CHROMIUM, SHOTS
+from ..browser import SHOTS
+from ..browser import chromium as launch
 from ..factories import PASSWORD, build_world, register
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
 
 
 @pytest.fixture
 def chromium() -> Iterator[Any]:
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} not found (apt-get install chromium)", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launch() as browser:
+        yield browser
 
 
 @pytest.mark.browser

@@ -7,7 +7,6 @@ handler logs in, finds it in the queue and accepts it. Screenshots go to
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -18,30 +17,15 @@ from django.utils import timezone
 from xinfang.cases.models import Category, Matter, Status
 from xinfang.cases.workflow import transition
 
-from ..browser import ARGS, CHROMIUM, SHOTS
+from ..browser import SHOTS
+from ..browser import chromium as launch
 from ..factories import PASSWORD, build_world, handled
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in
-# a thread with a running loop unless told this is intended.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 @pytest.fixture
 def chromium() -> Iterator[Any]:
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(
-            f"{CHROMIUM} not found: the browser test needs Debian's chromium "
-            "(apt-get install chromium)",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launch() as browser:
+        yield browser
 
 
 def log_in(page: Any, base: str, username: str) -> None:
