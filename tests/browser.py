@@ -46,8 +46,8 @@ def chromium() -> Iterator[Any]:
             yield b
         finally:
             b.close()
-            # While Playwright's loop runs, Django keeps the test's database connections
-            # per async context, not per thread: those opened inside this block are not
-            # the test's others, and nothing else closes them (PostgreSQL then refused to
-            # drop the test database: "being accessed by other users").
+            # While Playwright's loop runs, Django keeps database connections per async
+            # context, not per thread: a connection opened inside this block is not the
+            # one the test uses outside it, and nothing else closes it (PostgreSQL then
+            # refused to drop the test database: "being accessed by other users").
             connections.close_all()

@@ -1,9 +1,9 @@
 """Migrations that would rebuild a large table on SQLite.
 
-SQLite cannot alter a column in place, so Django rebuilds the whole table for an
-``AlterField`` (``new__<table>``, copy, drop, rename). On a deployment's matters, events or
-index that is minutes of work, and the rebuilt table loses its ``ANALYZE`` statistics: at
-1 M matters the county dashboard then took 2.1 s instead of 0.4. Changes that only drop or
+For an ``AlterField`` (even of ``db_index`` alone) Django rebuilds the whole SQLite
+table (``new__<table>``, copy, drop, rename). On a deployment's matters, events or
+index that copies every row, and the rebuilt table loses its ``ANALYZE`` statistics: at 1 M
+matters the county dashboard then took 2.1 s instead of 0.4. Changes that only drop or
 add an index are written as ``SeparateDatabaseAndState`` with ``RunSQL`` (see
 ``cases/0019`` and ``cases/0022``). The SQL is SQLite's on either database under test."""
 
