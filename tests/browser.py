@@ -45,9 +45,11 @@ def chromium() -> Iterator[Any]:
         try:
             yield b
         finally:
-            b.close()
-            # While Playwright's loop runs, Django keeps database connections per async
-            # context, not per thread: a connection opened inside this block is not the
-            # one the test uses outside it, and nothing else closes it (PostgreSQL then
-            # refused to drop the test database: "being accessed by other users").
-            connections.close_all()
+            try:
+                b.close()
+            finally:
+                # While Playwright's loop runs, Django keeps database connections per async
+                # context, not per thread: a connection opened inside this block is not
+                # the one the test uses outside it, and nothing else closes it (PostgreSQL
+                # then refused to drop the test database: "being accessed by other users").
+                connections.close_all()
