@@ -16,6 +16,16 @@ from datetime import date, timedelta
 class Calendar:
     holidays: frozenset[date] = field(default_factory=frozenset)
     workdays: frozenset[date] = field(default_factory=frozenset)
+    # Years whose State Council arrangement (holidays with their 调休 days) is loaded;
+    # ``None``: the calendar does not say, and no deadline is marked provisional.
+    published: frozenset[int] | None = None
+
+    def provisional(self, start: date, end: date) -> bool:
+        """Whether a period from ``start`` to ``end`` crosses a year whose arrangement is not
+        loaded, so that its end may still move when the State Council publishes it."""
+        if self.published is None:
+            return False
+        return any(y not in self.published for y in range(start.year, end.year + 1))
 
     def is_working_day(self, d: date) -> bool:
         """Weekdays that are not holidays, plus make-up working days (调休)."""

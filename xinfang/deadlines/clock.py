@@ -79,6 +79,9 @@ class Deadline:
     paused_days: int = 0
     extended_days: int = 0
     follows: str = ""  # receipt number of the main matter whose deadline this is (并案)
+    # The period crosses a year whose holiday arrangement is not yet published: its end may
+    # still move (derived statutory holidays only, no 调休 days yet).
+    provisional: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -193,6 +196,7 @@ def _finish(
         obligation=obligation,
         paused_days=paused_days,
         extended_days=extended_days,
+        provisional=cal.provisional(start, due or raw_due or start),
     )
 
 
