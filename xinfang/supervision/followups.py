@@ -16,19 +16,24 @@ from xinfang.org.models import User
 
 from .marks import events_after
 from .models import FollowupCheck
+from .services import sweep_instant
 
 
 def offsets() -> list[int]:
     return list(settings.XINFANG.get("FOLLOWUP_DAYS", [30, 90]))
 
 
-def schedule(today: date) -> int:
-    """Create the checks for matters concluded in the last max(offsets) days. Idempotent.
-    After its first run it reads only conclusions recorded since the last run
-    (``marks.events_after``)."""
+def schedule(today: date, now: datetime | None = None) -> int:
+    """Create the checks for matters concluded in the last max(offsets) days before
+    ``today`` (a check is due ``offset`` days after the day of the conclusion). Idempotent,
+    and decided by ``today``, not the wall clock; ``now`` dates the job's mark (default:
+    ``services.sweep_instant(today)``). After its first run it reads only conclusions
+    recorded since the last run (``marks.events_after``)."""
     days = offsets()
-    now = timezone.now()
-    since = now - timedelta(days=max(days) + 1)
+    now = now or sweep_instant(today)
+    since = timezone.make_aware(
+        datetime.combine(today - timedelta(days=max(days) + 1), datetime.min.time())
+    )
     # other offsets mean other checks for old conclusions too: a job of their own
     with events_after("followups:" + ",".join(map(str, sorted(set(days)))), now) as after:
         return _schedule(days, since, after)

@@ -25,11 +25,13 @@ MARGIN = 5000
 @contextmanager
 def events_after(job: str, now: datetime) -> Iterator[int | None]:
     """The event id after which ``job`` must look (None: look at everything). The mark moves
-    to the newest event when the block finishes without an error."""
+    to the newest event, dated ``now``, when the block finishes without an error; with no
+    new event it is left as it is, so a run that found nothing writes nothing."""
     top = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     mark = SweepMark.objects.filter(job=job).values_list("event_id", flat=True).first()
     yield None if mark is None else max(0, mark - MARGIN)
-    SweepMark.objects.update_or_create(job=job, defaults={"event_id": top, "updated_at": now})
+    if mark != top:
+        SweepMark.objects.update_or_create(job=job, defaults={"event_id": top, "updated_at": now})
 
 
 def matters_touched(after: int) -> list[int]:

@@ -1,24 +1,26 @@
 """The deadline sweep and supervision escalation (XFGZ Art. 40; BJ Art. 23).
 
 ``sweep(today)`` is idempotent: alerts and notifications are unique per matter, deadline,
-due date and level, so a second run on the same day writes nothing. It selects the keys
-from the indexes on ``(status, current_due)`` and ``supervision_due`` and reads the rows
-by key in batches.
+due date and level, so a second run on the same day writes nothing. It runs as on the day
+it is given, whatever the wall clock says (``sweep_instant``). It selects the keys from the
+indexes on ``(status, current_due)`` and ``supervision_due`` and reads the rows by key in
+batches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from xinfang.cases.models import NOT_OPEN, Matter, Status
-from xinfang.cases.workflow import transition
+from xinfang.cases.models import NOT_OPEN, Event, Matter, Status
+from xinfang.cases.workflow import RULES, transition
 from xinfang.core.bulk import insert_new
 from xinfang.core.errors import UserError
 from xinfang.deadlines.clock import LABELS
@@ -65,6 +67,18 @@ def supervision_recipients(m: Matter, level: int) -> list[User]:
     return _users([above.pk] if above else [], [Role.LEADER])
 
 
+def sweep_instant(today: date) -> datetime:
+    """The instant at which the sweep for ``today`` dates what it writes: the wall-clock
+    time when ``today`` is the current day in the deployment's time zone (Asia/Shanghai by
+    default), so that a live run records when it ran; for any other day, the last second
+    of that day (23:59:59), after everything recorded during the day, as the day's own
+    sweep would have been. Either way its date is ``today``."""
+    now = timezone.now()
+    if timezone.localdate(now) == today:
+        return now
+    return timezone.make_aware(datetime.combine(today, time(23, 59, 59)))
+
+
 @dataclass
 class SweepResult:
     scanned: int = 0
@@ -73,11 +87,36 @@ class SweepResult:
     escalated: int = 0
     notifications: int = 0
     visits: int = 0
+    # unanswered supervision left to a later day's sweep: the matter has events recorded
+    # after the day swept, and the event log cannot take an escalation dated before them
+    deferred: int = 0
 
 
 def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
+    """Warnings, overdue alerts, return-visit tasks, 回头看 checks and the escalation of
+    unanswered supervision notices, as on the day ``today`` (default: the current day).
+
+    Everything is decided as of ``today``, never by the wall clock: which deadlines are
+    near or past, which matters are late for a return visit, the window of conclusions
+    that get 回头看 checks, which supervision notices are unanswered (reply date before
+    ``today``) and the new reply date of an escalation (``today`` plus 5 days, by the
+    transition's ``Ctx.today``). What it writes — alerts, notifications, return visits,
+    the escalation events, the jobs' marks — carries the instant ``sweep_instant(today)``;
+    rows and dates are the same whatever the wall clock says, and only a run on the current
+    day records its own time of day.
+
+    The event log is append-only and kept in order of time: an escalation is never dated
+    before the matter's latest event. If that event falls later on the same day, the
+    escalation takes its instant; if it falls on a later day than ``today`` (a past day
+    swept after the matter moved on), the matter is not escalated by this run but left to
+    the sweep of a day on or after that event (``SweepResult.deferred``), which dates the
+    escalation and its reply date by its own day.
+
+    A second run for the same day writes nothing: alerts, notifications, visits and checks
+    are unique per what they are about, and an escalated notice's reply date is after the
+    day swept."""
     today = today or timezone.localdate()
-    now = timezone.now()
+    now = sweep_instant(today)
     res = SweepResult()
     horizon = today + timedelta(days=max(warning_days("default"), 7))
     live = [s for s in Status.values if s not in NOT_OPEN]
@@ -98,11 +137,6 @@ def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
         res.scanned += len(rows)
         with transaction.atomic():
             _alert_batch(rows, today, now, res)
-    from .followups import schedule
-    from .visits import create_due_visits
-
-    res.visits = create_due_visits(today, now)
-    schedule(today)
     # Unanswered supervision notices climb one level (XFGZ Art. 40).
     # The keys from the partial supervision_due index, then the rows by key in batches
     # (ordered by key, SQLite would rather walk the whole table than sort a few rows).
@@ -116,10 +150,33 @@ def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
         .order_by("pk")
     ):
         try:
-            with transaction.atomic():
-                m2 = transition(m, "escalate_supervision", actor=None, system=True, at=now)
+            _escalate(m, today, now, res)
         except UserError:
             continue
+    # After the escalations, so that the jobs' marks pass this run's own events too and a
+    # second run for the day finds nothing new to read.
+    from .followups import schedule
+    from .visits import create_due_visits
+
+    res.visits = create_due_visits(today, now)
+    schedule(today, now)
+    return res
+
+
+def _escalate(m: Matter, today: date, now: datetime, res: SweepResult) -> None:
+    """Escalate one unanswered notice as on ``today`` and tell the next level, in one
+    transaction; or count it as deferred (see ``sweep``)."""
+    with transaction.atomic():
+        # the row lock before reading the latest event, so that none is appended between
+        list(Matter.objects.select_for_update().filter(pk=m.pk).values_list("pk", flat=True))
+        if m.status not in RULES["escalate_supervision"].sources:
+            return  # a finished matter's notice is not escalated (the transition refuses)
+        last = Event.objects.filter(matter_id=m.pk).aggregate(at=Max("at"))["at"]
+        at = now if last is None or last <= now else last
+        if timezone.localdate(at) != today:
+            res.deferred += 1
+            return
+        m2 = transition(m, "escalate_supervision", actor=None, system=True, at=at)
         res.escalated += 1
         text = (
             f"{m2.receipt_no}《{m2.title[:30]}》督办逾期未回复，已升级，"
@@ -131,9 +188,8 @@ def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
             Level.ESCALATION,
             f"esc:{m2.supervision_level}",
             text,
-            now,
+            at,
         )
-    return res
 
 
 class _Near(NamedTuple):

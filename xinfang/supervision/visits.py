@@ -20,8 +20,9 @@ CHUNK = 2000
 
 
 def create_due_visits(today: date, now: datetime) -> int:
-    """A visit task for every answered matter and every matter whose handling period has
-    ended, once each. Returns how many were created.
+    """A visit task for every answered matter and every matter whose handling period
+    ended before ``today``, once each, created at ``now`` (the sweep passes
+    ``services.sweep_instant(today)``). Returns how many were created.
 
     Answered matters are looked for among those with events since the last run
     (``marks.events_after``); the first run reads them all."""
