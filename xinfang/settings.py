@@ -192,6 +192,15 @@ XINFANG: dict[str, Any] = {
     "REPORT_DAYS": 60,
     # Whether waiting for the petitioner's material pauses the handling clock.
     "PAUSE_FOR_MATERIAL": True,
+    # XFGZ Art. 23 para 3 sets no time for the office to decide an objection; deciding it is
+    # a routing decision, so the office gets the routing period of Art. 22 (calendar days).
+    "OBJECTION_DECISION_DAYS": 15,
+    # XFGZ Art. 23 para 3 lets every receiving organ object; only a unit designated after a
+    # dispute may not (WF Art. 22). Whether the unit chosen after the office agreed to an
+    # objection counts as designated is a local choice (docs/adr/0005).
+    "DESIGNATE_AFTER_AGREED_OBJECTION": False,
+    # XFGZ Art. 34 extends a running handling period; an expired one cannot be extended.
+    "EXTEND_AFTER_EXPIRY": False,
     # Days before a deadline that the sweep warns, per deadline kind (default for others).
     "WARNING_DAYS": {"default": 3, "objection": 2},
     # PIPL Arts. 19, 47: years after conclusion that personal data of a matter is kept,

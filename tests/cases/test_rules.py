@@ -58,16 +58,38 @@ def test_unit_designated_after_dispute_cannot_return_it(world: World) -> None:
     assert exc.value.code == "designated"
 
 
-def test_objection_agreed_then_re_forwarded_unit_is_designated(world: World) -> None:
-    w = world
+def _agreed_and_reforwarded(w: World) -> object:
     m = forwarded(w, "2026-03-02")
     transition(m, "object", actor=w.handler, reason="不属本镇", at=at("2026-03-03"))
     m = transition(m, "agree_objection", actor=w.registrar, at=at("2026-03-04"))
     assert m.status == Status.REGISTERED and m.lead_unit is None
-    m = transition(
+    return transition(
         m, "forward", actor=w.registrar, data={"unit": w.housing.pk}, at=at("2026-03-04", 15)
     )
+
+
+def test_unit_forwarded_after_an_agreed_objection_may_object(world: World) -> None:
+    # XFGZ Art. 23 para 3: every receiving organ may object within 5 working days; the unit
+    # chosen after the office agreed to an objection was not designated after a dispute.
+    w = world
+    m = _agreed_and_reforwarded(w)
+    assert not m.designated and m.lead_unit == w.housing
+    assert clock_for(m, on=date(2026, 3, 4)).get("objection").due == date(2026, 3, 11)
+    m = transition(
+        m, "object", actor=w.users["housing_handler"], reason="属镇", at=at("2026-03-05")
+    )
+    assert m.status == Status.OBJECTED
+
+
+def test_designation_after_an_agreed_objection_is_a_setting(world: World, settings) -> None:
+    settings.XINFANG = {**settings.XINFANG, "DESIGNATE_AFTER_AGREED_OBJECTION": True}
+    w = world
+    m = _agreed_and_reforwarded(w)
     assert m.designated and m.lead_unit == w.housing
+    assert clock_for(m, on=date(2026, 3, 4)).get("objection") is None
+    with pytest.raises(UserError) as exc:
+        transition(m, "object", actor=w.users["housing_handler"], reason="x", at=at("2026-03-05"))
+    assert exc.value.code == "designated"
 
 
 def test_handling_deadline_extension_once_and_at_most_30_days(world: World) -> None:
@@ -77,7 +99,14 @@ def test_handling_deadline_extension_once_and_at_most_30_days(world: World) -> N
     # 60 days after 3/3 is 5/2, inside the Labour Day break (5/1-5/5): rolls to 5/6.
     assert m.current_due == date(2026, 5, 6)
     with pytest.raises(UserError) as exc:
-        transition(m, "request_extension", actor=w.handler, reason="x", data={"days": 31})
+        transition(
+            m,
+            "request_extension",
+            actor=w.handler,
+            reason="x",
+            data={"days": 31},
+            at=at("2026-04-20"),
+        )
     assert exc.value.code == "bad_days"
     m = transition(
         m,
@@ -95,8 +124,50 @@ def test_handling_deadline_extension_once_and_at_most_30_days(world: World) -> N
     ev = Event.objects.get(matter=m, action="approve_extension")
     assert ev.data["days"] == 30 and ev.data["reason_text"] == "需鉴定"
     with pytest.raises(UserError) as exc:
-        transition(m, "request_extension", actor=w.handler, reason="再延", data={"days": 5})
+        transition(
+            m,
+            "request_extension",
+            actor=w.handler,
+            reason="再延",
+            data={"days": 5},
+            at=at("2026-05-06"),
+        )
     assert exc.value.code == "extension_used"
+
+
+def test_an_expired_handling_period_cannot_be_extended(world: World, settings) -> None:
+    # XFGZ Art. 34 extends a running period: on 5/7 the period that ended 5/6 has expired.
+    w = world
+    m = forwarded(w, "2026-03-02")
+    m = transition(m, "accept", actor=w.handler, at=at("2026-03-03"))
+    before = m.event_count
+    with pytest.raises(UserError) as exc:
+        transition(
+            m,
+            "request_extension",
+            actor=w.handler,
+            reason="x",
+            data={"days": 30},
+            at=at("2026-05-07"),
+        )
+    assert exc.value.code == "period_expired" and "2026年05月06日" in exc.value.zh
+    m.refresh_from_db()
+    assert m.event_count == before and m.extension_state == ""
+    # requested in time, but the leader decides after the period ended: refused too
+    m = transition(
+        m,
+        "request_extension",
+        actor=w.handler,
+        reason="需鉴定",
+        data={"days": 30},
+        at=at("2026-05-06"),
+    )
+    with pytest.raises(UserError) as exc:
+        transition(m, "approve_extension", actor=w.leader, at=at("2026-05-07"))
+    assert exc.value.code == "period_expired"
+    settings.XINFANG = {**settings.XINFANG, "EXTEND_AFTER_EXPIRY": True}
+    m = transition(m, "approve_extension", actor=w.leader, at=at("2026-05-07"))
+    assert m.current_due == date(2026, 6, 1)  # 5/2 + 30 days, as in time
 
 
 def test_material_pause_adds_the_paused_days(world: World) -> None:

@@ -49,6 +49,7 @@ def _data(w: World, action: str) -> dict[str, Any]:
         "approve_extension": {},
         "submit_opinion": opinion("support"),
         "record_execution": {"summary": "已督促维修完毕"},
+        "record_service": {"served_on": timezone.localdate().isoformat(), "method": "post"},
         "report_completion": {"summary": "已办结"},
         "add_material": {"note": "补充照片"},
         "rate": {"rating": "basic", "comment": "处理及时"},

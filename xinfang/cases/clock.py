@@ -22,6 +22,7 @@ def policy() -> Policy:
         suggestion_days=cfg["SUGGESTION_DAYS"],
         report_days=cfg["REPORT_DAYS"],
         pause_for_material=cfg["PAUSE_FOR_MATERIAL"],
+        objection_decision_days=cfg["OBJECTION_DECISION_DAYS"],
     )
 
 
@@ -65,6 +66,6 @@ def answered_on_time(clock: Clock, matter_kind: str) -> bool | None:
     """Whether the opinion met the deadline it answers (handling for an original matter,
     the review or re-examination decision period otherwise); None before an opinion."""
     d = clock.get("handling") or clock.get(matter_kind)
-    if d is None or d.state not in ("met", "late"):
+    if d is None or d.state not in ("met", "late") or d.closed_by:
         return None
     return d.state == "met"

@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role, Unit, User
 
-from .models import Decision, Event, Kind, Matter, MatterUnit, Rating, Status
+from .models import TERMINAL, Decision, Event, Kind, Matter, MatterUnit, Rating, Status
 from .workflow import Ctx, effect
 
 REDIRECT_CHANNELS = {
@@ -130,6 +131,18 @@ def _assisting_for(m: Matter, d: dict[str, Any]) -> list[Unit]:
     return units
 
 
+def _latest_assign_due(m: Matter, today: date) -> date:
+    """The last day an assignment made ``today`` may fix: the category's handling period
+    counted from the assignment, by the clock's own counting rules."""
+    from xinfang.deadlines.calendar import load_calendar
+
+    from .clock import policy
+
+    p = policy()
+    days = {"suggestion": p.suggestion_days, "report": p.report_days}.get(m.category, p.claim_days)
+    return load_calendar().add_calendar_days(today, days, roll_forward=p.roll_forward)
+
+
 def _dispatch(m: Matter, d: dict[str, Any], c: Ctx, *, assign: bool) -> None:
     lead = _unit(d.get("unit"), "unit")
     _not_accused(m, lead, "unit")
@@ -150,14 +163,30 @@ def _dispatch(m: Matter, d: dict[str, Any], c: Ctx, *, assign: bool) -> None:
                 "The due date must be in the future",
                 field="due_on",
             )
+        # XFGZ Arts. 22, 34: an assignment may shorten the handling period, never lengthen
+        # it; only the one extension of Art. 34 goes beyond it, approved on its own.
+        latest = _latest_assign_due(m, c.today)
+        if due > latest:
+            raise UserError(
+                "due_too_late",
+                f"交办期限不得超过法定办理期限（最迟{latest:%Y年%m月%d日}，信访工作条例第三十四条）",
+                f"An assignment's due date may not exceed the statutory handling period "
+                f"(at the latest {latest.isoformat()}, Art. 34)",
+                field="due_on",
+            )
     assisting = _assisting_for(m, d)
     # BJ Art. 11, PIPL Art. 24: the registrar decides; the event records the catalogue's
     # suggestion, whether it was followed and why not, and the history counts the choice.
     from xinfang.routing.services import record_choice
 
     record_choice(m, lead, d, at=c.at)
-    # A dispatch after the organ agreed to an objection designates the unit (WF Art. 22).
-    m.designated = Event.objects.filter(matter=m, action="agree_objection").exists()
+    # XFGZ Art. 23 para 3 lets the receiving organ object; a unit designated after a dispute
+    # may not return it again (WF Art. 22). Whether a dispatch after the office agreed to an
+    # objection designates is a setting (docs/adr/0005: by default it does not).
+    m.designated = (
+        settings.XINFANG["DESIGNATE_AFTER_AGREED_OBJECTION"]
+        and Event.objects.filter(matter=m, action="agree_objection").exists()
+    )
     d["designated"] = m.designated
     d["unit_name"] = lead.name
     d["unit"] = lead.pk
@@ -185,12 +214,7 @@ def _redirect(m: Matter, d: dict[str, Any], c: Ctx) -> None:
 @effect("not_accept")
 def _not_accept(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     ground = _choice(d, "ground", ("art19", "art36"), "不予受理依据")
-    no = _text(d, "existing", "原信访事项受理编号", limit=40)
-    existing = Matter.objects.filter(receipt_no=no).exclude(pk=m.pk).first()
-    if existing is None:
-        raise UserError(
-            "no_existing", f"找不到受理编号为{no}的事项", f"No matter {no}", field="existing"
-        )
+    existing = _visible_matter(d, "existing", "原信访事项受理编号", m, c)
     if ground == "art36" and not _chain_final(existing):
         raise UserError(
             "not_final",
@@ -198,9 +222,51 @@ def _not_accept(m: Matter, d: dict[str, Any], c: Ctx) -> None:
             "The existing matter has no re-examination decision (Art. 36 para 3)",
             field="ground",
         )
+    if ground == "art19":
+        _art19_applies(existing, c)
     m.repeat_of = existing
     d["existing_status"] = existing.get_status_display()
     d["existing_unit"] = existing.lead_unit.name if existing.lead_unit else ""
+
+
+def _art19_applies(existing: Matter, c: Ctx) -> None:
+    """XFGZ Art. 19 para 3: a matter raised again while the organ handling it is still within
+    its period is not accepted again. Past that period the new matter must be accepted (or
+    the existing one supervised); after a written reply the remedy is 复查 (Art. 35)."""
+    if existing.status in (Status.ANSWERED, Status.CONCLUDED):
+        raise UserError(
+            "existing_answered",
+            f"原事项{existing.receipt_no}已作出书面答复意见，不适用第十九条第三款；信访人不服的，"
+            "可以自收到书面答复意见之日起30日内请求复查（信访工作条例第三十五条）",
+            f"{existing.receipt_no} has been answered, so Art. 19 para 3 does not apply; "
+            "the petitioner may request a review within 30 days of the reply (Art. 35)",
+            field="existing",
+        )
+    if existing.status in TERMINAL:
+        raise UserError(
+            "existing_closed",
+            f"原事项{existing.receipt_no}已{existing.get_status_display()}，不在办理期限内，"
+            "不适用第十九条第三款，请依法受理",
+            f"{existing.receipt_no} is not being handled, so Art. 19 para 3 does not apply",
+            field="existing",
+        )
+    _refuse_if_overdue(existing, c)
+
+
+def _refuse_if_overdue(existing: Matter, c: Ctx) -> None:
+    from .clock import clock_for
+
+    clk = clock_for(existing, on=c.today)
+    for dl in (clk.get("handling"), clk.current()):
+        if dl is not None and dl.state == "overdue":
+            raise UserError(
+                "existing_overdue",
+                f"原事项已超过{dl.label}（{dl.article}），不属于第十九条第三款规定的办理期限内"
+                "重复提出，请依法受理或督办原事项",
+                "The existing matter is past its deadline, so Art. 19 para 3 does not apply: "
+                "accept this matter or supervise the existing one",
+                field="existing",
+            )
 
 
 def _chain_final(m: Matter) -> bool:
@@ -372,7 +438,9 @@ def _approve_opinion(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
     assert draft is not None
     for key in ("decision", *(k for k, _ in OPINION_FIELDS)):
         d[key] = draft.data.get(key, "")
-    _date(d, "served_on", "送达日期", required=False)
+    served = _date(d, "served_on", "送达日期", required=False)
+    if served is not None:
+        _check_service(served, c.today, c)
     m.decision = d["decision"]
     m.answered_at = c.at
     if m.kind == Kind.REEXAM:
@@ -380,6 +448,75 @@ def _approve_opinion(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
         m.final = True
         return {"status": Status.CONCLUDED}
     return {}
+
+
+SERVICE_METHODS = {
+    "direct": "直接送达",
+    "post": "邮寄送达",
+    "electronic": "电子送达",
+    "counter": "窗口领取",
+    "other": "其他方式",
+}
+
+
+def _check_service(served: date, replied: date, c: Ctx) -> None:
+    """A reply is served on or after the day it was issued, and not after today."""
+    if served < replied:
+        raise UserError(
+            "served_before_reply",
+            f"送达日期不能早于书面答复意见出具日期（{replied:%Y年%m月%d日}）",
+            f"The reply cannot be served before it was issued ({replied.isoformat()})",
+            field="served_on",
+        )
+    if served > c.today:
+        raise UserError(
+            "served_in_future",
+            "送达日期不能晚于今天",
+            "The service date cannot be after today",
+            field="served_on",
+        )
+
+
+@effect("record_service")
+def _record_service(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    """送达: the day the petitioner received the written reply, from which the 30 days to
+    request 复查 (XFGZ Art. 35) or 复核 (Art. 36) run."""
+    from xinfang.deadlines.clock import local_date
+
+    served = _date(d, "served_on", "送达日期")
+    assert served is not None
+    reply = (
+        Event.objects.filter(matter=m)
+        .filter(
+            Q(action="approve_opinion") | Q(action="relay", data__main_action="approve_opinion")
+        )
+        .order_by("-seq")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if reply is None:
+        raise UserError("no_reply", "尚未出具书面答复意见", "No written reply has been issued")
+    if m.followups.exists():
+        raise UserError(
+            "already_requested",
+            "信访人已请求复查（复核），不能再变更送达日期",
+            "A review was already requested; the service date can no longer change",
+        )
+    _check_service(served, local_date(reply), c)
+    if d.get("method"):
+        d["method_name"] = SERVICE_METHODS[_choice(d, "method", SERVICE_METHODS, "送达方式")]
+    _text(d, "note", "送达情况", required=False, limit=500)
+
+
+@effect("choose_organ")
+def _choose_organ(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    """The organ that decides a 复查/复核 request received where no organ one level up is
+    known (XFGZ Arts. 35, 36): staff of the receiving organ name it."""
+    organ = _unit(d.get("organ"), "organ")
+    d["organ"] = organ.pk
+    d["organ_name"] = organ.name
+    m.dispatched_by = m.registered_unit
+    _set_units(m, organ, [])
 
 
 @effect("record_execution")
@@ -396,26 +533,32 @@ def _followup(kind: str) -> Any:
     def fx(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
         from .services import open_followup
 
-        if d.get("organ"):
+        pending = False
+        if d.get("organ") and not c.by_citizen:
             organ = _unit(d["organ"], "organ")
         else:
             base = m.lead_unit or m.registered_unit
             found = base.organ_one_level_up()
             if found is None:
-                raise UserError(
-                    "no_organ",
-                    "没有上一级机关，请指定复查（复核）机关",
-                    "No organ one level up; choose one",
-                    field="organ",
-                )
+                # Never refused at the citizen: the request is registered where the reply
+                # came from, and its staff name the organ that decides it (choose_organ).
+                found, pending = base, True
+                d["organ_pending"] = True
             organ = found
         d["organ"] = organ.pk
         d["organ_name"] = organ.name
+        if c.by_citizen:
+            d.pop("received_on", None)
         _date(d, "received_on", "收到申请日期", required=False)
 
         def after(m: Matter, ev: Event) -> None:
             open_followup(
-                parent=m, kind=kind, organ=organ, at=c.at, received_on=d.get("received_on")
+                parent=m,
+                kind=kind,
+                organ=organ,
+                at=c.at,
+                received_on=d.get("received_on"),
+                pending=pending,
             )
 
         return {"after": after}
@@ -544,9 +687,6 @@ def _same_person(a: Matter, b: Matter) -> bool:
 def _repeat_ground(m: Matter, existing: Matter, c: Ctx) -> tuple[str, str]:
     """Which rule governs a repeat (XFGZ Arts. 19 para 3, 35, 36 para 3) and the status
     the new registration takes: it is always closed with a notice, never dropped."""
-    from .clock import clock_for
-    from .models import TERMINAL
-
     if _chain_final(existing):
         return "art36", Status.NOT_ACCEPTED
     if existing.status in TERMINAL or existing.status in (Status.ANSWERED,):
@@ -554,17 +694,7 @@ def _repeat_ground(m: Matter, existing: Matter, c: Ctx) -> tuple[str, str]:
     organs = {existing.registered_unit_id, existing.lead_unit_id} - {None}
     if m.registered_unit_id in organs:
         return "same", Status.LINKED
-    clk = clock_for(existing, on=c.today)
-    dl = clk.get("handling") or clk.current()
-    if dl is not None and dl.state == "overdue":
-        raise UserError(
-            "existing_overdue",
-            f"原事项已超过{dl.label}（{dl.article}），不属于第十九条第三款规定的办理期限内"
-            "重复提出，请依法受理或督办",
-            "The existing matter is past its deadline, so Art. 19 para 3 does not apply: "
-            "accept this matter or supervise the existing one",
-            field="existing",
-        )
+    _refuse_if_overdue(existing, c)
     return "art19", Status.NOT_ACCEPTED
 
 

@@ -352,12 +352,20 @@ def register_matter(
 
 
 def open_followup(
-    *, parent: Matter, kind: str, organ: Unit, at: datetime, received_on: str | date | None
+    *,
+    parent: Matter,
+    kind: str,
+    organ: Unit,
+    at: datetime,
+    received_on: str | date | None,
+    pending: bool = False,
 ) -> Matter:
     """Create the linked review (复查) or re-examination (复核) matter (XFGZ Arts. 35–36).
 
     It has its own receipt number, organ and clock, and shares the parent's lookup secret
-    so the petitioner follows the whole chain with what they already hold.
+    so the petitioner follows the whole chain with what they already hold. ``pending``:
+    no organ one level up is known, so the matter waits, registered at ``organ`` with its
+    decision period running, until staff there name the deciding organ (``choose_organ``).
     """
     from .effects import _set_units
 
@@ -384,7 +392,7 @@ def open_followup(
         anonymous=parent.anonymous,
         confidential=parent.confidential,
         accused_unit=parent.accused_unit,
-        status=Status.HANDLING,
+        status=Status.REGISTERED if pending else Status.HANDLING,
     )
     Petitioner.objects.bulk_create(
         [
@@ -401,7 +409,8 @@ def open_followup(
             for p in parent.petitioners.all()
         ]
     )
-    _set_units(child, organ, [])
+    if not pending:
+        _set_units(child, organ, [])
     append_event(
         child,
         action="register",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from xinfang.org.models import Role, User, memberships_with_units
 from xinfang.reports import counters as month_counts
 
 from .clock import answered_on_time, clock_for
-from .models import Decision, Event, Kind, Matter, MatterUnit, Status
+from .models import Category, Decision, Event, Kind, Matter, MatterUnit, Status
 
 S = Status
 ACTIVE = (S.HANDLING, S.OPINION_PENDING, S.ANSWERED)
@@ -104,6 +105,31 @@ def _g_extension_requested(m: Matter, d: dict[str, Any], c: Ctx) -> None:
         raise UserError("no_request", "没有待审批的延期申请", "No extension request is pending")
 
 
+def _g_period_running(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    # XFGZ Art. 34 extends a running period; an expired one is already missed.
+    if settings.XINFANG["EXTEND_AFTER_EXPIRY"]:
+        return
+    dl = clock_for(m, on=c.today).get("handling")
+    if dl is not None and dl.state == "overdue":
+        assert dl.due is not None
+        raise UserError(
+            "period_expired",
+            f"办理期限已于{dl.due:%Y年%m月%d日}届满，不能再延长（信访工作条例第三十四条）",
+            f"The handling period ended on {dl.due.isoformat()} and can no longer be extended",
+        )
+
+
+def _g_redirect_category(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    # XFGZ Art. 31 directs appeals and claims to their statutory channels; a suggestion is
+    # studied and answered (Art. 29), a report handled under discipline rules (Art. 30).
+    if m.category == Category.SUGGESTION:
+        raise UserError(
+            "redirect_category",
+            "建议意见类事项应当研究论证后答复（信访工作条例第二十九条），不适用第三十一条告知其他途径",
+            "A suggestion is studied and answered (Art. 29); Art. 31 redirects do not apply",
+        )
+
+
 def _g_supported(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     if m.decision != Decision.SUPPORT:
         raise UserError(
@@ -118,6 +144,30 @@ def _g_assigned(m: Matter, d: dict[str, Any], c: Ctx) -> None:
         raise UserError("not_assigned", "本事项不是交办事项", "This matter was not assigned (交办)")
 
 
+def _received_on(d: dict[str, Any], c: Ctx) -> date:
+    """The day the organ received a request (staff registering a letter late), else today."""
+    raw = d.get("received_on")
+    if c.by_citizen or raw in (None, ""):
+        return c.today
+    try:
+        day = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+    except ValueError:
+        raise UserError(
+            "bad_date",
+            "收到申请日期不是有效日期",
+            "'received_on' is not a date",
+            field="received_on",
+        ) from None
+    if day > c.today:
+        raise UserError(
+            "received_in_future",
+            "收到申请日期不能晚于今天",
+            "The request cannot be received after today",
+            field="received_on",
+        )
+    return day
+
+
 def _window_guard(kind: str, followup: str) -> Guard:
     def guard(m: Matter, d: dict[str, Any], c: Ctx) -> None:
         if m.followups.filter(kind=followup).exists():
@@ -125,7 +175,16 @@ def _window_guard(kind: str, followup: str) -> Guard:
         dl = clock_for(m, on=c.today).get(kind)
         if dl is None or dl.due is None:
             raise UserError("no_reply", "尚未收到书面答复意见", "No written reply has been issued")
-        if c.today > dl.due:
+        # XFGZ Arts. 35, 36: the request is in time if the organ received it in time.
+        received = _received_on(d, c)
+        if received < dl.start:
+            raise UserError(
+                "received_before_reply",
+                "收到申请日期早于书面答复意见送达日期",
+                "The request cannot be received before the reply was served",
+                field="received_on",
+            )
+        if received > dl.due:
             raise UserError(
                 "window_closed",
                 f"{dl.label}已于{dl.due:%Y年%m月%d日}届满（{dl.article}）",
@@ -224,6 +283,7 @@ RULES: dict[str, Rule] = {
             ("registrar@registering", *LEAD),
             "信访工作条例第三十一条",
             reason_required=True,
+            guards=(_g_redirect_category,),
             kinds=(Kind.ORIGINAL,),
         ),
         Rule(
@@ -231,7 +291,7 @@ RULES: dict[str, Rule] = {
             "不再受理",
             (S.REGISTERED,),
             S.NOT_ACCEPTED,
-            ("registrar@registering",),
+            ("registrar@registering", "supervisor@registering", "leader@registering"),
             "信访工作条例第十九条第三款、第三十六条第三款",
             reason_required=True,
             guards=(_g_no_merged,),
@@ -338,7 +398,7 @@ RULES: dict[str, Rule] = {
             "信访工作条例第三十四条",
             reason_required=True,
             public=False,
-            guards=(_g_no_extension_yet,),
+            guards=(_g_no_extension_yet, _g_period_running),
             kinds=(Kind.ORIGINAL,),
         ),
         Rule(
@@ -348,7 +408,7 @@ RULES: dict[str, Rule] = {
             None,
             ("leader@lead",),
             "信访工作条例第三十四条",
-            guards=(_g_extension_requested,),
+            guards=(_g_extension_requested, _g_period_running),
             kinds=(Kind.ORIGINAL,),
         ),
         Rule(
@@ -388,6 +448,23 @@ RULES: dict[str, Rule] = {
             S.ANSWERED,
             ("leader@lead",),
             "信访工作条例第三十二条、第三十五条、第三十六条",
+        ),
+        Rule(
+            "record_service",
+            "登记送达",
+            (S.ANSWERED, S.CONCLUDED),
+            None,
+            (*LEAD, "registrar@registering", "registrar@lead"),
+            "信访工作条例第三十五条、第三十六条",
+        ),
+        Rule(
+            "choose_organ",
+            "确定复查（复核）机关",
+            (S.REGISTERED,),
+            S.HANDLING,
+            ("registrar@registering", "leader@registering", "supervisor@supervising"),
+            "信访工作条例第三十五条、第三十六条",
+            kinds=(Kind.REVIEW, Kind.REEXAM),
         ),
         Rule(
             "record_execution",

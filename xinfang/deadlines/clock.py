@@ -11,10 +11,16 @@ kind           period                                       article
 ============== ============================================ ===========================
 receipt        15 days from receipt: tell the petitioner    XFGZ Art. 23 para 1
 routing        15 days from receipt: forward or assign      XFGZ Art. 22
+               (again from a split or an agreed objection)
+acceptance     15 days from a dispatch: the receiving       XFGZ Arts. 22, 23
+               organ accepts in writing (or objects)
 objection      5 working days from dispatch: object         XFGZ Art. 23 para 3
+objection_     the office decides an objection (setting,     XFGZ Art. 23 para 3
+decision       15 days: the routing period of Art. 22)
 handling       60 days from acceptance, +≤30 once            XFGZ Art. 34
-               (assignment 交办 may fix its own date)        XFGZ Art. 22
-review_window  30 days from the written reply: ask 复查      XFGZ Art. 35
+               (an assignment's fixed date binds from the    XFGZ Art. 22
+               assignment)
+review_window  30 days from the reply's service: ask 复查   XFGZ Art. 35
 review         30 days from the request: decide              XFGZ Art. 35
 reexam_window  30 days from the review reply: ask 复核       XFGZ Art. 36
 reexam         30 days from the request, hearings excluded   XFGZ Art. 36
@@ -27,6 +33,11 @@ as the merged matter's own obligation. Its petitioner's review window runs from 
 the main matter's written reply was relayed to them (their own copy). A split (解除并案)
 returns the matter to the registering organ, and the 15-day routing period of XFGZ
 Art. 22 runs again from the split.
+
+A matter that ends without an opinion (redirected, not accepted, transferred, answered on
+the spot, linked as a repeat) has every obligation still open closed on that day
+(``closed_by``): a closed matter owes nothing and shows nothing overdue. A request for
+复查/复核 is judged by the day the organ received it (``received_on``).
 
 Counting: the start day is not counted (CC Art. 201); a period whose last day is not a
 working day ends on the next working day when ``roll_forward`` is on (CC Art. 203).
@@ -63,6 +74,7 @@ class Policy:
     claim_days: int = 60  # XFGZ Art. 34
     pause_for_material: bool = True
     max_extension_days: int = 30  # XFGZ Art. 34
+    objection_decision_days: int = 15  # XFGZ Art. 23 para 3 gives no count (settings)
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,9 @@ class Deadline:
     # The period crosses a year whose holiday arrangement is not yet published: its end may
     # still move (derived statutory holidays only, no 调休 days yet).
     provisional: bool = False
+    # The terminal action that ended this obligation without its own act (a redirect while
+    # handling, …): the period closed, but it was not "answered" by an opinion.
+    closed_by: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -111,7 +126,9 @@ class Clock:
 LABELS = {
     "receipt": ("书面告知期限", "信访工作条例第二十三条"),
     "routing": ("转送交办期限", "信访工作条例第二十二条"),
+    "acceptance": ("受理告知期限", "信访工作条例第二十二条、第二十三条"),
     "objection": ("异议期限（5个工作日）", "信访工作条例第二十三条第三款"),
+    "objection_decision": ("异议处理期限", "信访工作条例第二十二条、第二十三条第三款"),
     "handling": ("办理期限", "信访工作条例第三十四条"),
     "review_window": ("申请复查期限", "信访工作条例第三十五条"),
     "review": ("复查期限", "信访工作条例第三十五条"),
@@ -131,6 +148,9 @@ ROUTED = {
     "merge",
 }
 RECEIPT_GIVEN = ROUTED | {"accept", "accept_direct", "send_receipt"}
+# Actions after which a matter is closed without an opinion (status in TERMINAL): every
+# obligation still open ends with them, so a closed matter has no running period.
+ENDING = {"redirect", "not_accept", "emergency_transfer", "answer_on_spot", "link_repeat"}
 
 
 def local_date(at: datetime) -> date:
@@ -221,6 +241,9 @@ def _follow_main(
     if reply is None:
         return
     served = _day(reply.data.get("served_on"), local_date(reply.at))
+    for e in evs:
+        if e.action == "record_service" and e.data.get("served_on"):
+            served = _day(e.data["served_on"], served)  # their own copy's service (送达)
     served = max(served, local_date(reply.at))  # their copy cannot reach them earlier
     requested = None
     for e in evs:
@@ -293,14 +316,14 @@ def compute(
         open_now = any(b is None for k, a, b in pauses if k in kinds)
         return spans, open_now
 
+    dispatch: Any = None  # the forward or assignment in force (original matters)
     # 并案: the last merge not undone by a split decides whether this matter follows a main.
     merged_at: datetime | None = None
-    split_at: datetime | None = None
     for e in evs:
         if e.action == "merge":
-            merged_at, split_at = e.at, None
+            merged_at = e.at
         elif e.action == "split":
-            merged_at, split_at = None, e.at
+            merged_at = None
 
     if matter_kind == "original":
         if not anonymous:
@@ -315,17 +338,29 @@ def compute(
                     policy,
                 )
             )
-        if office or split_at is not None:
-            # After a split the office must route the matter again (XFGZ Art. 22).
-            route_from = local_date(split_at) if split_at is not None else received
+        # The routing duty (XFGZ Art. 22) runs from receipt at a letters-and-visits office,
+        # and runs again wherever the matter came back to the registering organ: after a
+        # split, or after the office agreed to an objection and took it back (Art. 23 para 3).
+        reopened = None
+        for e in evs:
+            if e.action in ("split", "agree_objection"):
+                reopened = e
+        if office or reopened is not None:
+            route_from = local_date(reopened.at) if reopened is not None else received
+            routed = ROUTED | {"accept_direct"}
+            if reopened is not None:
+                # only what follows the return; a merge before a split is what it undid
+                met = first_on(routed - {"merge"}, after=reopened.at)
+                if reopened.action == "agree_objection":
+                    met = first_on(routed, after=reopened.at)
+            else:
+                met = first_on(routed)
             out.deadlines.append(
                 _finish(
                     "routing",
                     route_from,
                     route_from + timedelta(days=15),
-                    first_on(ROUTED - {"merge"}, after=split_at)
-                    if split_at is not None
-                    else first_on(ROUTED),
+                    met,
                     today,
                     cal,
                     policy,
@@ -333,7 +368,35 @@ def compute(
             )
         if merged_at is not None:
             _follow_main(out, evs, main, main_no, today, cal, policy)
-            return out
+            return _ended(out, evs)
+        # The dispatch in force: the latest forward or assignment that the office has not
+        # taken back since (an agreed objection undoes it; a rejected one confirms it).
+        dispatch = None
+        for e in evs:
+            if e.action in DISPATCH:
+                dispatch = e
+            elif e.action == "agree_objection":
+                dispatch = None
+        if dispatch is not None:
+            # The receiving organ owes the petitioner its written acceptance within 15 days
+            # of receiving a forwarded or assigned matter (XFGZ Arts. 22, 23); a designation
+            # after a rejected objection hands it over again.
+            handed = dispatch
+            for e in evs:
+                if e.action == "reject_objection" and e.at >= dispatch.at:
+                    handed = e
+            got = local_date(handed.at)
+            out.deadlines.append(
+                _finish(
+                    "acceptance",
+                    got,
+                    got + timedelta(days=15),
+                    first_on({"accept", "object"}, after=handed.at),
+                    today,
+                    cal,
+                    policy,
+                )
+            )
         # The latest dispatch opens an objection window unless the unit was designated
         # after a dispute (WF Art. 22) — then there is nothing to object to.
         last_dispatch = None
@@ -356,9 +419,29 @@ def compute(
                     working=True,
                 )
             )
+        # An objection puts the decision back on the office (XFGZ Art. 23 para 3): agree
+        # and take the matter back, or reject it and designate the unit.
+        objected = None
+        for e in evs:
+            if e.action == "object":
+                objected = e
+        if objected is not None:
+            on = local_date(objected.at)
+            out.deadlines.append(
+                _finish(
+                    "objection_decision",
+                    on,
+                    on + timedelta(days=policy.objection_decision_days),
+                    first_on({"agree_objection", "reject_objection"}, after=objected.at),
+                    today,
+                    cal,
+                    policy,
+                )
+            )
 
     # Handling / decision clock.
     start: date | None
+    fixed: date | None = None
     if matter_kind == "original":
         accepted = first_on({"accept", "accept_direct"})
         clock_kind = "handling"
@@ -367,15 +450,17 @@ def compute(
             "report": policy.report_days,
         }.get(category, policy.claim_days)
         start = accepted
+        # An assignment's fixed date (交办, XFGZ Art. 22) binds from the assignment, before
+        # the unit accepts; a later forward or an agreed objection replaces it.
+        if dispatch is not None and dispatch.action == "assign" and dispatch.data.get("due_on"):
+            fixed = _day(dispatch.data["due_on"], received)
+            if start is None:
+                start = local_date(dispatch.at)
     else:
         clock_kind = matter_kind
         period = 30  # XFGZ Arts. 35, 36
         start = received
     if start is not None:
-        fixed: date | None = None
-        for e in evs:
-            if e.action == "assign" and e.data.get("due_on"):
-                fixed = _day(e.data["due_on"], received)
         # XFGZ Art. 34: one extension of at most 30 days. The workflow enforces this on
         # entry; the cap here keeps imported or hand-made event logs inside the law too.
         ext = min(
@@ -401,14 +486,20 @@ def compute(
                 paused_now=open_now and done is None,
             )
         )
-        # The petitioner's window to ask the next step runs from the written reply.
+        # The petitioner's window to ask the next step runs from the written reply's
+        # service (送达), recorded with the approval or afterwards.
         if done is not None and matter_kind in ("original", "review"):
             served = done
             for e in evs:
                 if e.action in ("approve_opinion", "record_service") and e.data.get("served_on"):
-                    served = _day(e.data["served_on"], done)
+                    served = max(_day(e.data["served_on"], done), done)
             wkind = "review_window" if matter_kind == "original" else "reexam_window"
             req = first_on({"request_review" if matter_kind == "original" else "request_reexam"})
+            for e in evs:
+                if e.action in ("request_review", "request_reexam") and e.data.get("received_on"):
+                    # judged by the day the organ received the request, not its registration
+                    req = _day(e.data["received_on"], req or done)
+                    break
             out.deadlines.append(
                 _finish(
                     wkind,
@@ -421,4 +512,31 @@ def compute(
                     obligation=False,
                 )
             )
+    return _ended(out, evs)
+
+
+def _ended(out: Clock, evs: list[Any]) -> Clock:
+    """Close every obligation still open once the matter ended without an opinion (a
+    redirect under XFGZ Art. 31, not accepted under Arts. 19/36, an emergency transfer, an
+    answer on the spot, a repeat linked to its original): a closed matter owes nothing."""
+    end = next((e for e in evs if e.action in ENDING or _relayed_end(e)), None)
+    if end is None:
+        return out
+    on = local_date(end.at)
+    out.deadlines = [
+        replace(
+            d,
+            state="late" if d.due is not None and on > d.due else "met",
+            met_on=on,
+            days_left=None,
+            closed_by=end.action if end.action != "relay" else end.data.get("main_action", ""),
+        )
+        if d.obligation and d.is_open and not d.follows
+        else d
+        for d in out.deadlines
+    ]
     return out
+
+
+def _relayed_end(e: Any) -> bool:
+    return e.action == "relay" and e.data.get("main_action") in ("redirect", "emergency_transfer")

@@ -192,6 +192,21 @@ def _escalate(m: Matter, today: date, now: datetime, res: SweepResult) -> None:
         )
 
 
+# Duties that lie with the registering organ or office (XFGZ Arts. 22, 23): the receipt
+# notice, routing, and deciding an objection. Every other obligation lies with the unit
+# handling the matter (acceptance, handling, review decisions).
+OFFICE_DUTIES = frozenset({"receipt", "routing", "objection_decision"})
+HANDLING_ROLES = (Role.HANDLER, Role.LEADER)
+OFFICE_ROLES = (Role.REGISTRAR, Role.SUPERVISOR, Role.LEADER)
+
+
+def duty_unit(m: _Near, kind: str) -> int:
+    """The unit that owes the deadline ``kind`` of matter ``m``."""
+    if kind in OFFICE_DUTIES:
+        return m.registered_unit_id
+    return m.lead_unit_id or m.registered_unit_id
+
+
 class _Near(NamedTuple):
     """A matter near or past its deadline, as far as the sweep needs to know."""
 
@@ -236,18 +251,20 @@ def _alert_batch(rows: list[_Near], today: date, now: datetime, res: SweepResult
                 k,
                 ops.adapt_datefield_value(m.current_due or today),
                 lv,
-                m.lead_unit_id or m.registered_unit_id,
+                duty_unit(m, k),
                 at,
             )
             for m, k, lv in new
         ],
     )
-    units = {m.lead_unit_id or m.registered_unit_id for m, _, _ in new}
-    staff: dict[int, set[int]] = {}
-    for unit_id, user_id in Membership.objects.filter(
-        unit_id__in=units, role__in=[Role.HANDLER, Role.LEADER], user__is_active=True
-    ).values_list("unit_id", "user_id"):
-        staff.setdefault(unit_id, set()).add(user_id)
+    units = {duty_unit(m, k) for m, k, _ in new}
+    staff: dict[tuple[int, bool], set[int]] = {}
+    for unit_id, user_id, role in Membership.objects.filter(
+        unit_id__in=units, role__in=[*HANDLING_ROLES, *OFFICE_ROLES], user__is_active=True
+    ).values_list("unit_id", "user_id", "role"):
+        for office in (False, True):
+            if role in (OFFICE_ROLES if office else HANDLING_ROLES):
+                staff.setdefault((unit_id, office), set()).add(user_id)
     keys = {}
     for m, k, lv in new:
         keys[m.pk] = f"{lv}:{k}:{m.current_due}"[:80]
@@ -276,7 +293,7 @@ def _alert_batch(rows: list[_Near], today: date, now: datetime, res: SweepResult
             if lv == Level.OVERDUE
             else f"将于{m.current_due:%Y-%m-%d}届满"
         )
-        for user_id in sorted(staff.get(m.lead_unit_id or m.registered_unit_id, ())):
+        for user_id in sorted(staff.get((duty_unit(m, k), k in OFFICE_DUTIES), ())):
             if (user_id, m.pk, keys[m.pk]) in sent:
                 continue
             notes.append((user_id, m.pk, lv, keys[m.pk], text[:300], at))
