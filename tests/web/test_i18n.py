@@ -11,6 +11,7 @@ from xinfang.cases.effects import (
     CONTACT_METHODS,
     EMERGENCY_LINES,
     REDIRECT_CHANNELS,
+    SERVICE_METHODS,
     SUPERVISION_LEVELS,
 )
 from xinfang.cases.privacy import HIDDEN
@@ -26,6 +27,7 @@ CORE_STRINGS = sorted(
         *EMERGENCY_LINES.values(),
         *CONTACT_METHODS.values(),
         *SUPERVISION_LEVELS.values(),
+        *SERVICE_METHODS.values(),
         HIDDEN,
     }
 )

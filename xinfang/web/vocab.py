@@ -56,12 +56,16 @@ ACTION_LABELS = [
     gettext_noop("解除并案"),
     gettext_noop("移出并案事项"),
     gettext_noop("并案办理进展"),
+    gettext_noop("登记送达"),
+    gettext_noop("确定复查（复核）机关"),
 ]
 
 DEADLINE_LABELS = [
     gettext_noop("书面告知期限"),
     gettext_noop("转送交办期限"),
+    gettext_noop("受理告知期限"),
     gettext_noop("异议期限（5个工作日）"),
+    gettext_noop("异议处理期限"),
     gettext_noop("办理期限"),
     gettext_noop("申请复查期限"),
     gettext_noop("复查期限"),
@@ -92,4 +96,9 @@ CHOICE_LABELS = [
     gettext_noop("承办单位负责人"),
     gettext_noop("督办机关负责人"),
     gettext_noop("上一级机关负责人"),
+    gettext_noop("直接送达"),
+    gettext_noop("邮寄送达"),
+    gettext_noop("电子送达"),
+    gettext_noop("窗口领取"),
+    gettext_noop("其他方式"),
 ]
