@@ -317,6 +317,7 @@ class Suite:
             **os.environ,
             "DATABASE_URL": self.url,
             "XINFANG_DEBUG": "0",
+            "XINFANG_ALLOW_DEV_KEYS": "1",  # production settings on throwaway data
             "XINFANG_SSL_REDIRECT": "0",
             "XINFANG_LOG_LEVEL": "ERROR",
         }

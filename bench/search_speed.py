@@ -42,7 +42,12 @@ PG = "postgres://postgres@127.0.0.1:5432"
 
 def env_for(args: argparse.Namespace) -> dict[str, str]:
     # production settings: no debug cursor recording every query
-    env = {**os.environ, "XINFANG_DEBUG": "0", "XINFANG_SSL_REDIRECT": "0"}
+    env = {
+        **os.environ,
+        "XINFANG_DEBUG": "0",
+        "XINFANG_SSL_REDIRECT": "0",
+        "XINFANG_ALLOW_DEV_KEYS": "1",  # throwaway data
+    }
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
         return env

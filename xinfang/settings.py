@@ -23,9 +23,27 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 (DATA_DIR / "static").mkdir(exist_ok=True)
 
 DEBUG = os.environ.get("XINFANG_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get(
-    "XINFANG_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-xinfang-0000"
-)
+# The development key is published with the source: anything keyed by it (sessions, the
+# field-encryption and blind-index keys derived from it) is readable by anyone.
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-xinfang-0000"
+SECRET_KEY = os.environ.get("XINFANG_SECRET_KEY", DEV_SECRET_KEY)
+# Production (XINFANG_DEBUG=0) refuses to start without its own keys (core.checks says
+# which). XINFANG_ALLOW_DEV_KEYS=1 lets benchmarks run production settings on throwaway
+# data; ``check --deploy`` still fails with it.
+if not DEBUG and os.environ.get("XINFANG_ALLOW_DEV_KEYS") != "1":
+    _missing = [
+        name
+        for name in ("XINFANG_SECRET_KEY", "XINFANG_FIELD_KEYS", "XINFANG_INDEX_KEY")
+        if not os.environ.get(name, "").strip()
+    ]
+    if _missing or SECRET_KEY == DEV_SECRET_KEY:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "生产环境（XINFANG_DEBUG=0）必须设置自己的密钥，缺少："
+            + "、".join(_missing or ["XINFANG_SECRET_KEY"])
+            + "。请参阅 docs/security.md 生成密钥。"
+        )
 ALLOWED_HOSTS = os.environ.get("XINFANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [

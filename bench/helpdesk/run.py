@@ -482,6 +482,7 @@ def main() -> None:
         "XINFANG_DATA_DIR": str(xdata),
         "DATABASE_URL": x_url or "",
         "XINFANG_DEBUG": "0",
+        "XINFANG_ALLOW_DEV_KEYS": "1",  # production settings on throwaway data
         "XINFANG_SSL_REDIRECT": "0",
     }
     henv = {
