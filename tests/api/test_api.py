@@ -176,8 +176,14 @@ def test_list_keyset_pagination_and_constant_queries(world: World) -> None:
     for _ in range(20):
         handled(w)
     register(w)  # one with a routing deadline
-    for _ in range(3):  # waiting for acceptance: no deadline runs, listed last
-        transition(register(w), "forward", actor=w.registrar, data={"unit": w.town.pk})
+    for _ in range(3):  # closed: no deadline runs, listed last
+        transition(
+            register(w),
+            "redirect",
+            actor=w.registrar,
+            reason="属于诉讼事项",
+            data={"channel": "litigation", "organ": "青山县人民法院"},
+        )
     assert Matter.objects.filter(current_due__isnull=True).count() >= 3
     with CaptureQueriesContext(connection) as many:
         r = a.get("/matters")

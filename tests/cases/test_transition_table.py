@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from xinfang.cases.models import Event, Kind, Matter, Status
+from xinfang.cases.models import Category, Event, Kind, Matter, Status
 from xinfang.cases.workflow import RELAYED, RULES, scopes_of, transition
 from xinfang.core.errors import Conflict, Forbidden
 
@@ -49,6 +49,7 @@ def _data(w: World, action: str) -> dict[str, Any]:
         "approve_extension": {},
         "submit_opinion": opinion("support"),
         "record_execution": {"summary": "已督促维修完毕"},
+        "record_accused": {"unit": w.housing.pk},
         "record_service": {"served_on": timezone.localdate().isoformat(), "method": "post"},
         "report_completion": {"summary": "已办结"},
         "add_material": {"note": "补充照片"},
@@ -107,6 +108,8 @@ def _in_status(w: World, status: str, action: str) -> Matter:
         m.refresh_from_db()
         return m
     if status == Status.REGISTERED:
+        if action == "record_accused":
+            return register(w, category=Category.REPORT)
         return register(w)
     if status == Status.DISPATCHED:
         m = register(w)

@@ -184,9 +184,13 @@ def test_queue_sorted_by_deadline_nulls_last_with_constant_queries(world: World)
     for i in range(5):
         handled(w, at=now - timedelta(days=i * 7))
     undated = transition(
-        register(w, title="待受理"), "forward", actor=w.registrar, data={"unit": w.town.pk}
+        handled(w, title="等待材料"),
+        "pause",
+        actor=w.handler,
+        reason="等待补充材料",
+        data={"reason_kind": "material"},
     )
-    assert undated.current_due is None  # waiting for acceptance: no obligation runs
+    assert undated.current_due is None  # paused: the clock's date is not known
     c.get("/")  # the first request of a session records its activity time (idle timeout)
     with CaptureQueriesContext(connection) as few:
         assert c.get("/").status_code == 200

@@ -15,7 +15,17 @@ from django.db.models import Q
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role, Unit, User
 
-from .models import TERMINAL, Decision, Event, Kind, Matter, MatterUnit, Rating, Status
+from .models import (
+    TERMINAL,
+    Category,
+    Decision,
+    Event,
+    Kind,
+    Matter,
+    MatterUnit,
+    Rating,
+    Status,
+)
 from .workflow import Ctx, effect
 
 REDIRECT_CHANNELS = {
@@ -85,18 +95,36 @@ def _choice(d: dict[str, Any], key: str, choices: Any, zh: str) -> str:
 
 
 def _not_accused(m: Matter, unit: Unit, field: str) -> None:
-    # XFGZ Art. 30: a report or accusation is never sent to the unit it accuses — nor is
-    # a matter that reports merged into it are handled with (并案).
-    accused = {m.accused_unit_id} | set(
+    # XFGZ Art. 30: a report or accusation is never sent to the unit it accuses, nor to a
+    # unit under it (which answers to it) — nor is a matter that reports merged into it
+    # are handled with (并案).
+    accused = {m.accused_unit_id} - {None} | set(
         Matter.objects.merged_into_main(m)
         .filter(accused_unit__isnull=False)
         .values_list("accused_unit_id", flat=True)
     )
-    if unit.pk in accused:
+    if not accused:
+        return
+    paths = Unit.objects.filter(pk__in=accused).values_list("path", flat=True)
+    if unit.pk in accused or any(unit.path.startswith(p) for p in paths):
         raise UserError(
             "accused_unit",
-            "检举控告事项不得转送、交办给被检举控告的单位（信访工作条例第三十条）",
-            "A report may not be sent to the unit it accuses (Art. 30)",
+            "检举控告事项不得转送、交办给被检举控告的单位或其下属单位（信访工作条例第三十条）",
+            "A report may not be sent to the unit it accuses or a unit under it (Art. 30)",
+            field=field,
+        )
+
+
+def _accused_known(m: Matter, field: str) -> None:
+    """XFGZ Art. 30: before a 检举控告 goes anywhere, staff record whom it accuses (or that
+    it accuses no unit of this deployment), so routing can keep it from the accused."""
+    if m.category != Category.REPORT or m.accused_unit_id is not None:
+        return
+    if not Event.objects.filter(matter=m, action="record_accused").exists():
+        raise UserError(
+            "accused_required",
+            "检举控告事项在转送、交办前须先登记被检举控告单位（信访工作条例第三十条）",
+            "Record the accused unit of a report before routing it (Art. 30)",
             field=field,
         )
 
@@ -145,6 +173,7 @@ def _latest_assign_due(m: Matter, today: date) -> date:
 
 def _dispatch(m: Matter, d: dict[str, Any], c: Ctx, *, assign: bool) -> None:
     lead = _unit(d.get("unit"), "unit")
+    _accused_known(m, "unit")
     _not_accused(m, lead, "unit")
     if lead.pk == m.registered_unit_id:
         raise UserError(
@@ -314,11 +343,44 @@ def _set_units_fx(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     lead = _unit(d["lead"], "lead") if d.get("lead") else m.lead_unit
     if lead is None:
         raise UserError("bad_unit", "请选择主办单位", "Choose a lead unit", field="lead")
+    _accused_known(m, "lead")
     _not_accused(m, lead, "lead")
     assisting = _assisting_for(m, d)
     d["lead"] = lead.pk
     d["lead_name"] = lead.name
     _set_units(m, lead, assisting)
+
+
+@effect("record_accused")
+def _record_accused(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
+    """Whom a 检举控告 accuses (XFGZ Art. 30): a unit, which then never sees the report or
+    who made it, or ``none`` — it accuses no unit of this deployment (a company, a person)."""
+    from xinfang.search.services import index_matters
+
+    if d.get("none") in (True, "1", "true", "on"):
+        d.clear()
+        d["none"] = True
+        m.accused_unit = None
+    else:
+        unit = _unit(d.get("unit"), "unit")
+        if unit.pk == m.registered_unit_id or m.registered_unit.path.startswith(unit.path):
+            # The organ would lose sight of its own register (and the reporter's receipt):
+            # a report about the organ itself, or one above it, goes to its superior.
+            raise UserError(
+                "accuses_registering_organ",
+                "被检举控告单位是本机关或其上级机关的，请报送上一级机关处理（信访工作条例第三十条）",
+                "A report about this organ or one above it goes to the organ above (Art. 30)",
+                field="unit",
+            )
+        d.clear()
+        d.update({"unit": unit.pk, "unit_name": unit.name})
+        m.accused_unit = unit
+    m.confidential = True
+
+    def after(m: Matter, ev: Event) -> None:
+        index_matters([m.pk])  # the accused unit's name is searchable with the matter
+
+    return {"after": after}
 
 
 @effect("appoint_leader")

@@ -130,6 +130,11 @@ def _g_redirect_category(m: Matter, d: dict[str, Any], c: Ctx) -> None:
         )
 
 
+def _g_report(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    if m.category != Category.REPORT:
+        raise UserError("not_report", "本事项不是检举控告类事项", "This matter is not a report")
+
+
 def _g_supported(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     if m.decision != Decision.SUPPORT:
         raise UserError(
@@ -358,6 +363,17 @@ RULES: dict[str, Rule] = {
             "潍坊市12345条例第二十二条",
             reason_required=True,
             public=False,
+        ),
+        Rule(
+            "record_accused",
+            "登记被检举控告单位",
+            (S.REGISTERED,),
+            None,
+            ("registrar@registering", "supervisor@registering", "supervisor@supervising"),
+            "信访工作条例第三十条",
+            public=False,
+            kinds=(Kind.ORIGINAL,),
+            guards=(_g_report,),
         ),
         Rule(
             "set_units",

@@ -12,6 +12,8 @@ kind           period                                       article
 receipt        15 days from receipt: tell the petitioner    XFGZ Art. 23 para 1
 routing        15 days from receipt: forward or assign      XFGZ Art. 22
                (again from a split or an agreed objection)
+intake         15 days from receipt at any other organ:     XFGZ Art. 23
+               accept, forward or close
 acceptance     15 days from a dispatch: the receiving       XFGZ Arts. 22, 23
                organ accepts in writing (or objects)
 objection      5 working days from dispatch: object         XFGZ Art. 23 para 3
@@ -126,6 +128,7 @@ class Clock:
 LABELS = {
     "receipt": ("书面告知期限", "信访工作条例第二十三条"),
     "routing": ("转送交办期限", "信访工作条例第二十二条"),
+    "intake": ("受理期限", "信访工作条例第二十三条"),
     "acceptance": ("受理告知期限", "信访工作条例第二十二条、第二十三条"),
     "objection": ("异议期限（5个工作日）", "信访工作条例第二十三条第三款"),
     "objection_decision": ("异议处理期限", "信访工作条例第二十二条、第二十三条第三款"),
@@ -345,27 +348,28 @@ def compute(
         for e in evs:
             if e.action in ("split", "agree_objection"):
                 reopened = e
-        if office or reopened is not None:
-            route_from = local_date(reopened.at) if reopened is not None else received
-            routed = ROUTED | {"accept_direct"}
-            if reopened is not None:
-                # only what follows the return; a merge before a split is what it undid
-                met = first_on(routed - {"merge"}, after=reopened.at)
-                if reopened.action == "agree_objection":
-                    met = first_on(routed, after=reopened.at)
-            else:
-                met = first_on(routed)
-            out.deadlines.append(
-                _finish(
-                    "routing",
-                    route_from,
-                    route_from + timedelta(days=15),
-                    met,
-                    today,
-                    cal,
-                    policy,
-                )
+        # Any other organ that registers a matter itself decides within 15 days whether it
+        # accepts it or where it goes (XFGZ Art. 23): the same duty under its own name.
+        route_from = local_date(reopened.at) if reopened is not None else received
+        routed = ROUTED | {"accept_direct"}
+        if reopened is not None:
+            # only what follows the return; a merge before a split is what it undid
+            met = first_on(routed - {"merge"}, after=reopened.at)
+            if reopened.action == "agree_objection":
+                met = first_on(routed, after=reopened.at)
+        else:
+            met = first_on(routed)
+        out.deadlines.append(
+            _finish(
+                "routing" if office or reopened is not None else "intake",
+                route_from,
+                route_from + timedelta(days=15),
+                met,
+                today,
+                cal,
+                policy,
             )
+        )
         if merged_at is not None:
             _follow_main(out, evs, main, main_no, today, cal, policy)
             return _ended(out, evs)

@@ -14,7 +14,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.cases.effects import CONTACT_METHODS, EMERGENCY_LINES, REDIRECT_CHANNELS
+from xinfang.cases.effects import (
+    CONTACT_METHODS,
+    EMERGENCY_LINES,
+    REDIRECT_CHANNELS,
+    SERVICE_METHODS,
+)
 from xinfang.cases.models import Decision, Rating, Topic
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role, Unit, User
@@ -111,6 +116,22 @@ ACTION_FIELDS: dict[str, list[Field]] = {
         Field("basis", _("法律政策依据"), "textarea"),
     ],
     "approve_opinion": [Field("served_on", _("送达日期（不填为今天）"), "date", required=False)],
+    "record_service": [
+        Field("served_on", _("送达日期"), "date"),
+        Field("method", _("送达方式"), "select", _c(SERVICE_METHODS), required=False),
+        Field("note", _("送达情况"), required=False),
+    ],
+    "choose_organ": [Field("organ", _("复查（复核）机关"), "units")],
+    "record_accused": [
+        Field("unit", _("被检举控告单位"), "units", required=False),
+        Field(
+            "none",
+            _("或者"),
+            "select",
+            (("", "—"), ("1", _("不涉及本系统中的单位"))),
+            required=False,
+        ),
+    ],
     "record_execution": [Field("summary", _("落实情况"), "textarea")],
     "report_completion": [Field("summary", _("办结报告"), "textarea")],
     "request_review": [
@@ -257,6 +278,22 @@ def registration_kwargs(post: QueryDict, files: Any, units: list[Unit]) -> dict[
         "confidential": bool(post.get("confidential")),
         "attachments": files.getlist("attachments"),
     }
+
+
+def petitioner_keys(post: QueryDict | dict[str, Any]) -> list[dict[str, str]]:
+    """Name, phone and ID number of each petitioner row filled in: what the lookup of the
+    petitioner's earlier matters goes by (``finality.final_matters``)."""
+    out = []
+    for r in petitioner_rows(post):
+        key = {"name": r["name"].strip(), "phone": r["phone"].strip(), "id_number": r["id"].strip()}
+        if any(key.values()):
+            out.append(key)
+    return out
+
+
+def area_key(post: QueryDict | dict[str, Any]) -> int | None:
+    """The key of the area (问题属地) chosen in the registration form, if any."""
+    return _int(post.get("area")) or None
 
 
 def _int(v: Any) -> int:

@@ -58,11 +58,13 @@ ACTION_LABELS = [
     gettext_noop("并案办理进展"),
     gettext_noop("登记送达"),
     gettext_noop("确定复查（复核）机关"),
+    gettext_noop("登记被检举控告单位"),
 ]
 
 DEADLINE_LABELS = [
     gettext_noop("书面告知期限"),
     gettext_noop("转送交办期限"),
+    gettext_noop("受理期限"),
     gettext_noop("受理告知期限"),
     gettext_noop("异议期限（5个工作日）"),
     gettext_noop("异议处理期限"),
