@@ -26,6 +26,8 @@ from xinfang.cases.privacy import HIDDEN, can_see_identity, mask_phone
 from xinfang.cases.services import PetitionerIn, register_matter
 from xinfang.cases.workflow import LABELS, allowed_actions, transition
 from xinfang.core.errors import UserError
+from xinfang.deadlines import provisional
+from xinfang.deadlines.calendar import load_calendar
 from xinfang.org.models import Unit, units_by_pk
 from xinfang.search.schemas import SearchPage, SimilarIn, SimilarOut
 
@@ -216,6 +218,7 @@ def _detail(
                 "state": d.state,
                 "days_left": d.days_left,
                 "follows": d.follows,
+                "provisional": d.provisional,
             }
             for d in clock.deadlines
         ],
@@ -385,6 +388,7 @@ def list_matters(
     rows = _deadline_rows(qs, after, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
+    cal = load_calendar()
     items = [
         MatterRow(
             id=m.pk,
@@ -397,6 +401,7 @@ def list_matters(
             lead_unit=m.lead_unit.name if m.lead_unit else None,
             current_due=m.current_due,
             current_due_kind=m.current_due_kind,
+            current_due_provisional=bool(provisional.years_until(m.current_due, today, cal)),
             received_at=m.received_at,
         )
         for m in rows

@@ -74,6 +74,11 @@ class MatterRow(Schema):
     lead_unit: str | None
     current_due: date | None
     current_due_kind: str
+    current_due_provisional: bool = Field(
+        False,
+        description="current_due lies in (or after today in) a year whose holiday "
+        "arrangement is not loaded; the matter's deadlines say exactly which are provisional.",
+    )
     received_at: datetime
 
 
@@ -91,6 +96,12 @@ class DeadlineOut(Schema):
     state: str
     days_left: int | None
     follows: str = ""  # 并案: receipt number of the main matter this deadline follows
+    provisional: bool = Field(
+        False,
+        description="The period crosses a year whose State Council holiday arrangement is "
+        "not loaded: counted on the statutory holidays alone (全国年节及纪念日放假办法), "
+        "the due date may still move when the arrangement with its 调休 days is loaded.",
+    )
 
 
 class EventOut(Schema):

@@ -6,8 +6,9 @@ year is loaded by the administrator with ``xinfang loadholidays --file`` once th
 Council General Office publishes its notice (usually in November of the year before).
 
 This module is the one write path for the table outside the admin: ``read_file`` parses
-and validates without touching the database, ``load_days`` writes in one transaction and
-clears the calendar cache.
+and validates without touching the database, ``load_days`` writes in one transaction,
+marks the years it covers as loaded (``PublishedYear``: from then on their rows alone
+count and their deadlines are no longer provisional) and clears the calendar cache.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import csv
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ from django.db import transaction
 
 from xinfang.core.errors import UserError
 
-from . import calendar
+from . import calendar, statutory
+from .clock import TZ
 
 DATA = Path(__file__).resolve().parent / "data"
 KINDS = ("holiday", "workday")
@@ -47,6 +49,12 @@ class LoadResult:
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
+    marked: tuple[int, ...] = ()  # years marked loaded by this load that were not before
+
+    @property
+    def changed(self) -> bool:
+        """Whether the calendar differs now: only then can a stored deadline move."""
+        return bool(self.created or self.updated or self.deleted or self.marked)
 
     def describe(self) -> str:
         return (
@@ -62,10 +70,110 @@ def shipped_years() -> list[int]:
 
 
 def loaded_years() -> list[int]:
-    """The years that have at least one row in the calendar table."""
-    from .models import CalendarDay
+    """The years whose arrangement is loaded (``PublishedYear``)."""
+    from .models import PublishedYear
 
-    return sorted({d.year for d in CalendarDay.objects.values_list("date", flat=True)})
+    return list(PublishedYear.objects.order_by("year").values_list("year", flat=True))
+
+
+def mark_loaded(years: Iterable[int], source: str) -> list[int]:
+    """Mark ``years`` as loaded (idempotent) and clear the calendar cache; the years that
+    were not marked before, in order."""
+    from .models import PublishedYear
+
+    new = []
+    for year in sorted(set(years)):
+        _, created = PublishedYear.objects.update_or_create(
+            year=year, defaults={"source": source[:200]}
+        )
+        if created:
+            new.append(year)
+    calendar.invalidate()
+    transaction.on_commit(calendar.invalidate)
+    return new
+
+
+# How far after a changed day a stored due date can lie and still move with it: a period
+# rolled forward past a holiday block, or five working days counted across one.
+REACH = timedelta(days=31)
+# The columns of a matter that the clock and the stored verdicts need (also run by the
+# migration that introduced derived years: no other column need exist yet).
+READS = (
+    "pk",
+    "kind",
+    "category",
+    "status",
+    "merged_into",
+    "receipt_no",
+    "current_due",
+    "current_due_kind",
+    "answered_on_time",
+    "version",
+)
+
+
+def refresh_matters(since: date, until: date, *, batch: int = 500) -> int:
+    """Recompute the clock's verdicts stored on matter rows (``current_due``,
+    ``current_due_kind``, ``answered_on_time``: what queues, lists and the sweep read) that
+    a change of the calendar between ``since`` and ``until`` can move: matters whose stored
+    nearest deadline lies from ``since`` to ``until`` plus ``REACH``, and matters answered
+    in that window (plus ``REACH`` again). The pages, the API and the portal compute
+    deadlines afresh; without this the queue and the sweep would keep the date counted on
+    the old calendar.
+
+    Each row is written only if its verdict changed and no transition changed it
+    meanwhile (its ``version``); returns the number of rows written."""
+    from xinfang.cases.models import Event, Matter
+    from xinfang.cases.workflow import refresh_deadlines
+
+    calendar.invalidate()
+    near = Matter.objects.filter(current_due__gte=since, current_due__lte=until + REACH)
+    ids = set(near.values_list("pk", flat=True))
+    # An answer's verdict can flip only if it came within a few days of a moved due date.
+    answered = Event.objects.filter(
+        action="approve_opinion",
+        at__gte=datetime.combine(since, time.min, tzinfo=TZ),
+        at__lt=datetime.combine(until + 2 * REACH, time.min, tzinfo=TZ),
+    )
+    ids |= set(answered.values_list("matter_id", flat=True))
+    fields = ("current_due", "current_due_kind", "answered_on_time")
+    written = 0
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), batch):
+        with transaction.atomic():
+            rows = Matter.objects.filter(pk__in=ordered[i : i + batch]).only(*READS)
+            for m in rows.order_by("pk"):
+                before = tuple(getattr(m, f) for f in fields)
+                refresh_deadlines(m)
+                after = tuple(getattr(m, f) for f in fields)
+                if after != before:
+                    written += Matter.objects.filter(pk=m.pk, version=m.version).update(
+                        **dict(zip(fields, after, strict=True))
+                    )
+    return written
+
+
+def refresh_years(years: Iterable[int]) -> int:
+    """``refresh_matters`` for whole years (an arrangement loaded, or a year unmarked)."""
+    ys = sorted(set(years))
+    if not ys:
+        return 0
+    return refresh_matters(date(ys[0], 1, 1), date(ys[-1], 12, 31))
+
+
+def missing_statutory(days: Iterable[DayIn]) -> list[statutory.StatutoryDay]:
+    """The statutory days of the 办法 that an arrangement does not list as rest days, for
+    each year it covers from ``statutory.EFFECTIVE_YEAR`` on. A notice lists them all; a
+    file that does not is incomplete or mistyped (the command warns, and loads it)."""
+    rest = {d.date for d in days if d.kind == "holiday"}
+    years = sorted({d.date.year for d in days})
+    return [
+        s
+        for y in years
+        if y >= statutory.EFFECTIVE_YEAR
+        for s in statutory.statutory_days(y)
+        if s.date not in rest
+    ]
 
 
 def _rows(path: Path, text: str) -> tuple[list[Any], str]:
@@ -150,7 +258,8 @@ def read_file(path: Path) -> tuple[list[DayIn], str]:
 
 @transaction.atomic
 def load_days(days: Iterable[DayIn], source: str, *, replace: bool = False) -> LoadResult:
-    """Insert or update the given days in one transaction. Idempotent.
+    """Insert or update the given days in one transaction, and mark the years they cover
+    as loaded (``mark_loaded``). Idempotent.
 
     With ``replace``, rows of the years the file covers that the file no longer lists are
     deleted, so a corrected notice fully supersedes the earlier one. The calendar cache is
@@ -182,9 +291,8 @@ def load_days(days: Iterable[DayIn], source: str, *, replace: bool = False) -> L
             date__in=[d.date for d in days]
         )
         deleted, _ = stale.delete()
-    calendar.invalidate()
-    transaction.on_commit(calendar.invalidate)
-    return LoadResult(created, updated, unchanged, deleted)
+    marked = mark_loaded({d.date.year for d in days}, source)
+    return LoadResult(created, updated, unchanged, deleted, tuple(marked))
 
 
 def shipped_path(year: int) -> Path:
@@ -197,9 +305,3 @@ def shipped_path(year: int) -> Path:
             f"No arrangement for {year} ships with the system; pass --file",
         )
     return path
-
-
-def load_year(year: int, *, replace: bool = False) -> LoadResult:
-    """Load the shipped arrangement of ``year``."""
-    days, source = read_file(shipped_path(year))
-    return load_days(days, source, replace=replace)

@@ -1,9 +1,15 @@
 """Default wording of each notice (used until the administrator saves their own).
 
 Context variables: petitioner, organ, receipt_no, received, issued, title, content, and
-per kind: unit, due (交办期限), channel, target_organ, ground_article, existing, existing_status,
-existing_unit, existing_due, ground, days, reason, new_due, decision, request, facts, reasons,
-basis, next_right.
+per kind: unit, due (交办期限), handling_due (办理期限, once accepted), channel, target_organ,
+ground_article, existing, existing_status, existing_unit, existing_due, ground, days, reason,
+new_due, decision, request, facts, reasons, basis, next_right.
+
+Each deadline variable (due, handling_due, existing_due, new_due) has a companion
+``<name>_note``: "（暂定：2027年节假日安排尚未公布）" when the date depends on a year whose
+holiday arrangement is not loaded, else empty; next_right carries its mark inline. A
+notice whose wording leaves a mark out (an administrator's own template) gets a closing
+paragraph saying that its deadlines are provisional (``notices.services``).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
 
 您于{{ received }}提出的信访事项（受理编号：{{ receipt_no }}，事由：{{ title }}）已收悉。
 
-{% if unit %}根据《信访工作条例》第二十二条的规定，按照“属地管理、分级负责，谁主管、谁负责”的原则，本机关已将该事项{{ dispatch_verb }}{{ unit }}办理{% if due %}，办理期限至{{ due }}{% endif %}。{% else %}根据《信访工作条例》第二十三条的规定，本机关决定受理该信访事项，并将依法办理。{% endif %}
+{% if unit %}根据《信访工作条例》第二十二条的规定，按照“属地管理、分级负责，谁主管、谁负责”的原则，本机关已将该事项{{ dispatch_verb }}{{ unit }}办理{% if due %}，办理期限至{{ due }}{{ due_note }}{% endif %}。{% else %}根据《信访工作条例》第二十三条的规定，本机关决定受理该信访事项，并将依法办理{% if handling_due %}，办理期限至{{ handling_due }}{{ handling_due_note }}{% endif %}。{% endif %}
 
 根据《信访工作条例》第三十四条的规定，信访事项应当自受理之日起60日内办结；情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不得超过30日，并告知信访人延期理由。
 
@@ -37,7 +43,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
 
 您于{{ received }}提出的信访事项（登记编号：{{ receipt_no }}，事由：{{ title }}）已登记。
 
-经查，该事项与受理编号为{{ existing }}的信访事项系同一事项，该事项目前的状态为：{{ existing_status }}{% if existing_unit %}，由{{ existing_unit }}办理{% endif %}{% if existing_due %}，办理期限至{{ existing_due }}{% endif %}。根据{{ ground_article }}的规定，对该信访事项不再受理。{% if existing_unit %}您可凭原受理编号查询该事项的办理进展。{% endif %}
+经查，该事项与受理编号为{{ existing }}的信访事项系同一事项，该事项目前的状态为：{{ existing_status }}{% if existing_unit %}，由{{ existing_unit }}办理{% endif %}{% if existing_due %}，办理期限至{{ existing_due }}{{ existing_due_note }}{% endif %}。根据{{ ground_article }}的规定，对该信访事项不再受理。{% if existing_unit %}您可凭原受理编号查询该事项的办理进展。{% endif %}
 
 {% if reason %}说明：{{ reason }}{% endif %}""",
     ),
@@ -45,7 +51,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "延期办理告知书",
         """{{ petitioner }}：
 
-您提出的信访事项（受理编号：{{ receipt_no }}，事由：{{ title }}）因情况复杂，经本机关负责人批准，根据《信访工作条例》第三十四条的规定，办理期限延长{{ days }}日，延长后的办理期限至{{ new_due }}。
+您提出的信访事项（受理编号：{{ receipt_no }}，事由：{{ title }}）因情况复杂，经本机关负责人批准，根据《信访工作条例》第三十四条的规定，办理期限延长{{ days }}日，延长后的办理期限至{{ new_due }}{{ new_due_note }}。
 
 延期理由：{{ reason }}""",
     ),
@@ -109,7 +115,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
 
 您于{{ received }}提出的信访事项（登记编号：{{ receipt_no }}，事由：{{ title }}）已登记。
 
-经查，该事项与您此前提出的受理编号为{{ existing }}的信访事项系同一事项。{% if ground == "same" %}根据《信访工作条例》第二十三条的规定，本次提出的请求和材料已并入该事项一并办理，不再另行受理。该事项目前的状态为：{{ existing_status }}，由{{ existing_unit }}办理{% if existing_due %}，办理期限至{{ existing_due }}{% endif %}。{% else %}该事项目前的状态为：{{ existing_status }}（办理机关：{{ existing_unit }}）。本次提出的请求和材料已记入该事项。对书面答复意见不服的，可以依照《信访工作条例》第三十五条的规定，自收到书面答复之日起30日内请求原办理机关的上一级机关复查。{% endif %}
+经查，该事项与您此前提出的受理编号为{{ existing }}的信访事项系同一事项。{% if ground == "same" %}根据《信访工作条例》第二十三条的规定，本次提出的请求和材料已并入该事项一并办理，不再另行受理。该事项目前的状态为：{{ existing_status }}，由{{ existing_unit }}办理{% if existing_due %}，办理期限至{{ existing_due }}{{ existing_due_note }}{% endif %}。{% else %}该事项目前的状态为：{{ existing_status }}（办理机关：{{ existing_unit }}）。本次提出的请求和材料已记入该事项。对书面答复意见不服的，可以依照《信访工作条例》第三十五条的规定，自收到书面答复之日起30日内请求原办理机关的上一级机关复查。{% endif %}
 
 您可凭原受理编号和查询码查询办理进展。
 
@@ -121,7 +127,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
 
 您于{{ received }}提出的信访事项（受理编号：{{ receipt_no }}，事由：{{ title }}）已收悉。
 
-经审查，其他信访人也反映了同一事项。根据《信访工作条例》第二十二条、第二十三条的规定，本机关决定将您的信访事项与该事项合并办理，由{{ unit }}办理{% if due %}，办理期限至{{ due }}{% endif %}。
+经审查，其他信访人也反映了同一事项。根据《信访工作条例》第二十二条、第二十三条的规定，本机关决定将您的信访事项与该事项合并办理，由{{ unit }}办理{% if due %}，办理期限至{{ due }}{{ due_note }}{% endif %}。
 
 合并办理不影响您的权利：您的受理编号不变，办理进展、书面答复意见将分别告知您本人；您可以对办理结果作出评价，对书面答复意见不服的，可以自收到之日起30日内请求复查（《信访工作条例》第二十一条、第三十五条）。其他信访人的个人信息不会告知您，您的个人信息也不会告知其他信访人。
 

@@ -13,6 +13,8 @@ from django.template import Context, Template
 from django.utils import timezone
 
 from xinfang.cases.models import Decision, Event, Kind, Matter
+from xinfang.deadlines import provisional
+from xinfang.deadlines.clock import Deadline
 from xinfang.org.models import Unit
 
 from .defaults import DEFAULTS
@@ -65,6 +67,44 @@ def cn_date(d: date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
+def due_text(deadline: Deadline | None, issued: date) -> str:
+    """A deadline of the clock as a sentence of a notice states it: its date, followed by
+    "（暂定：2027年节假日安排尚未公布）" when it depends on a year whose holiday arrangement
+    is not loaded."""
+    if deadline is None or deadline.due is None:
+        return ""
+    return cn_date(deadline.due) + provisional.note_for(deadline, english=False, today=issued)
+
+
+def _iso(value: Any) -> date | None:
+    return date.fromisoformat(str(value)[:10]) if value else None
+
+
+def _put_deadline(ctx: dict[str, Any], key: str, d: Deadline | None, issued: date) -> None:
+    """``ctx[key]``: the deadline's date; ``ctx[key + "_note"]``: its provisional mark."""
+    due = d.due if d is not None else None
+    ctx[key] = cn_date(due)
+    ctx[f"{key}_note"] = provisional.note_for(d, english=False, today=issued) if due else ""
+
+
+def _put_date(ctx: dict[str, Any], key: str, due: date | None, issued: date) -> None:
+    """The same for a due date stored without its period (an event's data): marked when a
+    year from the issue to it has no loaded arrangement (``provisional.note_until``)."""
+    ctx[key] = cn_date(due)
+    ctx[f"{key}_note"] = provisional.note_until(due, issued, english=False) if due else ""
+
+
+def provisional_paragraph(ctx: dict[str, Any], text: str) -> str:
+    """A closing paragraph for a notice whose wording (an administrator's own template)
+    leaves out the provisional mark of a deadline it may state; "" when none is needed."""
+    notes = sorted({v for k, v in ctx.items() if k.endswith("_note") and v})
+    missing = [n for n in notes if n not in text]
+    if not missing:
+        return ""
+    inner = "；".join(n.strip("（）") for n in missing)
+    return f"注：本文书所载期限为{inner}，公布后期限可能调整。"
+
+
 def action_of(event: Event) -> str:
     """The action a notice answers: for a relayed event, the main matter's action."""
     if event.action == "relay":
@@ -98,7 +138,7 @@ def _addressable(matter: Matter) -> list[Any]:
     return people
 
 
-def _next_right(matter: Matter, organ: Unit) -> str:
+def _next_right(matter: Matter, organ: Unit, issued: date | None = None) -> str:
     from xinfang.cases.clock import clock_for
 
     if matter.kind == Kind.REEXAM:
@@ -111,7 +151,7 @@ def _next_right(matter: Matter, organ: Unit) -> str:
     window = clock_for(matter).get(
         "review_window" if matter.kind == Kind.ORIGINAL else "reexam_window"
     )
-    due = cn_date(window.due) if window else ""
+    due = due_text(window, issued or timezone.localdate())
     if matter.kind == Kind.ORIGINAL:
         return (
             f"如对本处理意见不服，可以自收到本意见书之日起30日内请求{up_name}复查"
@@ -155,7 +195,12 @@ def build_context(matter: Matter, event: Event, kind: str, organ: Unit) -> dict[
     if kind == K.RECEIPT:
         ctx["unit"] = d.get("unit_name", "")
         ctx["dispatch_verb"] = "交办" if action_of(event) == "assign" else "转送"
-        ctx["due"] = cn_date(date.fromisoformat(d["due_on"])) if d.get("due_on") else ""
+        _put_date(ctx, "due", _iso(d.get("due_on")), issued)
+        # Once accepted, the handling deadline (XFGZ Art. 34) the acceptance notice states.
+        handling = clock_for(matter).get("handling")
+        if handling is not None and handling.follows:
+            handling = None  # a merged matter's notice of the merge states the main's
+        _put_deadline(ctx, "handling_due", handling, issued)
     elif kind == K.REDIRECT:
         ctx["channel"] = d.get("channel_name", "")
         ctx["target_organ"] = d.get("organ", "")
@@ -165,26 +210,22 @@ def build_context(matter: Matter, event: Event, kind: str, organ: Unit) -> dict[
         ctx["existing"] = d.get("existing", "")
         ctx["existing_status"] = d.get("existing_status", "")
         ctx["existing_unit"] = d.get("existing_unit", "")
-        ctx["existing_due"] = (
-            cn_date(date.fromisoformat(d["existing_due"])) if d.get("existing_due") else ""
-        )
+        _put_date(ctx, "existing_due", _iso(d.get("existing_due")), issued)
     elif kind == K.MERGED:
         # The handling unit and the deadline the merged matter follows (the main's).
         ctx["unit"] = d.get("unit_name", "")
-        handling = clock_for(matter).get("handling")
-        ctx["due"] = cn_date(handling.due if handling else None)
+        _put_deadline(ctx, "due", clock_for(matter).get("handling"), issued)
     elif kind == K.SPLIT:
         pass
     elif kind == K.EXTENSION:
         ctx["days"] = d.get("days", "")
         ctx["reason"] = d.get("reason_text", "")
-        handling = clock_for(matter).get("handling")
-        ctx["new_due"] = cn_date(handling.due if handling else None)
+        _put_deadline(ctx, "new_due", clock_for(matter).get("handling"), issued)
     else:
         ctx["decision"] = str(Decision(d["decision"]).label) if d.get("decision") else ""
         for key in ("request", "facts", "reasons", "basis"):
             ctx[key] = d.get(key, "")
-        ctx["next_right"] = _next_right(matter, organ)
+        ctx["next_right"] = _next_right(matter, organ, issued)
     return ctx
 
 
@@ -204,6 +245,8 @@ def issue_for_event(matter: Matter, event: Event) -> Notice | None:
     title, body, version = _template(kind)
     text = Template(body).render(Context(ctx, autoescape=False))
     ctx["paragraphs"] = [p.strip() for p in text.split("\n\n") if p.strip()]
+    if note := provisional_paragraph(ctx, text):
+        ctx["paragraphs"].append(note)
     ctx["title"] = matter.title
     issued = timezone.localdate(event.at)
     prefix = organ.short_name or organ.name[:6]

@@ -9,7 +9,9 @@ shows:
   working day (CC Art. 203; CPL Art. 85 para 3) unless ``--no-rollover`` is given or the
   setting ``ROLL_FORWARD`` is off;
 * ``--working-days`` counts working days ("N个工作日", XFGZ Art. 23 para 3): weekends and
-  holidays are skipped and make-up working days (调休) count.
+  holidays are skipped and make-up working days (调休) count;
+* a year whose arrangement is not loaded is counted on the statutory days of the 办法
+  (``deadlines.statutory``), and a warning on stderr says the date is provisional.
 
 Standard output is exactly one line, the date as YYYY-MM-DD; warnings go to stderr.
 """
@@ -24,7 +26,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xinfang.deadlines.calendar import load_calendar
-from xinfang.deadlines.loading import loaded_years
 
 MAX_DAYS = 3660
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -57,13 +58,14 @@ class Command(BaseCommand):
         else:
             roll = bool(settings.XINFANG["ROLL_FORWARD"]) and not opts["no_rollover"]
             due = cal.add_calendar_days(start, days, roll_forward=roll)
-        missing = sorted(set(range(start.year, due.year + 1)) - set(loaded_years()))
+        missing = cal.unpublished_years(start, due)
         if missing:
             years = "、".join(map(str, missing))
             self.stderr.write(
-                f"注意：{years}年的节假日安排尚未载入，该年只按周末计算"
-                f"（xinfang loadholidays --file）/ Warning: no holiday arrangement loaded "
-                f"for {', '.join(map(str, missing))}; only weekends are rest days"
+                f"注意：{years}年的节假日安排尚未载入，该年按《全国年节及纪念日放假办法》"
+                f"推算的法定节日计算，日期为暂定（xinfang loadholidays --file）"
+                f" / Warning: no holiday arrangement loaded for {', '.join(map(str, missing))};"
+                f" counted on the statutory holidays alone, so the date is provisional"
             )
         self.stdout.write(due.isoformat())
 
