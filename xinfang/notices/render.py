@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from django.conf import settings
 
+from xinfang.cases.privacy import HIDDEN
 from xinfang.core.errors import UserError
 
 from .models import Notice
@@ -39,12 +41,35 @@ def _register_font() -> None:
     _font_ready = True
 
 
-def _lines(notice: Notice) -> tuple[list[str], str, str]:
+# Characters XML 1.0 cannot carry (C0 controls but tab and newline, lone surrogates,
+# U+FFFE/U+FFFF): a title pasted with one must not make a notice impossible to produce.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def masked_words(notice: Notice) -> list[str]:
+    """What a masked copy hides: the petitioners' names and the address the notice names."""
     ctx = notice.context
-    return list(ctx.get("paragraphs", [])), ctx.get("organ", ""), ctx.get("issued", "")
+    names = ctx.get("names")
+    if names is None:  # notices issued before the names were recorded
+        names = list(notice.matter.petitioners.values_list("name", flat=True))
+    words = [w for w in [*names, ctx.get("address", "")] if w]
+    return sorted(set(words), key=len, reverse=True)  # longer first: 张三丰 before 张三
 
 
-def render_docx(notice: Notice) -> bytes:
+def _lines(notice: Notice, masked: bool = False) -> tuple[list[str], str, str]:
+    ctx = notice.context
+    paragraphs = [_clean(p) for p in ctx.get("paragraphs", [])]
+    if masked:
+        for word in masked_words(notice):
+            paragraphs = [p.replace(word, HIDDEN) for p in paragraphs]
+    return paragraphs, _clean(ctx.get("organ", "")), _clean(ctx.get("issued", ""))
+
+
+def render_docx(notice: Notice, masked: bool = False) -> bytes:
     """A Word document: centred title, number, body, organ and date bottom right."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -56,11 +81,11 @@ def render_docx(notice: Notice) -> bytes:
     style.font.name = "FangSong"
     style.font.size = Pt(14)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
-    paragraphs, organ, issued = _lines(notice)
+    paragraphs, organ, issued = _lines(notice, masked)
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(notice.title)
+    run = title.add_run(_clean(notice.title))
     run.bold = True
     run.font.size = Pt(22)
     run.font.name = "SimSun"
@@ -79,7 +104,7 @@ def render_docx(notice: Notice) -> bytes:
     return buf.getvalue()
 
 
-def render_pdf(notice: Notice) -> bytes:
+def render_pdf(notice: Notice, masked: bool = False) -> bytes:
     """An A4 PDF with the CJK font embedded (subset) and CJK line wrapping."""
     from xml.sax.saxutils import escape
 
@@ -104,9 +129,9 @@ def render_pdf(notice: Notice) -> bytes:
     centre = ParagraphStyle("centre", parent=body, alignment=TA_CENTER, firstLineIndent=0)
     flush = ParagraphStyle("flush", parent=body, firstLineIndent=0)
     right = ParagraphStyle("right", parent=body, alignment=TA_RIGHT, firstLineIndent=0)
-    paragraphs, organ, issued = _lines(notice)
+    paragraphs, organ, issued = _lines(notice, masked)
     story = [
-        Paragraph(escape(notice.title), head),
+        Paragraph(escape(_clean(notice.title)), head),
         Paragraph(escape(notice.number), centre),
         Spacer(1, 8 * mm),
     ]
@@ -125,7 +150,7 @@ def render_pdf(notice: Notice) -> bytes:
         rightMargin=26 * mm,
         topMargin=37 * mm,
         bottomMargin=35 * mm,
-        title=notice.title,
+        title=_clean(notice.title),
         author=organ,
         subject=notice.number,
     ).build(story)
@@ -139,12 +164,16 @@ CONTENT_TYPES = {
 }
 
 
-def rendered(notice: Notice, fmt: str) -> bytes:
-    """The file for ``notice`` in ``fmt``, cached on disk (the snapshot never changes)."""
-    cache = Path(settings.DATA_DIR) / "notices" / f"{notice.pk}.{fmt}"
+def rendered(notice: Notice, fmt: str, *, masked: bool = False) -> bytes:
+    """The file for ``notice`` in ``fmt``, cached on disk (the snapshot never changes).
+
+    ``masked``: the copy for a viewer who sees the petitioners masked (XFGZ Art. 30), with
+    their names and address replaced exactly as the matter page replaces them."""
+    name = f"{notice.pk}.masked.{fmt}" if masked else f"{notice.pk}.{fmt}"
+    cache = Path(settings.DATA_DIR) / "notices" / name
     if cache.exists():
         return cache.read_bytes()
-    data = RENDERERS[fmt](notice)
+    data = RENDERERS[fmt](notice, masked)
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_suffix(f".{fmt}.tmp")
     tmp.write_bytes(data)

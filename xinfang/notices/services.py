@@ -29,6 +29,8 @@ OPINION_KIND = {
 ACTION_KIND = {
     "forward": K.RECEIPT,
     "assign": K.RECEIPT,
+    # the receiving organ's own written acceptance (XFGZ Arts. 22, 23)
+    "accept": K.RECEIPT,
     "send_receipt": K.RECEIPT,
     "accept_direct": K.RECEIPT,
     "redirect": K.REDIRECT,
@@ -183,6 +185,8 @@ def build_context(matter: Matter, event: Event, kind: str, organ: Unit) -> dict[
     issued = timezone.localdate(event.at)
     ctx: dict[str, Any] = {
         "petitioner": names,
+        # who the notice names, so a masked copy can hide exactly them (XFGZ Art. 30)
+        "names": [p.name for p in people],
         "address": people[0].address if people else "",
         "organ": organ.name,
         "receipt_no": matter.receipt_no,
@@ -235,7 +239,7 @@ def issue_for_event(matter: Matter, event: Event) -> Notice | None:
     if kind is None or not _addressable(matter):
         return None
     action = action_of(event)
-    if action in ("approve_extension", "approve_opinion") or (
+    if action in ("approve_extension", "approve_opinion", "accept") or (
         action == "redirect" and (event.action == "relay" or event.from_status != "registered")
     ):
         organ = matter.lead_unit or matter.registered_unit

@@ -11,17 +11,18 @@ from django.views.decorators.http import require_GET
 
 from xinfang.audit.services import log_access
 from xinfang.cases.models import Matter, matter_in
+from xinfang.cases.privacy import can_see_identity
 from xinfang.core.errors import UserError
 
 from .models import Notice
 from .render import CONTENT_TYPES, rendered
 
 
-def notice_response(notice: Notice, fmt: str) -> HttpResponse:
+def notice_response(notice: Notice, fmt: str, *, masked: bool = False) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404
     try:
-        data = rendered(notice, fmt)
+        data = rendered(notice, fmt, masked=masked)
     except UserError as e:
         return HttpResponse(e.message, status=503, content_type="text/plain; charset=utf-8")
     resp = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
@@ -47,4 +48,5 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         request=request,
         detail=f"{notice.number}.{fmt}",
     )
-    return notice_response(notice, fmt)
+    # The petitioner's identity is shown in the notice exactly when the matter page shows it.
+    return notice_response(notice, fmt, masked=not can_see_identity(request.user, notice.matter))
