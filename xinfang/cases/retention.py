@@ -5,6 +5,7 @@ statistics and accountability figures do not change."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -59,6 +60,7 @@ def run(today: date | None = None, *, dry_run: bool = True) -> RetentionReport:
 
 def anonymise(m: Matter) -> None:
     from xinfang.notices.models import Notice
+    from xinfang.notices.render import forget_rendered
 
     with transaction.atomic():
         Petitioner.objects.filter(matter=m).update(
@@ -69,9 +71,11 @@ def anonymise(m: Matter) -> None:
         Attachment.objects.filter(matter=m).delete()
         for n in Notice.objects.filter(matter=m):
             ctx = dict(n.context)
-            ctx["petitioner"], ctx["address"] = "（已删除）", ""
+            ctx["petitioner"], ctx["address"], ctx["names"] = "（已删除）", "", []
             ctx["paragraphs"] = [REDACTED]
             Notice.objects.filter(pk=n.pk).update(context=ctx)
+            # the rendered files hold the old text: drop them once the redaction commits
+            transaction.on_commit(partial(forget_rendered, n.pk))
         Matter.objects.filter(pk=m.pk).update(
             content=REDACTED, facts="", anonymised_at=timezone.now()
         )

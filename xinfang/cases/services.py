@@ -271,13 +271,23 @@ def register_matter(
     for f in files:
         _check_file(f)
     secret = new_secret()
+    received_by = unit
+    if category == Category.REPORT and accused_unit is not None:
+        unit = _organ_for_report(unit, accused_unit)
     office = unit.kind in (UnitKind.XINFANG_OFFICE, UnitKind.HOTLINE)
-    register_data = {
+    register_data: dict[str, Any] = {
         "received_on": timezone.localdate(received_at).isoformat(),
         "channel": channel,
         "office": office,
         "anonymous": anonymous or not any(p.address or p.phone for p in people),
     }
+    if unit != received_by:
+        # received at the accused organ (or one under it), registered at the organ above
+        register_data.update(
+            referred_from=received_by.pk,
+            referred_from_name=received_by.name,
+            unit_name=unit.name,
+        )
     m = Matter(
         secret_hash=hash_secret(secret),
         kind=Kind.ORIGINAL,
@@ -347,8 +357,31 @@ def register_matter(
         )
         index_registered(m, index)
         month_counts.add_received(m)
+        if unit != received_by:
+            from xinfang.notices.services import issue_for_event
+
+            issue_for_event(m, ev)  # tells the reporter where the report went
     m.fresh_events, m.fresh_petitioners = [ev], created
     return m, secret
+
+
+def _organ_for_report(received_by: Unit, accused: Unit) -> Unit:
+    """XFGZ Art. 30: a report that accuses the organ receiving it (or an organ above that
+    one, which oversees it) is registered by the organ above the accused, so the accused
+    never holds it. Decided before anything is written, so no receipt is ever lost."""
+    if not (received_by.pk == accused.pk or received_by.path.startswith(accused.path)):
+        return received_by
+    above = accused.organ_one_level_up()
+    if above is None:
+        raise UserError(
+            "no_organ_above",
+            f"被检举控告的{accused.name}在本系统中没有上一级机关，"
+            "请告知检举控告人向有管辖权的纪检监察机关提出（信访工作条例第三十条）",
+            "The accused organ has no organ above it here: the report goes to the competent "
+            "discipline and supervision organ (Art. 30)",
+            field="accused_unit",
+        )
+    return above
 
 
 def open_followup(

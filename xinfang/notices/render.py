@@ -179,3 +179,9 @@ def rendered(notice: Notice, fmt: str, *, masked: bool = False) -> bytes:
     tmp.write_bytes(data)
     tmp.replace(cache)
     return data
+
+
+def forget_rendered(pk: int) -> None:
+    """Delete the cached files of notice ``pk`` (after its snapshot was redacted)."""
+    for path in (Path(settings.DATA_DIR) / "notices").glob(f"{pk}.*"):
+        path.unlink(missing_ok=True)

@@ -124,6 +124,9 @@ def _kind_for(matter: Matter, event: Event) -> str | None:
         return K.NOT_ACCEPTED if event.data.get("ground") in GROUND_ARTICLE else K.REPEAT
     if event.action == "approve_opinion":
         return OPINION_KIND[matter.kind]  # type: ignore[index]
+    if event.action == "register":
+        # a report registered by the organ above the accused one (XFGZ Art. 30)
+        return K.RECEIPT if event.data.get("referred_from") else None
     if (
         event.action == "accept_direct"
         and event.matter.events.filter(action="send_receipt").exists()
@@ -239,7 +242,9 @@ def issue_for_event(matter: Matter, event: Event) -> Notice | None:
     if kind is None or not _addressable(matter):
         return None
     action = action_of(event)
-    if action in ("approve_extension", "approve_opinion", "accept") or (
+    if event.action == "register":
+        organ = Unit.objects.get(pk=event.data["referred_from"])
+    elif action in ("approve_extension", "approve_opinion", "accept") or (
         action == "redirect" and (event.action == "relay" or event.from_status != "registered")
     ):
         organ = matter.lead_unit or matter.registered_unit
