@@ -5,8 +5,8 @@ statistics and accountability figures do not change."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
