@@ -273,7 +273,7 @@ def register_matter(
     secret = new_secret()
     received_by = unit
     if category == Category.REPORT and accused_unit is not None:
-        unit = _organ_for_report(unit, accused_unit)
+        unit = organ_for_report(unit, accused_unit)
     office = unit.kind in (UnitKind.XINFANG_OFFICE, UnitKind.HOTLINE)
     register_data: dict[str, Any] = {
         "received_on": timezone.localdate(received_at).isoformat(),
@@ -365,7 +365,7 @@ def register_matter(
     return m, secret
 
 
-def _organ_for_report(received_by: Unit, accused: Unit) -> Unit:
+def organ_for_report(received_by: Unit, accused: Unit) -> Unit:
     """XFGZ Art. 30: a report that accuses the organ receiving it (or an organ above that
     one, which oversees it) is registered by the organ above the accused, so the accused
     never holds it. Decided before anything is written, so no receipt is ever lost."""

@@ -93,6 +93,10 @@ class SubmissionForm(forms.Form):
         queryset=Topic.objects.filter(is_active=True), required=False, empty_label="请选择"
     )
     area = AreaChoiceField(queryset=Unit.objects.none(), required=False, empty_label="请选择")
+    # XFGZ Art. 30: whom a report accuses, so that it never reaches that unit or one under it.
+    accused = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), required=False, empty_label="不清楚或不涉及单位"
+    )
     title = forms.CharField(max_length=120, error_messages=_required("事项摘要"))
     content = forms.CharField(
         max_length=TEXT_MAX,
@@ -135,9 +139,14 @@ class SubmissionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organ"].queryset = organs()  # type: ignore[attr-defined]
         self.fields["area"].queryset = areas()  # type: ignore[attr-defined]
+        self.fields["accused"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            is_active=True
+        ).order_by("path")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("category") != Category.REPORT:
+            data["accused"] = None
         if data.get("is_collective"):
             reps = [data.get(r, "").strip() for r in EXTRA_REPS]
             data["representatives"] = [r for r in reps if r]

@@ -54,6 +54,7 @@ def submit_online(
         area=data.get("area"),
         is_collective=collective,
         headcount=data.get("headcount") or 1,
+        accused_unit=data.get("accused"),
         attachments=files,
     )
     access.hit("submit_ip", ip)

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Event, Kind, Matter, Status
-from xinfang.cases.services import add_material
+from xinfang.cases.services import add_material, organ_for_report
 from xinfang.cases.workflow import LABELS, allowed_actions, transition
 from xinfang.core.errors import UserError
+from xinfang.org.models import Unit
 from xinfang.reception.models import ReceptionDay
 from xinfang.reception.services import book, keep_days, places_left, upcoming
 
@@ -131,6 +132,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 "d": data,
                 "answers": knowledge.similar(data["title"], data["content"]),
                 "area_label": place_name(data["area"]) if data.get("area") else "",
+                "referred_to": _referred_to(data),
             },
         )
     try:
@@ -148,6 +150,18 @@ def submit(request: HttpRequest) -> HttpResponse:
     access.grant(request, m)
     request.session[RECEIPT_KEY] = {"pk": m.pk, "secret": secret}
     return redirect("portal:receipt")
+
+
+def _referred_to(data: dict[str, Any]) -> Unit | None:
+    """The organ that will register a report accusing the chosen organ (or one above it),
+    shown before the citizen confirms (XFGZ Art. 30); None when it stays with that organ."""
+    if not data.get("accused"):
+        return None
+    try:
+        organ = organ_for_report(data["organ"], data["accused"])
+    except UserError:
+        return None  # the submission will say why, with nothing written
+    return organ if organ != data["organ"] else None
 
 
 @never_cache
