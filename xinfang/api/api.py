@@ -25,20 +25,25 @@ from xinfang.cases.models import Event, Matter, MatterUnit, Status, Topic
 from xinfang.cases.privacy import HIDDEN, can_see_identity, mask_phone
 from xinfang.cases.services import PetitionerIn, register_matter
 from xinfang.cases.workflow import LABELS, allowed_actions, transition
-from xinfang.core.errors import UserError
+from xinfang.core.errors import Forbidden, UserError
 from xinfang.deadlines import provisional
 from xinfang.deadlines.calendar import load_calendar
-from xinfang.org.models import Unit, units_by_pk
+from xinfang.org.models import Role, Unit, units_by_pk
 from xinfang.search.schemas import SearchPage, SimilarIn, SimilarOut
+from xinfang.web.finality import FinalMatter, final_matters
 
 from .models import ApiToken
 from .schemas import (
     ActionIn,
     ErrorOut,
+    FinalMattersIn,
+    FinalMattersOut,
     MatterIn,
     MatterOut,
     MatterPage,
     MatterRow,
+    NotAcceptedIn,
+    NotAcceptedOut,
     TopicOut,
     UnitOut,
 )
@@ -279,7 +284,22 @@ def _unit_or_error(
 @api.post("/matters", response={201: MatterOut, **ERRORS}, tags=["matters"])
 def create_matter(request: HttpRequest, body: MatterIn) -> Any:
     """Register a matter. The lookup ``secret`` is returned only here: hand it to the
-    petitioner."""
+    petitioner. Earlier matters of the same petitioner closed by a final 复核 (XFGZ
+    Art. 36 para 3) are found with ``POST /matters/final-matters`` before registering."""
+    m, secret = _register(request, body)
+    # The caller is a registrar of the registering organ, so visible_to() shows them the
+    # matter: it is not read back, unless it accuses a unit (the Art. 30 exclusion may
+    # apply to the caller's own units, and then the answer is a 404 as for any read).
+    if m.accused_unit_id is not None:
+        m = _get(request, m.pk)
+    else:  # as the database gives it back (UTC), so the 201 body equals a later GET
+        at = m.received_at
+        m.received_at = (at if timezone.is_aware(at) else timezone.make_aware(at)).astimezone(UTC)
+    return ninja.Status(201, _detail(request, m, secret, fresh=True))
+
+
+def _register(request: HttpRequest, body: MatterIn) -> tuple[Matter, str]:
+    """``register_matter`` with the request's fields: the matter and its lookup secret."""
     # the registering organ, the area and the accused unit in one read
     units = units_by_pk([u for u in (body.unit, body.area, body.accused_unit) if u])
     unit = _unit_or_error(body.unit, "unit", "登记机关不存在", "No such unit", units)
@@ -293,7 +313,7 @@ def create_matter(request: HttpRequest, body: MatterIn) -> Any:
     accused = _unit_or_error(
         body.accused_unit, "accused_unit", "被反映单位不存在", "No such accused unit", units
     )
-    m, secret = register_matter(
+    return register_matter(
         by=request.user,  # type: ignore[arg-type]
         unit=unit,
         channel=body.channel,
@@ -312,15 +332,79 @@ def create_matter(request: HttpRequest, body: MatterIn) -> Any:
         confidential=body.confidential,
         accused_unit=accused,
     )
-    # The caller is a registrar of the registering organ, so visible_to() shows them the
-    # matter: it is not read back, unless it accuses a unit (the Art. 30 exclusion may
-    # apply to the caller's own units, and then the answer is a 404 as for any read).
-    if m.accused_unit_id is not None:
-        m = _get(request, m.pk)
-    else:  # as the database gives it back (UTC), so the 201 body equals a later GET
-        at = m.received_at
-        m.received_at = (at if timezone.is_aware(at) else timezone.make_aware(at)).astimezone(UTC)
-    return ninja.Status(201, _detail(request, m, secret, fresh=True))
+
+
+# --- registration after a final 复核 (XFGZ Art. 36 para 3) ---------------------------
+
+
+def _final_out(f: FinalMatter) -> dict[str, Any]:
+    return {
+        "id": f.matter.pk,
+        "receipt_no": f.matter.receipt_no,
+        "kind": f.matter.kind,
+        "title": f.matter.title,
+        "status": f.matter.status,
+        "existing": f.existing,
+        "decision": f.decision,
+        "decision_label": f.decision_label,
+        "decided_on": f.decided_on,
+        "organ": f.organ,
+        "reason": f.reason,
+    }
+
+
+def _registrar(request: HttpRequest) -> None:
+    user = request.user
+    if not any(ms.role == Role.REGISTRAR for ms in user.memberships.all()):  # type: ignore[union-attr]
+        raise Forbidden("forbidden", "您不是登记员", "Only registrars may do this")
+
+
+@api.post("/matters/final-matters", response={200: FinalMattersOut, **ERRORS}, tags=["matters"])
+def final_matters_endpoint(request: HttpRequest, body: FinalMattersIn) -> Any:
+    """Earlier matters of the petitioners being registered whose chain original → 复查 →
+    复核 has a final re-examination decision (XFGZ Art. 36 para 3), newest decision first:
+    the warning the registration form shows. The petitioner is the same by ID number or
+    phone, or by name in ``area``; only matters the caller may see, with their identity,
+    are named. Registration is never refused for this: the registrar decides whether the
+    facts and reasons are the same, and may register and not accept in one request with
+    ``POST /matters/not-accepted``. Registrars only."""
+    _registrar(request)
+    area = _unit_or_error(body.area, "area", "问题属地不存在", "No such area")
+    rows = final_matters(
+        user=request.user, petitioners=[p.dict() for p in body.petitioners[:20]], area=area
+    )
+    if rows:
+        log_access(
+            user=request.user,
+            what="final_matters",
+            detail=" ".join(f.matter.receipt_no for f in rows),
+            request=request,
+            channel="api",
+        )
+    return {"final_matters": [_final_out(f) for f in rows]}
+
+
+@api.post("/matters/not-accepted", response={201: NotAcceptedOut, **ERRORS}, tags=["matters"])
+def create_not_accepted(request: HttpRequest, body: NotAcceptedIn) -> Any:
+    """Register a matter and, in the same request, not accept it under XFGZ Art. 36
+    para 3 (``not_accept`` with ground ``art36``, naming ``existing``): the petitioner's
+    written notice is issued with it. The registration stands even if the not-accept is
+    refused (``not_accepted`` false, ``error`` says why; the matter is then registered
+    and waits for the registrar). The lookup ``secret`` is returned only here."""
+    m, secret = _register(request, body.matter)
+    error = None
+    try:
+        transition(
+            m,
+            "not_accept",
+            actor=request.user,  # type: ignore[arg-type]
+            reason=body.reason,
+            data={"ground": "art36", "existing": body.existing},
+        )
+    except UserError as e:
+        error = e.as_dict()
+    matter = _detail(request, _get(request, m.pk), secret)
+    return ninja.Status(201, {"matter": matter, "not_accepted": error is None, "error": error})
 
 
 def _cursor(due: date | None, pk: int) -> str:

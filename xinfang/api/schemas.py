@@ -167,3 +167,69 @@ class MatterOut(Schema):
     followups: list[LinkOut]
     notices: list[NoticeOut]
     secret: str | None = None
+
+
+# --- registration after a final 复核 (XFGZ Art. 36 para 3) ---------------------------
+
+
+class PetitionerKey(Schema):
+    """A petitioner being registered, as the lookup of their earlier matters needs them."""
+
+    name: str = Field("", max_length=100)
+    phone: str = ""
+    id_number: str = ""
+
+
+class FinalMattersIn(Schema):
+    petitioners: list[PetitionerKey] = []
+    area: int | None = Field(None, description="问题属地: a name matches only in this area")
+
+
+class FinalMatterOut(Schema):
+    """An earlier matter of the petitioner whose chain has a final 复核 decision."""
+
+    id: int = Field(
+        ...,
+        description="The earlier matter named: the chain's original if the caller may see "
+        "it, else the chain's 复查 or 复核 the caller may see.",
+    )
+    receipt_no: str
+    kind: str
+    title: str
+    status: str
+    existing: str = Field(
+        ...,
+        description="data.existing of not_accept with ground art36 (and of "
+        "POST /matters/not-accepted): this matter's receipt number.",
+    )
+    decision: str = Field(..., description="The 复核 decision: support | explain | reject.")
+    decision_label: str
+    decided_on: date = Field(..., description="The day the 复核 opinion was approved.")
+    organ: str = Field(..., description="The organ that decided the 复核.")
+    reason: str = Field(..., description="Why this is the same petitioner (ID, phone, name).")
+    article: str = "信访工作条例第三十六条第三款"
+
+
+class FinalMattersOut(Schema):
+    final_matters: list[FinalMatterOut] = Field(
+        ...,
+        description="XFGZ Art. 36 para 3: the same matter with the same facts and reasons is "
+        "not accepted again after these decisions; it is still registered, with a written "
+        "notice. Empty: no such earlier matter the caller may see.",
+    )
+
+
+class NotAcceptedIn(Schema):
+    matter: MatterIn
+    existing: str = Field(
+        ..., max_length=40, description="Receipt number of the earlier matter (existing above)."
+    )
+    reason: str = Field(..., description="The explanation the written notice carries.")
+
+
+class NotAcceptedOut(Schema):
+    matter: MatterOut
+    not_accepted: bool
+    error: ErrorOut | None = Field(
+        None, description="Why the not-accept was refused; the registration stands."
+    )

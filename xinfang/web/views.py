@@ -47,11 +47,14 @@ from xinfang.core.errors import UserError
 from xinfang.org.models import Role, Unit, User
 
 from . import present
+from .finality import ARTICLE, FinalMatter, default_reason, final_matters
 from .forms import (
     ACTION_FIELDS,
     REASON_LABEL,
+    area_key,
     leader_choices,
     parse_action,
+    petitioner_keys,
     petitioner_rows,
     registration_kwargs,
     unit_choices,
@@ -178,9 +181,11 @@ def register(request: HttpRequest) -> HttpResponse:
         "f": request.POST or {},
         "rows": petitioner_rows(request.POST),
         "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "finals": [],
     }
     if request.method != "POST":
         return render(request, "web/register.html", ctx)
+    then = request.POST.get("then", "")
     try:
         m, secret = register_matter(
             by=user, **registration_kwargs(request.POST, request.FILES, units)
@@ -188,6 +193,9 @@ def register(request: HttpRequest) -> HttpResponse:
     except UserError as e:
         messages.error(request, present.user_message(e))
         ctx["error_field"] = e.field
+        finals = _finals(user, request.POST)
+        _log_finals(request, user, finals)
+        ctx["finals"] = _final_rows(request, finals)
         return render(request, "web/register.html", ctx, status=400)
     # The secret is stored only as a hash: this message is the one time it is shown.
     messages.success(
@@ -196,10 +204,112 @@ def register(request: HttpRequest) -> HttpResponse:
         % {"no": m.receipt_no, "secret": secret},
         extra_tags="secret",
     )
-    return redirect(_then(m, request.POST.get("then", "")))
+    found = THEN.match(then)
+    if found is not None and found[1] == "art36":
+        return _not_accept_art36(request, user, m, found[2])
+    finals = _finals(user, request.POST, exclude_id=m.pk)
+    _log_finals(request, user, finals)
+    for f in finals:
+        # Registered as asked (the registrar decides); the warning follows to its page.
+        messages.warning(
+            request,
+            _(
+                "信访人的事项 %(no)s 已由%(organ)s于%(on)s复核终结（%(decision)s）。以同一事实和"
+                "理由再次提出的，不再受理（信访工作条例第三十六条第三款）：如属此情形，请在本页"
+                "“不再受理”中选择第三十六条第三款、填写原事项受理编号 %(no)s，出具告知书。"
+            )
+            % _final_words(f),
+        )
+    return redirect(_then(m, then))
 
 
-THEN = re.compile(r"^(merge|link_repeat|route):([0-9A-Za-z-]{1,40})$")
+THEN = re.compile(r"^(merge|link_repeat|route|art36):([0-9A-Za-z-]{1,40})$")
+
+
+def _finals(user: User, post: Any, exclude_id: int | None = None) -> list[FinalMatter]:
+    """The petitioner's earlier chains with a final 复核 decision (XFGZ Art. 36 para 3)
+    among matters ``user`` may see, from the registration form's fields."""
+    return final_matters(
+        user=user, petitioners=petitioner_keys(post), area=area_key(post), exclude_id=exclude_id
+    )
+
+
+def _final_words(f: FinalMatter) -> dict[str, str]:
+    return {
+        "no": f.matter.receipt_no,
+        "organ": f.organ,
+        "on": present.ymd(f.decided_on),
+        "decision": f.decision_label or _("已作出复核意见"),
+    }
+
+
+def _final_rows(request: HttpRequest, finals: list[FinalMatter]) -> list[dict[str, Any]]:
+    """The warnings beside the registration form, each with the explanation the notice
+    will carry (as the registrar last edited it, else the proposed wording)."""
+    rows = []
+    for f in finals:
+        field = f"art36_reason_{f.existing}"
+        posted = request.POST.get(field) if request.method == "POST" else None
+        rows.append(
+            {
+                "f": f,
+                "field": field,
+                "text": posted if posted is not None else default_reason(f),
+                "article": present.cite(ARTICLE),
+                **_final_words(f),
+            }
+        )
+    return rows
+
+
+def _not_accept_art36(request: HttpRequest, user: User, m: Matter, existing: str) -> HttpResponse:
+    """登记并出具不予受理告知书: the matter just registered is not accepted under XFGZ
+    Art. 36 para 3, naming the earlier matter, and the notice is issued (``transition``).
+    The registration stands whatever happens here; a refusal is shown on the new page."""
+    reason = (request.POST.get(f"art36_reason_{existing}") or "").strip()
+    try:
+        transition(
+            m,
+            "not_accept",
+            actor=user,
+            reason=reason,
+            data={"ground": "art36", "existing": existing},
+        )
+    except UserError as e:
+        messages.error(
+            request,
+            _("事项已登记，但未能不予受理：%(why)s") % {"why": present.user_message(e)},
+        )
+        return redirect(reverse("web:matter", args=(m.pk,)) + "#act-not_accept")
+    messages.success(
+        request,
+        _("已不予受理，并出具不予受理告知书（信访工作条例第三十六条第三款）。"),
+    )
+    return redirect("web:matter", pk=m.pk)
+
+
+@require_POST
+@login_required
+def final_panel(request: HttpRequest) -> HttpResponse:
+    """The registration form's 复核终结 warning as an HTML fragment, refreshed when a
+    petitioner or the area changes. Registrars only; matters the user may see only."""
+    user = _user(request)
+    if not _registrar_units(user):
+        raise Http404
+    finals = _finals(user, request.POST)
+    _log_finals(request, user, finals)
+    return render(request, "web/_final.html", {"finals": _final_rows(request, finals)})
+
+
+def _log_finals(request: HttpRequest, user: User, finals: list[FinalMatter]) -> None:
+    """Matters found by a petitioner's identity are a read of personal data (PIPL Art. 51)."""
+    if finals:
+        log_access(
+            user=user,
+            what="final_matters",
+            detail=" ".join(f.matter.receipt_no for f in finals),
+            request=request,
+        )
 
 
 def _then(m: Matter, then: str) -> str:

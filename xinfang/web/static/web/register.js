@@ -56,4 +56,44 @@
       lookUp(best || el.value);
     });
   });
+
+  // The petitioner's earlier matters closed by a final 复核 (XFGZ Art. 36 para 3): asked
+  // again when a petitioner's name, phone or ID number, or the area, changes. Registered
+  // either way; the warning offers the not-accepted notice in the same step.
+  var finalPanel = document.getElementById("final-panel");
+  var finalRows = document.getElementById("final-rows");
+  var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+  var finalKey = null;
+  function askFinal() {
+    var data = new FormData();
+    var area = form.elements["area"];
+    data.append("area", area ? area.value : "");
+    form.querySelectorAll("#pet-rows input").forEach(function (input) {
+      if (/^p\d+_(name|phone|id)$/.test(input.name) && input.value.trim()) {
+        data.append(input.name, input.value.trim());
+      }
+    });
+    var parts = [];
+    data.forEach(function (v, k) { parts.push(k + "=" + v); });
+    var k = parts.join("&");
+    if (k === finalKey) return;
+    finalKey = k;
+    fetch(finalPanel.dataset.url, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token ? token.value : "" }
+    }).then(function (r) {
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      if (html === null || k !== finalKey) return;
+      finalRows.innerHTML = html;  // a server-rendered, escaped fragment
+      finalPanel.hidden = !html.trim();
+    }).catch(function () { /* the form works without the warning; it is given again on registering */ });
+  }
+  if (finalPanel && finalRows && window.fetch) {
+    form.addEventListener("change", function (e) {
+      if (/^(area|p\d+_(name|phone|id))$/.test(e.target.name || "")) askFinal();
+    });
+  }
 })();
