@@ -100,7 +100,7 @@ def test_demo_org_tree() -> None:
     assert county.division_code == "360421"
     assert county.parent is not None and county.parent.name == "江州市人民政府"
     for kind in (UnitKind.XINFANG_OFFICE, UnitKind.HOTLINE):
-        assert Unit.objects.get(kind=kind).oversees == county
+        assert Unit.objects.get(kind=kind, parent=county).oversees == county
     assert Unit.objects.filter(kind=UnitKind.POLITICAL_LEGAL).count() == 1
     assert Unit.objects.filter(kind=UnitKind.DISCIPLINE).count() == 1
     assert Unit.objects.filter(kind=UnitKind.DEPARTMENT, parent=county).count() >= 8
@@ -156,3 +156,76 @@ def test_reset_refuses_a_database_with_other_matters() -> None:
     with pytest.raises(CommandError):
         demo("--reset", "--matters", "0")
     assert Matter.objects.count() == 1 and Unit.objects.filter(name="别的市").exists()
+
+
+# --- 复查 and 复核 up to the province (XFGZ Arts. 35, 36) -------------------------------
+
+
+def test_organs_one_level_up_reach_the_province() -> None:
+    demo("--matters", "0")
+    province = Unit.objects.get(name="江东省人民政府")
+    city = Unit.objects.get(name="江州市人民政府")
+    county = Unit.objects.get(name="青山县人民政府")
+    assert province.parent is None and city.parent == province and county.parent == city
+    assert county.organ_one_level_up() == city
+    assert city.organ_one_level_up() == province
+    assert province.organ_one_level_up() is None
+    # a department's and a township's are the county government
+    for unit in (
+        Unit.objects.get(name="青山县住房和城乡建设局"),
+        Unit.objects.get(name="青山县城关镇人民政府"),
+    ):
+        assert unit.organ_one_level_up() == county
+    # the letters offices above the county oversee their governments
+    assert Unit.objects.get(name="江东省信访局").oversees == province
+    assert Unit.objects.get(name="江州市信访局").oversees == city
+    # the province's staff decide the re-examinations that reach it
+    for username, role in (("province_handler", Role.HANDLER), ("province_leader", Role.LEADER)):
+        assert Membership.objects.filter(user__username=username, unit=province, role=role)
+    office = Membership.objects.filter(user__username="city_office")
+    assert set(office.values_list("role", flat=True)) == {Role.REGISTRAR, Role.SUPERVISOR}
+
+
+def test_every_chain_walks_to_distinct_organs_up_to_the_province() -> None:
+    out = demo("--matters", "60", "--seed", "3")
+    province = Unit.objects.get(name="江东省人民政府")
+    reexams = Matter.objects.filter(kind=Kind.REEXAM).select_related(
+        "parent__parent__lead_unit", "parent__lead_unit", "lead_unit"
+    )
+    assert reexams.filter(final=True, lead_unit=province).exists()
+    for reexam in reexams:
+        review = reexam.parent
+        original = review.parent
+        assert original.kind == Kind.ORIGINAL and review.kind == Kind.REVIEW
+        organs = [original.lead_unit, review.lead_unit, reexam.lead_unit]
+        assert len({u.pk for u in organs}) == 3, organs
+        # each the organ one level up from the one before
+        assert review.lead_unit == original.lead_unit.organ_one_level_up()
+        assert reexam.lead_unit == review.lead_unit.organ_one_level_up()
+    # a later registration by the same petitioner after a final 复核, not accepted with
+    # the notice (XFGZ Art. 36 para 3), and the printed hint to see the warning
+    ev = Event.objects.filter(action="not_accept", data__ground="art36").select_related("matter")
+    assert ev.exists()
+    for e in ev:
+        existing = Matter.objects.get(receipt_no=e.data["existing"])
+        again = e.matter
+        assert again.registered_at > existing.registered_at
+        phones = {p.phone for p in existing.petitioners.all()}
+        assert phones & {p.phone for p in again.petitioners.all()}
+        assert again.notices.filter(kind="not_accepted").exists()
+    assert "复核终结后再次提出" in out and "在登记页填写该电话即可看到提示" in out
+
+
+def test_a_demo_without_the_province_gets_it_and_resets_whole() -> None:
+    city = Unit.objects.create(name="江州市人民政府", kind=UnitKind.GOVERNMENT, level="city")
+    Unit.objects.create(
+        name="青山县人民政府", kind=UnitKind.GOVERNMENT, level="county", parent=city
+    )
+    demo("--matters", "0")
+    city.refresh_from_db()
+    province = Unit.objects.get(name="江东省人民政府")
+    assert city.parent == province and city.path.startswith(province.path)
+    county = Unit.objects.get(name="青山县人民政府")
+    assert county.path.startswith(city.path) and county.organ_one_level_up() == city
+    demo("--reset", "--matters", "0")
+    assert Unit.objects.filter(parent__isnull=True).count() == 1

@@ -1,5 +1,6 @@
-"""The demo deployment: a county with its offices, departments and townships, one user per
-role, and matters in every state — all made through the real services.
+"""The demo deployment: a county with its offices, departments and townships under a city
+and a province, one user per role, and matters in every state — all made through the real
+services.
 
 ``build_org()`` is idempotent (it finds what exists); ``generate()`` writes matters with
 ``register_matter`` and ``transition`` backdated along a per-matter timeline, so every
@@ -28,6 +29,10 @@ from xinfang.org.models import Level, Membership, Role, Unit, UnitKind, User
 from .texts import TOWNS
 
 PASSWORD = "Xinfang-demo-2026"
+# XFGZ Arts. 35, 36: 复查 by the organ one level up, 复核 by the one above that; a matter
+# the county government answers itself is reviewed by the city and re-examined by the
+# province, so the demo has a province above the city.
+PROVINCE = "江东省人民政府"
 CITY = "江州市人民政府"
 COUNTY = "青山县人民政府"
 G, D = UnitKind.GOVERNMENT, UnitKind.DEPARTMENT
@@ -68,10 +73,17 @@ MAIN_USERS = [
     ("city_registrar", "市政府登记员", "city", Role.REGISTRAR),
     ("city_handler", "市政府复核承办人", "city", Role.HANDLER),
     ("city_leader", "市政府负责人", "city", Role.LEADER),
+    ("city_office", "市信访局登记员", "city_office", Role.REGISTRAR),
+    ("province_handler", "省政府复核承办人", "province", Role.HANDLER),
+    ("province_leader", "省政府负责人", "province", Role.LEADER),
     ("mediator", "城关镇人民调解员", "mediation", Role.MEDIATOR),
     ("auditor", "审计员", "county", Role.AUDITOR),
     ("admin", "系统管理员", "county", Role.ADMIN),
 ]
+# Second roles of the users above. The city's letters office registers matters raised with
+# the city and supervises the matters handled below it, so it can name the matter a repeat
+# repeats (XFGZ Art. 19 para 3) among matters it may see.
+EXTRA_ROLES = [("city_office", "city_office", Role.SUPERVISOR)]
 LEGACY_USERNAME = re.compile(r"^(hd|ld)\d\d$")  # staff accounts of earlier demo versions
 
 
@@ -130,7 +142,17 @@ def build_org() -> Demo:
     """The demo county, its units and one user per role. Idempotent: finds what exists."""
     ensure_default_topics()
     d = Demo()
-    city = _unit(CITY, G, Level.CITY, code="360400", short="江州市政府")
+    province = _unit(PROVINCE, G, Level.PROVINCE, code="360000", short="江东省政府")
+    province_office = _unit(
+        "江东省信访局", UnitKind.XINFANG_OFFICE, Level.PROVINCE, province, "360000", "省信访局"
+    )
+    city = _unit(CITY, G, Level.CITY, province, "360400", "江州市政府")
+    if city.parent_id != province.pk:  # a demo built before the province existed
+        city.parent = province
+        city.save(update_fields=["parent"])  # ``save`` moves the subtree's paths too
+    city_office = _unit(
+        "江州市信访局", UnitKind.XINFANG_OFFICE, Level.CITY, city, "360400", "市信访局"
+    )
     county = _unit(COUNTY, G, Level.COUNTY, city, "360421", "青山县政府")
     office = _unit(
         "青山县信访局", UnitKind.XINFANG_OFFICE, Level.COUNTY, county, "360421", "青山县信访局"
@@ -143,11 +165,24 @@ def build_org() -> Demo:
         "360421",
         "青山12345",
     )
-    for supervising in (office, hotline):
-        if supervising.oversees_id != county.pk:
-            supervising.oversees = county
+    for supervising, scope in (
+        (office, county),
+        (hotline, county),
+        (city_office, city),
+        (province_office, province),
+    ):
+        if supervising.oversees_id != scope.pk:
+            supervising.oversees = scope
             supervising.save(update_fields=["oversees"])
-    d.units.update(city=city, county=county, office=office, hotline=hotline)
+    d.units.update(
+        province=province,
+        province_office=province_office,
+        city=city,
+        city_office=city_office,
+        county=county,
+        office=office,
+        hotline=hotline,
+    )
     prefixes: dict[int, str] = {}
     for name, short, topic, prefix in DEPARTMENTS:
         dep = _unit(name, D, Level.COUNTY, county, "360421", short)
@@ -186,12 +221,19 @@ def build_org() -> Demo:
         unit = d.units[key]
         d.users[username] = _user(username, display, unit, role)
         label = "管理员（含 Django 后台）" if role == Role.ADMIN else str(Role(role).label)
+        for name, unit_key, extra in EXTRA_ROLES:
+            if name == username:
+                Membership.objects.get_or_create(
+                    user=d.users[name], unit=d.units[unit_key], role=extra
+                )
+                label += "、" + str(Role(extra).label)
         d.logins.append((username, label, unit.name))
     d.registrar_of = {
         office.pk: d.users["registrar"],
         hotline.pk: d.users["hotline"],
         county.pk: d.users["county_registrar"],
         city.pk: d.users["city_registrar"],
+        city_office.pk: d.users["city_office"],
     }
     for unit_id, prefix in prefixes.items():
         if prefix == "":
@@ -207,6 +249,7 @@ def build_org() -> Demo:
             d.other_logins.append((prefix, unit.short_name))
     d.staff[county.pk] = (d.users["county_handler"], d.users["county_leader"])
     d.staff[city.pk] = (d.users["city_handler"], d.users["city_leader"])
+    d.staff[province.pk] = (d.users["province_handler"], d.users["province_leader"])
     # The services read memberships on every action; load them once.
     actors = [*d.users.values(), *(u for pair in d.staff.values() for u in pair)]
     prefetch_related_objects(actors, "memberships")
@@ -223,8 +266,18 @@ def demo_usernames() -> set[str]:
     return names
 
 
+def demo_root() -> Unit | None:
+    """The top of the demo organisation: the province, or the city of a demo built before
+    the province existed."""
+    for name in (PROVINCE, CITY):
+        root = Unit.objects.filter(name=name, parent__isnull=True).first()
+        if root is not None:
+            return root
+    return None
+
+
 def demo_matter_count() -> int:
-    root = Unit.objects.filter(name=CITY, parent__isnull=True).first()
+    root = demo_root()
     if root is None:
         return 0
     return Matter.objects.filter(registered_unit__path__startswith=root.path).count()
@@ -345,7 +398,7 @@ def reset() -> None:
     from xinfang.notices.models import Notice
     from xinfang.reception.models import Booking, ReceptionDay
 
-    root = Unit.objects.filter(name=CITY, parent__isnull=True).first()
+    root = demo_root()
     users = User.objects.filter(username__in=demo_usernames())
     legacy = User.objects.filter(username__regex=LEGACY_USERNAME.pattern)
     user_ids = set(users.values_list("pk", flat=True)) | set(legacy.values_list("pk", flat=True))

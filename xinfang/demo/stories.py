@@ -74,6 +74,7 @@ PLANS: dict[str, tuple[float, dict[str, tuple[float, float]]]] = {
     ),
     "review": (4.5, {"open": (45, 70), "answered": (80, 365), "concluded": (90, 365)}),
     "reexam": (2.5, {"open": (65, 90), "done": (130, 365), "hearing": (130, 365)}),
+    "reexam_top": (0.5, {"province": (200, 365)}),
     "redirected": (4.5, {"at_intake": (1, 365), "during_handling": (10, 365)}),
     "not_accepted": (2, {"art19": (1, 330), "art36": (1, 200)}),
     "transferred": (1.5, {"plain": (0, 365)}),
@@ -156,6 +157,7 @@ class Prior:
     area: Unit | None
     people: list[dict[str, Any]]
     organ: str
+    unit: Unit  # the registering organ, whose registrar sees the matter
 
 
 @dataclass
@@ -190,6 +192,10 @@ def plan(rng: random.Random, n: int, now: datetime) -> list[Spec]:
     for i, p in enumerate(chosen):
         variants = PLANS[p][1]
         v = rng.choice(list(variants))
+        if i < len(names) and p == "not_accepted":
+            # the forced one: a repeat after a final 复核, so the demo shows one
+            # (XFGZ Art. 36 para 3; the earlier chains are older than it)
+            v = "art36"
         target = start = None
         if p == "due_soon":
             target = rng.choice(soon)
@@ -418,7 +424,12 @@ class Story:
             ),
         )
         self.m = m
-        return m
+        if category == Category.REPORT and accused is None:
+            # XFGZ Art. 30: whom a report accuses is recorded before it is routed; these
+            # accuse a company or a person, no unit of the deployment.
+            at = self.tl.next(0.02, office=not hotline and self.tl.office)
+            self.act("record_accused", registrar, 0, at=at, data={"none": True})
+        return self.m
 
     # --- routing and handling -----------------------------------------------------
 
@@ -670,7 +681,8 @@ class Story:
             self.act(
                 "request_extension",
                 hd,
-                38,
+                0,
+                at=self.tl.on(self.before_handling_due(38)),
                 reason="该事项涉及多个部门和历史遗留问题，需进一步调查核实，情况复杂。",
                 data={"days": rng.choice((15, 20, 30))},
             )
@@ -709,6 +721,21 @@ class Story:
                 },
             )
         return self.m
+
+    def before_handling_due(self, days: float) -> date:
+        """A working day about ``days`` from now in the story, but inside the handling period
+        (XFGZ Art. 34 extends a running period only)."""
+        from xinfang.cases.clock import clock_for
+
+        day = timezone.localdate(self.tl.t) + timedelta(
+            days=round(days * (0.5 + self.rng.random()))
+        )
+        handling = clock_for(self.m).get("handling")
+        if handling is not None and handling.due is not None:
+            day = min(day, handling.due - timedelta(days=self.rng.randint(2, 6)))
+        while not self.w.cal.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
 
     def p_due_soon(self, v: str) -> Matter:
         assert self.spec.target is not None and self.spec.start is not None
@@ -835,10 +862,33 @@ class Story:
         self.w.final.append(self.prior(self.tl.t))
         return self.m
 
+    def p_reexam_top(self, v: str) -> Matter:
+        """A matter the county government answers itself: 复查 by the city government and
+        复核 by the province (XFGZ Arts. 35, 36), each the organ one level up, whose
+        decision is final (Art. 36 para 3)."""
+        d = self.d
+        self.register(hotline=False, unit=d.units["county"], category=Category.CLAIM)
+        self.act("accept_direct", self.registrar(), 1.5)
+        self.contact()
+        self.decide(decision=self.rng.choice(("explain", "reject", "reject")))
+        self.act("request_review", self.registrar(), 8)
+        review = self.m.followups.get(kind=Kind.REVIEW)
+        review = self.decide(review, self.rng.choice(("explain", "reject")))
+        review = self.act("request_reexam", self.registrar(review), 8, on=review)
+        reexam = review.followups.get(kind=Kind.REEXAM)
+        reexam = self.contact(reexam)
+        self.decide(reexam, self.rng.choice(("explain", "reject", "reject")))
+        self.w.final.append(self.prior(self.tl.t))
+        return self.m
+
     def p_redirected(self, v: str) -> Matter:
+        # XFGZ Art. 31 redirects appeals and claims (申诉求决) to their statutory channel
+        hotline = self.rng.random() < 0.3
         self.register(
-            hotline=self.rng.random() < 0.3,
+            hotline=hotline,
             topic=self.rng.choice(("LD", "ZF", "ZD", "SC", "YL", "ZJ", "NC")),
+            category=Category.CLAIM,
+            hotline_type=HotlineType.COMPLAINT if hotline else "",
         )
         channel, organ, why = REDIRECTS.get(self.topic, DEFAULT_REDIRECT)
         data = {"channel": channel, "organ": organ}
@@ -855,14 +905,17 @@ class Story:
         finals = [p for p in self.w.final if p.at < received and p.people]
         opens = [p for p in self.w.open if p.at < received - timedelta(days=1)]
         if v == "art36" and finals:
-            prior, ground, unit = self.rng.choice(finals), "art36", self.d.units["office"]
+            # raised again where it was first registered, whose registrar sees the chain
+            prior, ground = self.rng.choice(finals), "art36"
+            unit = prior.unit
             why = (
                 "信访人就同一事实和理由再次提出，该事项已经复核终结，依据《信访工作条例》"
                 "第三十六条第三款不再受理。"
             )
         elif opens:
-            # The same matter raised with a higher organ while it is being handled below.
-            prior, ground, unit = self.rng.choice(opens), "art19", self.d.units["city"]
+            # The same matter raised with a higher organ while it is being handled below:
+            # the city's letters office, which sees the matters handled below it.
+            prior, ground, unit = self.rng.choice(opens), "art19", self.d.units["city_office"]
             why = (
                 f"该事项已由{prior.organ}受理，正在法定办理期限内，依据《信访工作条例》"
                 "第十九条第三款不予受理，已告知信访人原事项的办理情况。"
@@ -870,7 +923,7 @@ class Story:
         else:
             return self.p_registered("plain")
         self.register(
-            hotline=False,
+            hotline=unit.pk == self.d.units["hotline"].pk,
             unit=unit,
             topic=prior.topic.code if prior.topic else "QT",
             category=prior.category,
@@ -881,13 +934,20 @@ class Story:
             collective=len(prior.people) > 1,
             area=prior.area,
         )
-        return self.act(
-            "not_accept",
-            self.registrar(),
-            2,
-            reason=why,
-            data={"ground": ground, "existing": prior.receipt_no},
-        )
+        try:
+            return self.act(
+                "not_accept",
+                self.registrar(),
+                2,
+                reason=why,
+                data={"ground": ground, "existing": prior.receipt_no},
+            )
+        except UserError:
+            # Art. 19 para 3 holds only while the existing matter's period runs: past it,
+            # the repeat waits, registered, for the registrar to accept it.
+            if ground == "art36":
+                raise
+            return self.m
 
     def _open_prior(self) -> tuple[Prior, Matter] | None:
         """An earlier matter still being handled, registered where a demo registrar works."""
@@ -1018,6 +1078,7 @@ class Story:
             m.area,
             self.people,
             organ,
+            m.registered_unit,
         )
 
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from xinfang.cases.models import Kind, Matter, Status
+from xinfang.cases.models import Event, Kind, Matter, Status
 from xinfang.demo.builder import (
     PASSWORD,
     Demo,
@@ -88,10 +88,41 @@ class Command(BaseCommand):
             w(f"  {_pad(username, 20)}{_pad(role, 26)}{unit}")
         others = "、".join(f"{p}_handler/{p}_leader（{unit}）" for p, unit in d.other_logins)
         w(f"  其他承办单位 / other units: {others}")
+        self._repeat_hint(d)
         w(f"\n密码（所有账号） / password (all accounts): {PASSWORD}")
         w(
             "admin 和 auditor 首次登录须用身份验证器应用启用双因素认证"
             " / admin and auditor enrol an authenticator app (TOTP) at first sign-in"
+        )
+
+    def _repeat_hint(self, d: Demo) -> None:
+        """Where to see the registration form's warning after a final 复核 (XFGZ Art. 36
+        para 3): a demo petitioner whose chain is final and who raised it again."""
+        ev = (
+            Event.objects.filter(action="not_accept", data__ground="art36")
+            .select_related("matter")
+            .order_by("-pk")
+            .first()
+        )
+        if ev is None:
+            return
+        existing = Matter.objects.filter(receipt_no=ev.data.get("existing", "")).first()
+        registrar = d.registrar_of.get(ev.matter.registered_unit_id)
+        if existing is None or registrar is None:
+            return
+        person = next((p for p in existing.petitioners.order_by("order") if p.phone), None)
+        if person is None:
+            return
+        w = self.stdout.write
+        w("\n复核终结后再次提出 / raised again after a final 复核 (XFGZ Art. 36 para 3)")
+        w(
+            f"  {existing.receipt_no}（{person.name}，{person.phone}）已复核终结，"
+            f"其后登记的 {ev.matter.receipt_no} 不予受理。以 {registrar.username} 登录，"
+            "在登记页填写该电话即可看到提示"
+        )
+        w(
+            f"  sign in as {registrar.username} and enter this phone on the registration form"
+            " to see the warning"
         )
 
 
