@@ -184,6 +184,9 @@ def test_organs_one_level_up_reach_the_province() -> None:
         assert Membership.objects.filter(user__username=username, unit=province, role=role)
     office = Membership.objects.filter(user__username="city_office")
     assert set(office.values_list("role", flat=True)) == {Role.REGISTRAR, Role.SUPERVISOR}
+    # every account signs in with the printed password (hashed once per build)
+    for username in ("province_handler", "province_leader", "city_office", "rs_handler"):
+        assert User.objects.get(username=username).check_password(PASSWORD), username
 
 
 def test_every_chain_walks_to_distinct_organs_up_to_the_province() -> None:
