@@ -247,3 +247,49 @@ XINFANG: dict[str, Any] = {
         "/usr/share/fonts/truetype/arphic/uming.ttc",
     ],
 }
+
+# --- Sign-in, throttles, passwords and API tokens (docs/security.md) -------------------
+# Failed sign-ins, TOTP codes and the portal's attempts are counted in a store that every
+# worker process shares: the database, or Redis when XINFANG_REDIS_URL is set
+# (redis://127.0.0.1:6379/0; install with `pip install 'xinfang[redis]'`).
+REDIS_URL = os.environ.get("XINFANG_REDIS_URL", "").strip()
+if REDIS_URL:
+    import importlib.util
+
+    if importlib.util.find_spec("redis") is None:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "设置了 XINFANG_REDIS_URL，但未安装 redis：pip install 'xinfang[redis]'"
+        )
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "xinfang",
+        },
+    }
+XINFANG.update(
+    {
+        "THROTTLE_CACHE": "throttle" if REDIS_URL else "",
+        # The header in which the reverse proxy reports the client's address, and how many
+        # trusted proxies append to it (the address is that many entries from the right).
+        # Unset: no limit per address (the connection address is the proxy's, shared by
+        # everyone); REMOTE_ADDR: clients connect directly, without a proxy.
+        "TRUSTED_PROXY_HEADER": os.environ.get("XINFANG_TRUSTED_PROXY_HEADER", "").strip(),
+        "TRUSTED_PROXY_HOPS": int(os.environ.get("XINFANG_TRUSTED_PROXY_HOPS", "1")),
+        # Staff sign-in: an account locks after FAILURES wrong passwords within SECONDS; a
+        # client address (only from the trusted header) after ADDRESS_FAILURES.
+        "LOGIN_THROTTLE": {"FAILURES": 5, "SECONDS": 15 * 60, "ADDRESS_FAILURES": 20},
+        # API tokens expire after this many days (`xinfang token --days` may choose fewer).
+        "API_TOKEN_DAYS": int(os.environ.get("XINFANG_API_TOKEN_DAYS", "90")),
+    }
+)
+AUTH_PASSWORD_VALIDATORS += [
+    # not like the user name, the name or the e-mail address; never containing the user name
+    {"NAME": "xinfang.org.passwords.SimilarityValidator"},
+    {"NAME": "xinfang.org.passwords.NotUsernameValidator"},
+    # neither the current password nor any of the 5 before it
+    {"NAME": "xinfang.org.passwords.NotReusedValidator"},
+]

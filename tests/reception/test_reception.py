@@ -154,7 +154,11 @@ def test_public_calendar_and_booking_page(world: World) -> None:
 
 
 def test_booking_rate_limit(world: World, settings) -> None:
-    settings.XINFANG = {**settings.XINFANG, "PORTAL_LIMITS": {"BOOK_PER_IP": (2, 3600)}}
+    settings.XINFANG = {
+        **settings.XINFANG,
+        "PORTAL_LIMITS": {"BOOK_PER_IP": (2, 3600)},
+        "TRUSTED_PROXY_HEADER": "REMOTE_ADDR",  # clients connect directly: limit per address
+    }
     d = day(world, capacity=10)
     c = Client()
     for i in range(2):

@@ -1,7 +1,9 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
@@ -12,7 +14,17 @@ from .services import (
     reset_password,
     reset_two_factor,
     sync_staff_flag,
+    unlock_sign_in,
 )
+
+
+def _admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The admin site signs in through the staff sign-in (throttled, with the TOTP step),
+    never through a password form of its own."""
+    return redirect_to_login(request.GET.get("next") or "/admin/", settings.LOGIN_URL)
+
+
+admin.site.login = _admin_login  # type: ignore[method-assign]
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,7 +45,7 @@ class UnitAdmin(admin.ModelAdmin):
 class XinfangUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "display_name", "is_active", "is_staff", "has_2fa"]
-    actions = ["reset_passwords", "reset_two_factor"]
+    actions = ["reset_passwords", "reset_two_factor", "unlock_sign_in"]
 
     @admin.display(description="双因素认证 / 2FA", boolean=True)
     def has_2fa(self, obj: User) -> bool:
@@ -55,6 +67,12 @@ class XinfangUserAdmin(UserAdmin):
         for user in queryset:
             reset_two_factor(user=user, by=request.user, request=request)
         self.message_user(request, f"已重置 {queryset.count()} 名用户的双因素认证 / reset")
+
+    @admin.action(description="解除登录锁定 / Unlock sign-in")
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            unlock_sign_in(user=user, by=request.user, request=request)
+        self.message_user(request, f"已解除 {queryset.count()} 名用户的登录锁定 / unlocked")
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

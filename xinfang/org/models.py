@@ -121,6 +121,17 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("审计员")
 
 
+# Roles whose holders must sign in with TOTP (and hold an API token only with it enrolled).
+TOTP_ROLES = (Role.ADMIN, Role.AUDITOR)
+
+
+def requires_2fa(user: Any) -> bool:
+    """Whether ``user`` must use TOTP: a superuser, or a holder of a ``TOTP_ROLES`` role."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or user.memberships.filter(role__in=TOTP_ROLES).exists()
+    )
+
+
 class User(AbstractUser):
     """A staff member. Citizens do not have accounts: they use receipt number + secret."""
 
@@ -133,6 +144,10 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         _("下次登录须修改密码"), default=False, editable=False
     )
+    # The last TOTP time step accepted (RFC 6238 §5.2): a code is accepted once.
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    _outgoing_password = ""  # not a field: see set_password
 
     class Meta:
         verbose_name = _("工作人员")
@@ -140,6 +155,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        # the hash being replaced, for the password history (org.passwords)
+        self._outgoing_password = self.password
+        super().set_password(raw_password)
 
     def roles_at(self, unit_id: int) -> set[str]:
         return {m.role for m in self.memberships.all() if m.unit_id == unit_id}
@@ -149,6 +169,22 @@ class User(AbstractUser):
             m.role == role and (unit_ids is None or m.unit_id in unit_ids)
             for m in self.memberships.all()
         )
+
+
+class PasswordHistory(models.Model):
+    """The hash of a password a user had before (never the password): a new password
+    may not be one of them (``org.passwords.NotReusedValidator`` keeps the last few)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
 
 
 class Membership(models.Model):

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from xinfang.core.errors import UserError
 
+from .auth import unlock
 from .models import Membership, Role, Unit, User
 
 
@@ -80,9 +81,18 @@ def reset_two_factor(*, user: User, by: Any, request: Any = None) -> None:
     from xinfang.audit.services import log_access
 
     with transaction.atomic():
-        user.totp_secret, user.totp_confirmed_at = "", None
-        user.save(update_fields=["totp_secret", "totp_confirmed_at"])
+        user.totp_secret, user.totp_confirmed_at, user.totp_last_step = "", None, None
+        user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
         log_access(user=by, what="reset_2fa", request=request, detail=user.username)
+
+
+def unlock_sign_in(*, user: User, by: Any, request: Any = None) -> None:
+    """An administrator ends the lock on a staff member's account after failed sign-ins
+    (someone else may have caused it: the lock is per account)."""
+    from xinfang.audit.services import log_access
+
+    unlock(user.username)
+    log_access(user=by, what="unlock_login", request=request, detail=user.username)
 
 
 def change_own_password(

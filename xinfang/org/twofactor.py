@@ -1,11 +1,15 @@
 """TOTP two-factor sign-in for staff (RFC 6238, any authenticator app).
 
 Administrators and auditors must enrol before they can use anything else; other staff may
-enrol. With TOTP enrolled, a correct password only leads to the code step.
+enrol. With TOTP enrolled, a correct password only leads to the code step. A code is
+accepted once: its time step must be later than the last one the user's account accepted
+(RFC 6238 §5.2), so a code seen over someone's shoulder opens no second session.
 """
 
 from __future__ import annotations
 
+import secrets
+import time
 from typing import Any
 
 import pyotp
@@ -13,23 +17,51 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+
+from xinfang.core import throttle
 
 from .auth import ThrottledAuthenticationForm
-from .models import Role, User
+from .models import TOTP_ROLES, User, requires_2fa
 
-REQUIRED_ROLES = (Role.ADMIN, Role.AUDITOR)
+REQUIRED_ROLES = TOTP_ROLES
 ISSUER = "Xinfang"
+CODE_FAILURES = 5  # wrong codes of one account …
+CODE_WINDOW = 15 * 60  # … in this many seconds end the attempt
+DRIFT = 1  # steps either side of now that are accepted (phones' clocks drift)
 
 
-def requires_2fa(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and (
-        user.is_superuser or user.memberships.filter(role__in=REQUIRED_ROLES).exists()
-    )
+def _now() -> float:
+    return time.time()
+
+
+def _said(zh: str, en: str) -> str:
+    return en if (get_language() or "").startswith("en") else zh
+
+
+def matching_step(secret: str, code: str) -> int | None:
+    """The time step within ``DRIFT`` of now whose code is ``code``, if any."""
+    code = code.strip()
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(_now())
+    for step in range(now - DRIFT, now + DRIFT + 1):
+        if secrets.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def use_step(user: User, step: int, **fields: Any) -> bool:
+    """Record ``step`` as the user's last accepted one (and ``fields``) if it is later than
+    the last: one conditional UPDATE, so of two sessions with the same code one wins."""
+    later = Q(totp_last_step__isnull=True) | Q(totp_last_step__lt=step)
+    return User.objects.filter(later, pk=user.pk).update(totp_last_step=step, **fields) == 1
 
 
 class TwoFactorLoginView(LoginView):
@@ -55,25 +87,32 @@ def code(request: HttpRequest) -> HttpResponse:
     user = User.objects.filter(pk=pk, is_active=True).first()
     if user is None:
         return redirect("web:login")
-    key = f"2fa-fail:{pk}"
+    key = f"totp:u:{pk}"
     if request.method == "POST":
-        if (cache.get(key) or 0) >= 5:
+        if throttle.count(key) >= CODE_FAILURES:
             request.session.flush()
-            messages.error(request, "验证码错误次数过多，请重新登录（Too many wrong codes）")
+            messages.error(request, _said("验证码错误次数过多，请重新登录", "Too many wrong codes"))
             return redirect("web:login")
-        if pyotp.TOTP(user.totp_secret).verify(
-            request.POST.get("code", "").strip(), valid_window=1
-        ):
+        step = matching_step(user.totp_secret, request.POST.get("code", ""))
+        if step is not None and use_step(user, step):
             nxt = request.session.get("2fa_next") or "/"
             backend = request.session.get("2fa_backend")
             login(request, user, backend=backend)
-            cache.delete(key)
+            throttle.reset(key)
             if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
                 nxt = "/"
             return HttpResponseRedirect(nxt)
-        cache.add(key, 0, 900)
-        cache.incr(key)
-        messages.error(request, "验证码不正确（Wrong code）")
+        throttle.hit(key, CODE_WINDOW)
+        if step is not None:
+            messages.error(
+                request,
+                _said(
+                    "此验证码已使用过，请等待身份验证器显示新的验证码",
+                    "This code was used already: wait for the next one",
+                ),
+            )
+        else:
+            messages.error(request, _said("验证码不正确", "Wrong code"))
     return render(request, "org/code.html", {"username": user.username})
 
 
@@ -86,16 +125,18 @@ def enrol(request: HttpRequest) -> HttpResponse:
     secret = request.session.get("2fa_new_secret") or pyotp.random_base32()
     request.session["2fa_new_secret"] = secret
     if request.method == "POST":
-        if pyotp.TOTP(secret).verify(request.POST.get("code", "").strip(), valid_window=1):
-            user.totp_secret, user.totp_confirmed_at = secret, timezone.now()
-            user.save(update_fields=["totp_secret", "totp_confirmed_at"])
+        step = matching_step(secret, request.POST.get("code", ""))
+        # the confirming code counts as used: it cannot open a session afterwards
+        if step is not None and use_step(
+            user, step, totp_secret=secret, totp_confirmed_at=timezone.now()
+        ):
             del request.session["2fa_new_secret"]
             from xinfang.audit.services import log_access
 
             log_access(user=user, what="enrol_2fa", request=request)
-            messages.success(request, "已启用双因素认证（Two-factor sign-in is on）")
+            messages.success(request, _said("已启用双因素认证", "Two-factor sign-in is on"))
             return redirect("/")
-        messages.error(request, "验证码不正确（Wrong code）")
+        messages.error(request, _said("验证码不正确", "Wrong code"))
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
     return render(
         request,

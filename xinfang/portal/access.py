@@ -4,6 +4,21 @@ the rate limits that keep the portal usable under abuse without locking out real
 A wrong secret and an unknown number get the same answer, so lookups reveal nothing. A
 verified lookup opens the whole chain (original, 复查, 复核), which shares one secret
 (XFGZ Arts. 35–36), for ``TTL`` seconds in this browser session only.
+
+The counters are shared by every worker process (``core.throttle``). Limits per address
+apply only when a trusted proxy reports the client's address: behind the proxy, the
+connection address is everyone's.
+
+The lookup lock never refuses the right receipt number and secret. What stops guessing
+is the secret: 12 characters of a 32-character alphabet, 2⁶⁰ values, so a million
+guesses a second at one matter would take over 18,000 years on average. A lock that also
+refused the right secret would add nothing against that and would let anyone who knows
+a receipt number (printed on every notice) — or who shares a citizen's address — lock the
+citizen out. So the lock counts wrong secrets per receipt number (from any address) and
+per client address; past the limit a wrong secret is answered "too many attempts"
+(429) instead of "not correct", which tells a mistyping citizen to check the receipt,
+and the first refusal is written to the access log, so the office sees a number under
+attack. The right secret is checked first and always opens the matter.
 """
 
 from __future__ import annotations
@@ -13,11 +28,11 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
 from xinfang.cases.models import Matter
 from xinfang.cases.services import hash_secret
+from xinfang.core import throttle as counters
 from xinfang.core.crypto import blind_index, normalise_phone
 from xinfang.core.errors import UserError
 
@@ -28,12 +43,14 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "SUBMIT_PER_IP": (5, 3600),
     "SUBMIT_PER_PHONE": (3, 3600),
     "LOOKUP_PER_IP": (20, 600),
+    "LOOKUP_PER_NUMBER": (10, 3600),
     "BOOK_PER_IP": (10, 3600),
 }
 KINDS = {
     "submit_ip": "SUBMIT_PER_IP",
     "submit_phone": "SUBMIT_PER_PHONE",
     "lookup_ip": "LOOKUP_PER_IP",
+    "lookup_no": "LOOKUP_PER_NUMBER",
     "book_ip": "BOOK_PER_IP",
 }
 
@@ -62,15 +79,13 @@ class TooMany(UserError):
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The caller's address. Behind a reverse proxy, XINFANG['PORTAL_IP_HEADER'] names the
-    META key the proxy sets (e.g. ``HTTP_X_REAL_IP``); never trust it without a proxy."""
-    header = settings.XINFANG.get("PORTAL_IP_HEADER") or "REMOTE_ADDR"
-    value = str(request.META.get(header) or request.META.get("REMOTE_ADDR", ""))
-    return value.split(",")[0].strip()
+    """The caller's address from the trusted proxy header, or "" when it is not known
+    (then nothing is limited per address): ``core.throttle.client_address``."""
+    return counters.client_address(request)
 
 
 def phone_key(phone: str) -> str:
-    """Rate-limit key for a phone number: a keyed hash, so the cache never holds phones."""
+    """Rate-limit key for a phone number: a keyed hash, so the store never holds phones."""
     return blind_index(normalise_phone(phone))
 
 
@@ -81,27 +96,28 @@ def _exempt(kind: str, who: str) -> bool:
 
 
 def _key(kind: str, who: str) -> str:
+    if kind.endswith("_ip"):
+        who = counters.address_key(who)
     return f"portal:{kind}:{who}"
+
+
+def _over(kind: str, who: str) -> bool:
+    limit, _ = _limit(kind)
+    return bool(who) and not _exempt(kind, who) and counters.count(_key(kind, who)) >= limit
 
 
 def check(kind: str, who: str) -> None:
     """Refuse with ``TooMany`` if ``who`` already used up the limit; counts nothing."""
-    limit, window = _limit(kind)
-    if who and not _exempt(kind, who) and int(cache.get(_key(kind, who), 0)) >= limit:
-        raise TooMany(window)
+    if _over(kind, who):
+        raise TooMany(_limit(kind)[1])
 
 
-def hit(kind: str, who: str) -> None:
-    """Count one attempt in a fixed window that starts with the first attempt."""
+def hit(kind: str, who: str) -> int:
+    """Count one attempt in a fixed window that starts with the first attempt; returns the
+    count (0 when nothing is counted: no address known, or an exempt one)."""
     if not who or _exempt(kind, who):
-        return
-    _, window = _limit(kind)
-    key = _key(kind, who)
-    cache.add(key, 0, window)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
+        return 0
+    return counters.hit(_key(kind, who), _limit(kind)[1])
 
 
 def throttle(kind: str, who: str) -> None:
@@ -126,24 +142,36 @@ def chain_ids(m: Matter) -> list[int]:
 def verify(request: HttpRequest, receipt_no: str, secret: str) -> Matter:
     """Open a matter by receipt number and secret, or raise the one generic error.
 
-    Only failed lookups count towards the per-IP limit: a citizen who checks their own
-    matter often is never locked out; someone guessing is.
+    The right pair always opens the matter, whatever others tried before (see the module
+    docstring). Only wrong ones count, per receipt number and per client address; past
+    either limit a wrong one is refused with ``TooMany`` instead.
     """
     ip = client_ip(request)
-    check("lookup_ip", ip)
-    m = Matter.objects.filter(receipt_no=receipt_no.strip()).first()
+    no = receipt_no.strip()[:40]
+    m = Matter.objects.filter(receipt_no=no).first() if no else None
     given = hash_secret(secret.strip().upper())
     # Compare even when the number is unknown, so both paths take the same time.
     stored = m.secret_hash if m is not None else hash_secret("-")
-    if not secrets.compare_digest(stored, given) or m is None:
-        hit("lookup_ip", ip)
-        raise UserError(
-            "not_found",
-            "受理编号或查询码不正确，请核对后重试",
-            "The receipt number or the secret is not correct",
-        )
-    grant(request, m)
-    return m
+    if secrets.compare_digest(stored, given) and m is not None:
+        counters.reset(_key("lookup_no", no))  # the owner mistyped before: forget it
+        grant(request, m)
+        return m
+    wait = 0
+    for kind, who in (("lookup_no", no), ("lookup_ip", ip)):
+        n, limit = hit(kind, who), _limit(kind)[0]  # n counts this failure too
+        if n > limit:
+            wait = max(wait, counters.retry_after(_key(kind, who)), 1)
+        if n == limit + 1:  # the first refusal in this window
+            from xinfang.audit.services import log_access
+
+            log_access(user=None, what="lookup_locked", detail=who, request=request)
+    if wait:
+        raise TooMany(wait)
+    raise UserError(
+        "not_found",
+        "受理编号或查询码不正确，请核对后重试",
+        "The receipt number or the secret is not correct",
+    )
 
 
 def grant(request: Any, m: Matter) -> None:
