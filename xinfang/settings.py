@@ -7,6 +7,7 @@ Everything a deployment changes comes from the environment:
 - ``XINFANG_DATA_DIR``: where the SQLite file, uploads and rendered notices live
   (outside the web root). Default: ``var/`` beside the source tree.
 - ``XINFANG_SECRET_KEY``, ``XINFANG_DEBUG``, ``XINFANG_ALLOWED_HOSTS``.
+- ``XINFANG_WITNESS_DIR``: the audit witness (default ``$XINFANG_DATA_DIR/witness``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,12 @@ SECRET_KEY = os.environ.get("XINFANG_SECRET_KEY", DEV_SECRET_KEY)
 if not DEBUG and os.environ.get("XINFANG_ALLOW_DEV_KEYS") != "1":
     _missing = [
         name
-        for name in ("XINFANG_SECRET_KEY", "XINFANG_FIELD_KEYS", "XINFANG_INDEX_KEY")
+        for name in (
+            "XINFANG_SECRET_KEY",
+            "XINFANG_FIELD_KEYS",
+            "XINFANG_INDEX_KEY",
+            "XINFANG_AUDIT_KEY",
+        )
         if not os.environ.get(name, "").strip()
     ]
     if _missing or SECRET_KEY == DEV_SECRET_KEY:
@@ -145,6 +151,28 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+
+# --- Files holding personal data, the audit witness (docs/security.md) ------------------
+# The data directory, the SQLite files and uploads are the service account's alone (0700 /
+# 0600): a backup or a copy of the database must not be readable by every local user.
+# SQLite gives its -wal and -shm files the database file's mode. A directory shared with
+# others (sticky, like /tmp) is left as it is.
+_st = DATA_DIR.stat()
+if _st.st_uid == os.getuid() and not _st.st_mode & 0o1000:
+    DATA_DIR.chmod(0o700)
+if DATABASES["default"]["ENGINE"] in ("django.db.backends.sqlite3", "xinfang.core.sqlite"):
+    _db_file = str(DATABASES["default"]["NAME"])
+    if _db_file and not _db_file.startswith(("file:", ":memory:")):
+        try:
+            os.close(os.open(_db_file, os.O_CREAT | os.O_RDONLY, 0o600))
+            os.chmod(_db_file, 0o600)
+        except OSError:
+            pass  # another account's file: left to its owner
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# The witness of the audit chains (audit.witness): outside the database, appended to only;
+# may be another file system (write-once, or ``chattr +a``).
+XINFANG_WITNESS_DIR = Path(os.environ.get("XINFANG_WITNESS_DIR") or DATA_DIR / "witness")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 
@@ -210,6 +238,11 @@ XINFANG: dict[str, Any] = {
     "REPORT_DAYS": 60,
     # Whether waiting for the petitioner's material pauses the handling clock.
     "PAUSE_FOR_MATERIAL": True,
+    # A paused clock has no end date: the unit looks at the pause again within these days
+    # (resumes, or pauses anew with the reason), so no paused matter is forgotten.
+    "PAUSE_REVIEW_DAYS": 30,
+    # Days a reception day's bookings are kept after the day (PIPL Art. 19).
+    "RECEPTION_KEEP_DAYS": 90,
     # XFGZ Art. 23 para 3 sets no time for the office to decide an objection; deciding it is
     # a routing decision, so the office gets the routing period of Art. 22 (calendar days).
     "OBJECTION_DECISION_DAYS": 15,

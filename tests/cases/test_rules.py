@@ -182,7 +182,9 @@ def test_material_pause_adds_the_paused_days(world: World) -> None:
         data={"reason_kind": "material"},
         at=at("2026-03-10"),
     )
-    assert m.is_paused and m.current_due is None
+    # The handling period has no end while paused; the pause itself is looked at again
+    # within PAUSE_REVIEW_DAYS (30): 3/10 + 30 = 4/9.
+    assert m.is_paused and (m.current_due_kind, m.current_due) == ("resume", date(2026, 4, 9))
     assert clock_for(m, on=date(2026, 3, 12)).get("handling").state == "paused"
     m = transition(m, "resume", actor=w.handler, at=at("2026-03-14"))
     # Paused 3/10..3/14 = 5 days: 5/2 + 5 = 5/7 (a Thursday).

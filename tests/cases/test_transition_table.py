@@ -110,7 +110,7 @@ def _in_status(w: World, status: str, action: str) -> Matter:
     if status == Status.REGISTERED:
         if action == "record_accused":
             return register(w, category=Category.REPORT)
-        return register(w)
+        return register(w, **_consultation(action))
     if status == Status.DISPATCHED:
         m = register(w)
         verb = "assign" if action == "report_completion" else "forward"
@@ -149,9 +149,14 @@ def _in_status(w: World, status: str, action: str) -> Matter:
         Status.TRANSFERRED: "emergency_transfer",
         Status.CLOSED_ON_SPOT: "answer_on_spot",
     }
-    m = register(w)
     verb = terminal[status]
+    m = register(w, **_consultation(verb))
     return _act(w, m, verb, w.registrar)
+
+
+def _consultation(action: str) -> dict[str, Any]:
+    """Only a consultation is answered on the spot (BJ Art. 2)."""
+    return {"hotline_type": "consult"} if action == "answer_on_spot" else {}
 
 
 SYSTEM = "system"

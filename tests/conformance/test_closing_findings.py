@@ -68,7 +68,7 @@ def _terminal(w: World, how: str) -> Matter:
             m, "emergency_transfer", actor=w.registrar, reason="火情", data={"line": "119"}, at=day
         )
     if how == "registered:answer_on_spot":
-        m = register(w, at=day, category=Category.SUGGESTION)
+        m = register(w, at=day, category=Category.SUGGESTION, hotline_type="consult")
         return transition(m, "answer_on_spot", actor=w.registrar, reason="已当场解答", at=day)
     if how == "registered:not_accept":
         existing = accepted(w, "2026-03-02", "2026-03-02")

@@ -157,19 +157,19 @@ def test_objection_puts_a_decision_duty_on_the_office(world: World) -> None:
     m = forwarded(w, "2026-03-02")
     m = transition(m, "object", actor=w.handler, reason="不属本镇职责", at=at("2026-03-03"))
     assert m.status == Status.OBJECTED
-    d = deadline(m, "objection_decision", D("2026-03-04"))
+    d = deadline(m, "decide_objection", D("2026-03-04"))
     assert (d.start, d.due, d.state, d.obligation) == (
         D("2026-03-03"),
         D("2026-03-18"),
         "running",
         True,
     )
-    assert (m.current_due, m.current_due_kind) == (D("2026-03-18"), "objection_decision")
+    assert (m.current_due, m.current_due_kind) == (D("2026-03-18"), "decide_objection")
     clock = clock_for(m, on=D("2026-03-04"))
     assert not [x for x in clock.deadlines if x.kind == "acceptance" and x.is_open]
-    assert [x.kind for x in open_obligations(m, D("2026-03-04"))] == ["objection_decision"]
+    assert [x.kind for x in open_obligations(m, D("2026-03-04"))] == ["decide_objection"]
     sweep(D("2026-03-19"))
-    alert = Alert.objects.get(matter=m, deadline_kind="objection_decision", level="overdue")
+    alert = Alert.objects.get(matter=m, deadline_kind="decide_objection", level="overdue")
     assert (alert.due, alert.unit_id) == (D("2026-03-18"), w.office.pk)
 
 
@@ -180,8 +180,8 @@ def test_objection_decision_period_is_a_setting(world: World, settings) -> None:
     w = world
     m = forwarded(w, "2026-03-02")
     m = transition(m, "object", actor=w.handler, reason="不属本镇职责", at=at("2026-03-03"))
-    assert deadline(m, "objection_decision", D("2026-03-04")).due == D("2026-03-09")
-    assert (m.current_due, m.current_due_kind) == (D("2026-03-09"), "objection_decision")
+    assert deadline(m, "decide_objection", D("2026-03-04")).due == D("2026-03-09")
+    assert (m.current_due, m.current_due_kind) == (D("2026-03-09"), "decide_objection")
 
 
 def test_taken_back_matter_has_the_routing_duty_again(world: World) -> None:
@@ -200,7 +200,7 @@ def test_taken_back_matter_has_the_routing_duty_again(world: World) -> None:
         D("2026-03-23"),
         "running",
     )
-    decided = deadline(m, "objection_decision", D("2026-03-07"))
+    decided = deadline(m, "decide_objection", D("2026-03-07"))
     assert (decided.state, decided.met_on) == ("met", D("2026-03-06"))
     assert [x.kind for x in open_obligations(m, D("2026-03-07"))] == ["routing"]
 

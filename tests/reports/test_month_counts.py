@@ -40,7 +40,7 @@ def _varied(w: World) -> dict[str, Matter]:
         "untopical": register(w, topic=None, area=None, channel=Channel.PHONE),
         "handled": handled(w),
         "accusing": register(w, accused_unit=w.city, category="report"),
-        # registered in the county's own scope, accusing the county government
+        # received by the county, accusing the county government: the city registers it
         "self_accusing": register(
             w, unit=w.county, by=w.county_registrar, accused_unit=w.county, category="report"
         ),
@@ -104,12 +104,14 @@ def test_counters_give_what_counting_the_visible_matters_gives(world: World) -> 
     assert b.events["supervise"] == 1 and b.events["request_review"] == 1
     assert ("交通运输", world.town2.name) in {(h["topic"], h["area"]) for h in b.hot()}
     assert ("", 1) in b.counts("topic__name")
-    # Everyone else is counted from their scope: the county office sees both reports.
+    # Everyone else is counted from their scope: the county office sees the report it
+    # registered; the one accusing the county government was registered by the city.
+    assert ms["self_accusing"].registered_unit_id == world.city.pk
     office = staff_scope(world.supervisor)
     assert not office.everything
     mine = Matter.objects.visible_to(world.supervisor, office)
     assert mine.filter(pk=ms["accusing"].pk).exists()
-    assert q.breakdown(mine, q.Period.last_12_months(today), office, today).category["report"] == 2
+    assert q.breakdown(mine, q.Period.last_12_months(today), office, today).category["report"] == 1
     # The county's leader does not see the one accusing the county (Art. 30).
     county = staff_scope(world.county_leader)
     theirs = Matter.objects.visible_to(world.county_leader, county)

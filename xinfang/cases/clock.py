@@ -23,6 +23,7 @@ def policy() -> Policy:
         report_days=cfg["REPORT_DAYS"],
         pause_for_material=cfg["PAUSE_FOR_MATERIAL"],
         objection_decision_days=cfg["OBJECTION_DECISION_DAYS"],
+        pause_review_days=cfg["PAUSE_REVIEW_DAYS"],
     )
 
 

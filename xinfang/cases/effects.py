@@ -363,13 +363,13 @@ def _record_accused(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
         m.accused_unit = None
     else:
         unit = _unit(d.get("unit"), "unit")
-        if unit.pk == m.registered_unit_id or m.registered_unit.path.startswith(unit.path):
+        if unit.pk == m.registered_unit_id:
             # The organ would lose sight of its own register (and the reporter's receipt):
-            # a report about the organ itself, or one above it, goes to its superior.
+            # a report about the organ itself goes to its superior.
             raise UserError(
                 "accuses_registering_organ",
-                "被检举控告单位是本机关或其上级机关的，请报送上一级机关处理（信访工作条例第三十条）",
-                "A report about this organ or one above it goes to the organ above (Art. 30)",
+                "被检举控告单位是本机关的，请报送上一级机关处理（信访工作条例第三十条）",
+                "A report about this organ goes to the organ above (Art. 30)",
                 field="unit",
             )
         d.clear()

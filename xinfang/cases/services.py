@@ -366,10 +366,10 @@ def register_matter(
 
 
 def organ_for_report(received_by: Unit, accused: Unit) -> Unit:
-    """XFGZ Art. 30: a report that accuses the organ receiving it (or an organ above that
-    one, which oversees it) is registered by the organ above the accused, so the accused
-    never holds it. Decided before anything is written, so no receipt is ever lost."""
-    if not (received_by.pk == accused.pk or received_by.path.startswith(accused.path)):
+    """XFGZ Art. 30: a report that accuses the organ receiving it is registered by the organ
+    above, so the accused never holds it (nor could its own registrar see it again).
+    Decided before anything is written, so no receipt is ever lost."""
+    if received_by.pk != accused.pk:
         return received_by
     above = accused.organ_one_level_up()
     if above is None:

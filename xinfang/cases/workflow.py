@@ -24,7 +24,7 @@ from xinfang.org.models import Role, User, memberships_with_units
 from xinfang.reports import counters as month_counts
 
 from .clock import answered_on_time, clock_for
-from .models import Category, Decision, Event, Kind, Matter, MatterUnit, Status
+from .models import Category, Decision, Event, HotlineType, Kind, Matter, MatterUnit, Status
 
 S = Status
 ACTIVE = (S.HANDLING, S.OPINION_PENDING, S.ANSWERED)
@@ -121,12 +121,32 @@ def _g_period_running(m: Matter, d: dict[str, Any], c: Ctx) -> None:
 
 def _g_redirect_category(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     # XFGZ Art. 31 directs appeals and claims to their statutory channels; a suggestion is
-    # studied and answered (Art. 29), a report handled under discipline rules (Art. 30).
+    # studied and answered (Art. 29), a report handled under discipline rules or forwarded
+    # to the discipline and supervision organs (Arts. 22 para 2, 30).
     if m.category == Category.SUGGESTION:
         raise UserError(
             "redirect_category",
             "建议意见类事项应当研究论证后答复（信访工作条例第二十九条），不适用第三十一条告知其他途径",
             "A suggestion is studied and answered (Art. 29); Art. 31 redirects do not apply",
+        )
+    if m.category == Category.REPORT:
+        raise UserError(
+            "redirect_category",
+            "检举控告类事项应当依规依纪依法处理或转送纪检监察机关（信访工作条例第二十二条第二款、"
+            "第三十条），不适用第三十一条告知其他途径",
+            "A report is handled under discipline rules or forwarded (Arts. 22, 30); "
+            "Art. 31 redirects do not apply",
+        )
+
+
+def _g_consultation(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    # BJ Art. 2: a consultation answerable on the spot is closed at intake with the answer;
+    # every other matter is owed a written decision.
+    if m.hotline_type != HotlineType.CONSULT:
+        raise UserError(
+            "not_consultation",
+            "只有当场可以答复的咨询类工单可以当场答复办结（北京市接诉即办工作条例第二条）",
+            "Only a consultation can be answered on the spot and closed (BJ Art. 2)",
         )
 
 
@@ -320,7 +340,7 @@ RULES: dict[str, Rule] = {
             ("registrar@registering",),
             "北京市接诉即办工作条例第二条",
             reason_required=True,
-            guards=(_g_no_merged,),
+            guards=(_g_no_merged, _g_consultation),
             kinds=(Kind.ORIGINAL,),
         ),
         Rule("accept", "受理", (S.DISPATCHED,), S.HANDLING, LEAD, "信访工作条例第二十三条"),

@@ -17,11 +17,12 @@ intake         15 days from receipt at any other organ:     XFGZ Art. 23
 acceptance     15 days from a dispatch: the receiving       XFGZ Arts. 22, 23
                organ accepts in writing (or objects)
 objection      5 working days from dispatch: object         XFGZ Art. 23 para 3
-objection_     the office decides an objection (setting,     XFGZ Art. 23 para 3
-decision       15 days: the routing period of Art. 22)
+decide_        the office decides an objection (setting,     XFGZ Art. 23 para 3
+objection      15 days: the routing period of Art. 22)
 handling       60 days from acceptance, +≤30 once            XFGZ Art. 34
                (an assignment's fixed date binds from the    XFGZ Art. 22
                assignment)
+resume         while a clock is paused: look at it again     (setting, 30 days)
 review_window  30 days from the reply's service: ask 复查   XFGZ Art. 35
 review         30 days from the request: decide              XFGZ Art. 35
 reexam_window  30 days from the review reply: ask 复核       XFGZ Art. 36
@@ -77,6 +78,7 @@ class Policy:
     pause_for_material: bool = True
     max_extension_days: int = 30  # XFGZ Art. 34
     objection_decision_days: int = 15  # XFGZ Art. 23 para 3 gives no count (settings)
+    pause_review_days: int = 30  # a paused clock is looked at again after this (settings)
 
 
 @dataclass(frozen=True)
@@ -131,8 +133,9 @@ LABELS = {
     "intake": ("受理期限", "信访工作条例第二十三条"),
     "acceptance": ("受理告知期限", "信访工作条例第二十二条、第二十三条"),
     "objection": ("异议期限（5个工作日）", "信访工作条例第二十三条第三款"),
-    "objection_decision": ("异议处理期限", "信访工作条例第二十二条、第二十三条第三款"),
+    "decide_objection": ("异议处理期限", "信访工作条例第二十二条、第二十三条第三款"),
     "handling": ("办理期限", "信访工作条例第三十四条"),
+    "resume": ("暂停计时复核期限", "信访工作条例第三十四条"),
     "review_window": ("申请复查期限", "信访工作条例第三十五条"),
     "review": ("复查期限", "信访工作条例第三十五条"),
     "reexam_window": ("申请复核期限", "信访工作条例第三十六条"),
@@ -433,7 +436,7 @@ def compute(
             on = local_date(objected.at)
             out.deadlines.append(
                 _finish(
-                    "objection_decision",
+                    "decide_objection",
                     on,
                     on + timedelta(days=policy.objection_decision_days),
                     first_on({"agree_objection", "reject_objection"}, after=objected.at),
@@ -490,6 +493,21 @@ def compute(
                 paused_now=open_now and done is None,
             )
         )
+        # A paused clock has no end date, so the pause itself is dated: the unit looks at it
+        # again (resumes, or records why it still waits) within the setting's days.
+        if open_now and done is None:
+            since = max(a for k, a, b in pauses if b is None)
+            out.deadlines.append(
+                _finish(
+                    "resume",
+                    since,
+                    since + timedelta(days=policy.pause_review_days),
+                    None,
+                    today,
+                    cal,
+                    policy,
+                )
+            )
         # The petitioner's window to ask the next step runs from the written reply's
         # service (送达), recorded with the approval or afterwards.
         if done is not None and matter_kind in ("original", "review"):

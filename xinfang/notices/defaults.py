@@ -1,7 +1,8 @@
 """Default wording of each notice (used until the administrator saves their own).
 
 Context variables: petitioner, organ, receipt_no, received, issued, title, content, and
-per kind: unit, due (交办期限), handling_due (办理期限, once accepted), channel, target_organ,
+per kind: unit, due (交办期限), registered_only (a receipt before the organ decided),
+handling_due (办理期限, once accepted), channel, target_organ,
 ground_article, existing, existing_status, existing_unit, existing_due, ground, days, reason,
 new_due, decision, request, facts, reasons, basis, next_right.
 
@@ -21,7 +22,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
 
 您于{{ received }}提出的信访事项（受理编号：{{ receipt_no }}，事由：{{ title }}）已收悉。
 
-{% if unit %}根据《信访工作条例》第二十二条的规定，按照“属地管理、分级负责，谁主管、谁负责”的原则，本机关已将该事项{{ dispatch_verb }}{{ unit }}办理{% if due %}，办理期限至{{ due }}{{ due_note }}{% endif %}。{% else %}根据《信访工作条例》第二十三条的规定，本机关决定受理该信访事项，并将依法办理{% if handling_due %}，办理期限至{{ handling_due }}{{ handling_due_note }}{% endif %}。{% endif %}
+{% if unit %}根据《信访工作条例》第二十二条的规定，按照“属地管理、分级负责，谁主管、谁负责”的原则，本机关已将该事项{{ dispatch_verb }}{{ unit }}办理{% if due %}，办理期限至{{ due }}{{ due_note }}{% endif %}。{% elif registered_only %}本机关已登记该信访事项，将依照《信访工作条例》第二十三条的规定，自收到之日起15日内决定是否受理，并书面告知您。{% else %}根据《信访工作条例》第二十三条的规定，本机关决定受理该信访事项，并将依法办理{% if handling_due %}，办理期限至{{ handling_due }}{{ handling_due_note }}{% endif %}。{% endif %}
 
 根据《信访工作条例》第三十四条的规定，信访事项应当自受理之日起60日内办结；情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不得超过30日，并告知信访人延期理由。
 

@@ -127,11 +127,6 @@ def _kind_for(matter: Matter, event: Event) -> str | None:
     if event.action == "register":
         # a report registered by the organ above the accused one (XFGZ Art. 30)
         return K.RECEIPT if event.data.get("referred_from") else None
-    if (
-        event.action == "accept_direct"
-        and event.matter.events.filter(action="send_receipt").exists()
-    ):
-        return None  # the receipt notice was already given
     return ACTION_KIND.get(event.action)
 
 
@@ -202,6 +197,8 @@ def build_context(matter: Matter, event: Event, kind: str, organ: Unit) -> dict[
     if kind == K.RECEIPT:
         ctx["unit"] = d.get("unit_name", "")
         ctx["dispatch_verb"] = "交办" if action_of(event) == "assign" else "转送"
+        # a receipt given before the organ decided (XFGZ Art. 23): received, not accepted
+        ctx["registered_only"] = action_of(event) == "send_receipt"
         _put_date(ctx, "due", _iso(d.get("due_on")), issued)
         # Once accepted, the handling deadline (XFGZ Art. 34) the acceptance notice states.
         handling = clock_for(matter).get("handling")

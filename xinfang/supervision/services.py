@@ -195,7 +195,7 @@ def _escalate(m: Matter, today: date, now: datetime, res: SweepResult) -> None:
 # Duties that lie with the registering organ or office (XFGZ Arts. 22, 23): the receipt
 # notice, routing, and deciding an objection. Every other obligation lies with the unit
 # handling the matter (acceptance, handling, review decisions).
-OFFICE_DUTIES = frozenset({"receipt", "routing", "intake", "objection_decision"})
+OFFICE_DUTIES = frozenset({"receipt", "routing", "intake", "decide_objection"})
 HANDLING_ROLES = (Role.HANDLER, Role.LEADER)
 OFFICE_ROLES = (Role.REGISTRAR, Role.SUPERVISOR, Role.LEADER)
 
