@@ -39,8 +39,14 @@ def test_staff_see_masked_and_unmasking_is_logged(world: World) -> None:
     c = login(world.registrar)
     html = c.get(f"/matters/{m.pk}/").content.decode()
     assert "138****1234" in html and "13800001234" not in html
-    r = c.post(f"/matters/{m.pk}/reveal/", follow=True)
-    assert "13800001234" in r.content.decode()
+    r = c.post(f"/matters/{m.pk}/reveal/")
+    assert r.status_code == 200 and "13800001234" in r.content.decode()
+    assert r["Cache-Control"] == "no-store"
+    # never carried in a cookie (the messages cookie is readable in the browser)
+    assert all(
+        "13800001234" not in v.value and "1101011990" not in v.value for v in r.cookies.values()
+    )
+    assert "13800001234" not in c.get(f"/matters/{m.pk}/").content.decode()
     assert AccessLog.objects.filter(what="unmask", matter=m, user=world.registrar).exists()
     assert login(world.other_handler).post(f"/matters/{m.pk}/reveal/").status_code == 404
 

@@ -38,7 +38,7 @@ class CalendarDay(models.Model):
         """A make-up working day exists only to replace a weekend day (调休)."""
         if self.kind == DayKind.WORKDAY and self.date and self.date.weekday() < 5:
             raise ValidationError(
-                {"kind": _("调休上班日必须是周六或周日（A make-up working day is a weekend day）")}
+                {"kind": _("调休上班日必须是周六或周日")}
             )
 
 

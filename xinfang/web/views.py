@@ -557,9 +557,11 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_see_identity(user, m):
         raise Http404
     log_access(user=user, what="unmask", matter=m, request=request, detail="phone,id_number")
-    for p in m.petitioners.all():
-        messages.info(request, f"{p.name}：{p.phone or '—'}　{p.id_number or ''}")
-    return redirect("web:matter", pk=m.pk)
+    # Shown in this response only: never in the messages cookie or any cache, so the full
+    # numbers leave the server once, to the person who asked and was logged.
+    resp = render(request, "web/revealed.html", {"m": m, "people": list(m.petitioners.all())})
+    resp["Cache-Control"] = "no-store"
+    return resp
 
 
 @require_GET
