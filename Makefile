@@ -1,5 +1,5 @@
 # The commands people run. `make demo` and `make test` are the two set-up commands.
-.PHONY: demo test lint fmt run bench
+.PHONY: demo test lint fmt run bench hooks
 demo:        ## install, build the demo county on SQLite, serve http://127.0.0.1:8000
 	bash scripts/demo.sh
 test:        ## install dev tools; ruff, mypy, migrations check, tests on SQLite and PostgreSQL
@@ -10,3 +10,5 @@ fmt:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 run:
 	.venv/bin/xinfang runserver 127.0.0.1:8000
+hooks:       ## install the git hooks: ruff, and commit subjects of 1 to 72 characters
+	.venv/bin/pre-commit install --hook-type pre-commit --hook-type commit-msg
