@@ -32,6 +32,20 @@ def test_followups_scheduled_once_at_30_and_90_days(world: World) -> None:
     ]
 
 
+def test_a_check_assumes_no_result_and_a_relapse_is_described(world: World) -> None:
+    w = world
+    m = concluded(w)
+    schedule(timezone.localdate())
+    check = FollowupCheck.objects.get(matter=m, offset_days=30)
+    n = Matter.objects.count()
+    for held, code in ((None, "required"), (False, "note_required")):
+        with pytest.raises(UserError) as exc:
+            record(check, by=w.registrar, held=held, note=" ")
+        assert exc.value.code == code
+        check.refresh_from_db()
+        assert check.done_at is None and Matter.objects.count() == n
+
+
 def test_relapse_reopens_a_linked_matter(world: World) -> None:
     w = world
     m = concluded(w)

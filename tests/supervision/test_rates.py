@@ -13,7 +13,7 @@ from xinfang.supervision.models import ReturnVisit
 from xinfang.supervision.rates import compute, matters_behind
 from xinfang.supervision.visits import create_due_visits, record_visit
 
-from ..factories import World, opinion, register
+from ..factories import World, login, opinion, register
 
 
 def answered_at(w: World, unit, handler, leader):
@@ -31,7 +31,48 @@ def period() -> tuple[datetime, datetime]:
 
 def visit(w: World, m, **kw):
     v = ReturnVisit.objects.get(matter=m, trigger="answered")
+    kw.setdefault("note", "电话回访记录")
     return record_visit(v, by=w.registrar, method="phone", **kw)
+
+
+def test_no_answer_is_assumed_and_bad_news_is_explained(world: World) -> None:
+    # BJ Art. 23: the visitor records what the petitioner said; nothing is pre-selected,
+    # and an unfavourable answer (it lowers the unit's rates) carries a note.
+    w = world
+    m = answered_at(w, w.town, w.handler, w.leader)
+    create_due_visits(timezone.localdate(), timezone.now())
+    v = ReturnVisit.objects.get(matter=m, trigger="answered")
+    for kw, code in (
+        ({"reached": None}, "required"),
+        ({"reached": True, "contacted": True, "solved": None}, "incomplete"),
+        ({"reached": False}, "note_required"),
+        ({"reached": True, "contacted": True, "solved": False}, "note_required"),
+        ({"reached": True, "contacted": False, "solved": True}, "note_required"),
+        (
+            {"reached": True, "contacted": True, "solved": True, "rating": "unsatisfied"},
+            "note_required",
+        ),
+    ):
+        with pytest.raises(UserError) as exc:
+            record_visit(v, by=w.registrar, method="phone", **kw)
+        assert exc.value.code == code, kw
+        v.refresh_from_db()
+        assert v.done_at is None
+    done = record_visit(
+        v, by=w.registrar, method="phone", reached=True, contacted=True, solved=True
+    )
+    assert done.done_by == w.registrar and done.done_at is not None
+
+
+def test_the_visit_form_preselects_nothing(world: World) -> None:
+    w = world
+    answered_at(w, w.town, w.handler, w.leader)
+    create_due_visits(timezone.localdate(), timezone.now())
+    html = login(w.registrar).get("/supervision/visits/").content.decode()
+    for name in ("method", "reached", "contacted", "solved"):
+        assert f'name="{name}"' in html
+    assert html.count('<option value="" selected>请选择</option>') == 4
+    assert "selected" not in html.replace('<option value="" selected>请选择</option>', "")
 
 
 def test_rates_match_hand_computation(world: World) -> None:

@@ -69,11 +69,23 @@ def _schedule(days: list[int], since: datetime, after: int | None) -> int:
     return len(rows)
 
 
-def record(check: FollowupCheck, *, by: User, held: bool, note: str = "") -> FollowupCheck:
+def record(check: FollowupCheck, *, by: User, held: bool | None, note: str = "") -> FollowupCheck:
     """Record the outcome. If the solution did not hold, the matter is reopened as a new
-    matter linked to it (``repeat_of``), registered at the same organ by ``by``."""
+    matter linked to it (``repeat_of``), registered at the same organ by ``by``. Nothing
+    is assumed: the answer is chosen, and a relapse says what happened."""
     if check.done_at is not None:
         raise UserError("done", "该回头看已记录", "This check is already recorded")
+    if held is None:
+        raise UserError(
+            "required", "请选择回头看的结果", "Say whether the solution held", field="held"
+        )
+    if not held and not note.strip():
+        raise UserError(
+            "note_required",
+            "问题反弹的，请在备注中写明情况",
+            "Describe the relapse in the note",
+            field="note",
+        )
     with transaction.atomic():
         check.done_at, check.done_by, check.held, check.note = timezone.now(), by, held, note[:500]
         if not held:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.cases.models import Matter, Rating, matter_in
@@ -19,6 +20,11 @@ from . import followups, visits
 from .models import FollowupCheck, Notification, ReturnVisit, VisitMethod
 
 DESK = (Role.REGISTRAR, Role.SUPERVISOR)
+
+
+def _said(e: UserError) -> str:
+    """A refusal in the reader's language only."""
+    return e.en if (get_language() or "").startswith("en") else e.zh
 
 
 def _desk(request: HttpRequest) -> None:
@@ -70,10 +76,11 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     visible = Matter.objects.visible_to(request.user)
     v = get_object_or_404(ReturnVisit.objects.filter(matter_in(visible)), pk=pk)
     p = request.POST
-    reached = p.get("reached") == "1"
 
     def yes(name: str) -> bool | None:
         return {"1": True, "0": False}.get(p.get(name, ""))
+
+    reached = yes("reached")
 
     try:
         visits.record_visit(
@@ -87,7 +94,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
             note=p.get("note", ""),
         )
     except UserError as e:
-        messages.error(request, e.message)
+        messages.error(request, _said(e))
     else:
         messages.success(request, f"已记录 {v.matter.receipt_no} 的回访")
     return redirect("supervision:visits")
@@ -117,11 +124,11 @@ def followup_record(request: HttpRequest, pk: int) -> HttpResponse:
         followups.record(
             check,
             by=request.user,  # type: ignore[arg-type]
-            held=request.POST.get("held") == "1",
+            held={"1": True, "0": False}.get(request.POST.get("held", "")),
             note=request.POST.get("note", ""),
         )
     except UserError as e:
-        messages.error(request, e.message)
+        messages.error(request, _said(e))
     else:
         if check.reopened:
             messages.success(request, f"问题反弹，已重新登记为 {check.reopened.receipt_no}")

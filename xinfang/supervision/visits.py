@@ -61,7 +61,7 @@ def record_visit(
     *,
     by: User,
     method: str,
-    reached: bool,
+    reached: bool | None,
     contacted: bool | None = None,
     solved: bool | None = None,
     rating: str = "",
@@ -74,11 +74,29 @@ def record_visit(
         raise UserError("bad_method", "请选择回访方式", "Choose a visit method", field="method")
     if visit.done_at is not None:
         raise UserError("done", "该回访已记录", "This visit is already recorded")
+    # Nothing is assumed (BJ Art. 23): each answer is the visitor's own, and an
+    # unfavourable one says what happened, since it counts against the unit's rates.
+    if reached is None:
+        raise UserError(
+            "required",
+            "请选择是否联系上信访人",
+            "Say whether the petitioner was reached",
+            field="reached",
+        )
     if reached and (contacted is None or solved is None):
         raise UserError(
             "incomplete",
             "请填写是否联系、是否解决",
             "Say whether the unit contacted the petitioner and whether the matter is solved",
+        )
+    unfavourable = not reached or contacted is False or solved is False or rating == "unsatisfied"
+    if unfavourable and not note.strip():
+        raise UserError(
+            "note_required",
+            "未联系上、承办单位未联系或问题未解决、不满意的，请在备注中写明情况",
+            "Explain in the note when the petitioner was not reached, not contacted, "
+            "not helped or not satisfied",
+            field="note",
         )
     at = at or timezone.now()
     with transaction.atomic():
