@@ -10,11 +10,33 @@ from xinfang.notices.models import Notice
 from ..factories import World, answered, handled
 
 
+@pytest.fixture(autouse=True)
+def _own_witness(settings, tmp_path) -> None:
+    settings.XINFANG_WITNESS_DIR = tmp_path / "witness"
+
+
 def test_intact_chain_verifies(world: World) -> None:
     answered(world)
     handled(world)
     assert list(verify_events()) == []
+    call_command("audit", "witness")
     call_command("audit", "verify")
+
+
+def test_the_chain_is_keyed(world: World, monkeypatch) -> None:
+    """The hash is an HMAC under XINFANG_AUDIT_KEY: the same row under another key, or
+    the unkeyed SHA-256 anyone can compute, does not verify."""
+    import hashlib
+
+    from xinfang.cases.chain import event_body, event_fields
+
+    m = answered(world)
+    ev = Event.objects.get(matter=m, seq=2)
+    assert ev.hash == ev.compute_hash()
+    assert ev.hash != hashlib.sha256(event_body(**event_fields(ev))).hexdigest()
+    monkeypatch.setenv("XINFANG_AUDIT_KEY", "another-audit-key-" + "k" * 20)
+    assert ev.compute_hash() != ev.hash
+    assert {f.problem.split(" /")[0] for f in verify_events()} == {"内容被修改"}
 
 
 def test_edited_row_is_detected(world: World) -> None:

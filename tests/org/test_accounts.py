@@ -177,6 +177,7 @@ def test_check_deploy_is_clean_in_production_settings(tmp_path) -> None:
         "XINFANG_ALLOWED_HOSTS": "xinfang.example.gov.cn",
         "XINFANG_FIELD_KEYS": "a" * 43 + "=",
         "XINFANG_INDEX_KEY": "i" * 40,
+        "XINFANG_AUDIT_KEY": "a" * 40,
         "XINFANG_DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }

@@ -1,15 +1,17 @@
 """The access log: who read which matter's personal data, or exported what, when, from where
-and why (PIPL Art. 51; scope.md principle 4). Append-only and hash-chained."""
+and why (PIPL Art. 51; scope.md principle 4). Append-only and hash-chained under the audit
+key; the witness (``audit.witness``) anchors its head outside the database."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from xinfang.core.crypto import audit_mac
 
 
 class AccessLog(models.Model):
@@ -38,8 +40,9 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.what} {self.matter_id}"
 
-    def compute_hash(self) -> str:
-        body = json.dumps(
+    def hash_body(self) -> bytes:
+        """The hashed text: every column but the hash, the previous row's hash included."""
+        return json.dumps(
             [
                 self.at.astimezone(UTC).isoformat(timespec="microseconds"),
                 self.user_id,
@@ -52,8 +55,11 @@ class AccessLog(models.Model):
                 self.prev_hash,
             ],
             ensure_ascii=False,
-        )
-        return hashlib.sha256(body.encode()).hexdigest()
+        ).encode()
+
+    def compute_hash(self) -> str:
+        """HMAC-SHA256 under the audit key (not in the database), chained."""
+        return audit_mac(self.hash_body())
 
 
 class ChainHead(models.Model):

@@ -61,3 +61,18 @@ def verify_access_log() -> Iterator[str]:
     head = ChainHead.objects.filter(name="access").first()
     if head is not None and (head.hash != prev or head.count != n):
         yield "访问日志末尾缺失或被替换 / tail deleted or replaced"
+
+
+def lookup_detail(q: str, receipts: list[str]) -> str:
+    """The access log's detail of a lookup of petitioners: what was asked (a phone or ID
+    number masked as pages show it, a name as typed) and the matters it found."""
+    from xinfang.cases.privacy import mask_id, mask_phone
+
+    compact = q.replace(" ", "").replace("-", "")
+    if compact.lstrip("+").isdigit() and len(compact) >= 7:
+        asked = f"电话 {mask_phone(compact)}"
+    elif len(compact) >= 15 and compact.isalnum() and compact.isascii():
+        asked = f"身份证号 {mask_id(compact)}"
+    else:
+        asked = f"姓名 {q[:20]}"
+    return f"{asked}：{len(receipts)} 件 {' '.join(receipts)}".strip()[:200]

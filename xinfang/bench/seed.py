@@ -16,7 +16,6 @@ fixed boundaries, so ``--resume`` after an interruption yields the same rows.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 from collections.abc import Callable, Iterator
@@ -29,6 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
+from xinfang.cases.chain import event_hash  # ``Event.compute_hash``'s, keyed
 from xinfang.cases.clock import answered_on_time, policy
 from xinfang.cases.effects import (
     CONTACT_METHODS,
@@ -153,50 +153,6 @@ class Batch:
     petitioners: list[tuple[Any, ...]] = field(default_factory=list)
     visits: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _iso_utc(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def event_hash(
-    *,
-    matter: int,
-    seq: int,
-    action: str,
-    from_status: str,
-    to_status: str,
-    at: datetime,
-    actor: int | None,
-    unit: int | None,
-    citizen: bool,
-    reason: str,
-    data: dict[str, Any],
-    public: bool,
-    prev: str,
-) -> str:
-    """``Event.compute_hash`` for values not yet in a model instance."""
-    body = json.dumps(
-        {
-            "matter": matter,
-            "seq": seq,
-            "action": action,
-            "from": from_status,
-            "to": to_status,
-            "at": _iso_utc(at),
-            "actor": actor,
-            "unit": unit,
-            "citizen": citizen,
-            "reason": reason,
-            "data": data,
-            "public": public,
-            "prev": prev,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        default=str,
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
 
 
 class Seeder:

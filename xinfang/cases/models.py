@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
-from datetime import UTC
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -17,6 +14,8 @@ from xinfang.core.crypto import blind_index, id_index, normalise_phone
 from xinfang.core.fields import EncryptedTextField
 from xinfang.core.rows import Columns, fetch
 from xinfang.org.models import Role, Unit, memberships_with_units
+
+from .chain import event_fields, event_hash
 
 
 class Channel(models.TextChoices):
@@ -640,8 +639,9 @@ class Attachment(models.Model):
 class Event(models.Model):
     """One entry of a matter's append-only history; the source of truth for the clock.
 
-    Each row carries the SHA-256 of its content chained to the previous row of the same
-    matter, so an edited or deleted row is detectable.
+    Each row carries an HMAC-SHA256 of its content under the audit key, chained to the
+    previous row of the same matter, so an edited or deleted row is detectable; the witness
+    (``audit.witness``) anchors the newest row of each matter outside the database.
     """
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="events")
@@ -674,27 +674,8 @@ class Event(models.Model):
         return f"{self.matter_id}#{self.seq} {self.action}"
 
     def compute_hash(self) -> str:
-        body = json.dumps(
-            {
-                "matter": self.matter_id,
-                "seq": self.seq,
-                "action": self.action,
-                "from": self.from_status,
-                "to": self.to_status,
-                "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
-                "actor": self.actor_id,
-                "unit": self.actor_unit_id,
-                "citizen": self.by_citizen,
-                "reason": self.reason,
-                "data": self.data,
-                "public": self.public,
-                "prev": self.prev_hash,
-            },
-            sort_keys=True,
-            ensure_ascii=False,
-            default=str,
-        )
-        return hashlib.sha256(body.encode()).hexdigest()
+        """The keyed hash of this row chained to ``prev_hash`` (``cases.chain``)."""
+        return event_hash(**event_fields(self))
 
 
 class ReceiptCounter(models.Model):

@@ -2,8 +2,9 @@
 
 Django's own deploy checks cover HTTPS, cookies and the secret key's strength; these add
 what Xinfang derives from its keys (PIPL Art. 51): phone and ID numbers are encrypted with
-``XINFANG_FIELD_KEYS`` and looked up by an HMAC keyed with ``XINFANG_INDEX_KEY``. Without
-them both would be derived from the secret key, and the development secret key is public.
+``XINFANG_FIELD_KEYS`` and looked up by an HMAC keyed with ``XINFANG_INDEX_KEY``; the audit
+chains are keyed with ``XINFANG_AUDIT_KEY``. Without them all would be derived from the
+secret key, and the development secret key is public.
 """
 
 from __future__ import annotations
@@ -55,6 +56,14 @@ def keys_are_the_deployments_own(app_configs: Any = None, **kwargs: Any) -> list
                 "XINFANG_INDEX_KEY 未设置或短于 32 个字符：盲索引密钥将由 SECRET_KEY 推导",
                 hint="设置至少 32 个随机字符的 XINFANG_INDEX_KEY（docs/security.md）",
                 id="xinfang.E004",
+            )
+        )
+    if len(os.environ.get("XINFANG_AUDIT_KEY", "").strip()) < 32:
+        errors.append(
+            Error(
+                "XINFANG_AUDIT_KEY 未设置或短于 32 个字符：审计哈希链的密钥将由 SECRET_KEY 推导",
+                hint="设置至少 32 个随机字符的 XINFANG_AUDIT_KEY（docs/security.md）",
+                id="xinfang.E006",
             )
         )
     if os.environ.get("XINFANG_ALLOW_DEV_KEYS") == "1":

@@ -4,7 +4,9 @@ Keys come from the environment: ``XINFANG_FIELD_KEYS`` is a comma-separated list
 keys; the first encrypts, all decrypt, so a key is rotated by putting a new key first and
 running ``xinfang rotate_keys`` (re-encrypts every row), then dropping the old key.
 ``XINFANG_INDEX_KEY`` keys the HMAC of the blind indexes (after changing it, run
-``xinfang rebuild_blind_indexes``).
+``xinfang rebuild_blind_indexes``). ``XINFANG_AUDIT_KEY`` keys the hash chains of the event
+log and the access log, so that whoever can write the database but not read this key cannot
+recompute a chain after changing it (after changing it, run ``xinfang audit rekey``).
 Without them (development) keys are derived from SECRET_KEY.
 """
 
@@ -62,6 +64,34 @@ def blind_index(value: str) -> str:
         return ""
     key = os.environ.get("XINFANG_INDEX_KEY", "").encode() or _derived("blind-index")
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def audit_key() -> bytes:
+    """The key of the audit chains (never stored in the database or its backups)."""
+    return os.environ.get("XINFANG_AUDIT_KEY", "").strip().encode() or _derived("audit-chain")
+
+
+def audit_mac(body: bytes, key: bytes | None = None) -> str:
+    """HMAC-SHA256 of one chained row (hex): an event, an access-log row, a witness seal."""
+    return hmac.digest(audit_key() if key is None else key, body, "sha256").hex()
+
+
+def fingerprint(key: bytes) -> str:
+    """Names a key without revealing it: an HMAC of a fixed text under the key."""
+    return hmac.digest(key, b"xinfang key fingerprint v1", "sha256").hex()[:16]
+
+
+def key_fingerprints() -> dict[str, list[str]]:
+    """The fingerprints of the keys in force: every field key (the first encrypts), the
+    index key and the audit key. A backup records them; a restore compares them."""
+    raw = [k.strip() for k in os.environ.get("XINFANG_FIELD_KEYS", "").split(",") if k.strip()]
+    fields = [k.encode() for k in raw] or [base64.urlsafe_b64encode(_derived("field-encryption"))]
+    index = os.environ.get("XINFANG_INDEX_KEY", "").encode() or _derived("blind-index")
+    return {
+        "field": [fingerprint(k) for k in fields],
+        "index": [fingerprint(index)],
+        "audit": [fingerprint(audit_key())],
+    }
 
 
 def normalise_phone(phone: str) -> str:

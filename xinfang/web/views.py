@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from xinfang.audit.services import log_access
+from xinfang.audit.services import log_access, lookup_detail
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import (
     Category,
@@ -341,6 +341,13 @@ def petitioner_search(request: HttpRequest) -> HttpResponse:
             Matter.objects.filter(pk__in=pet)
             .select_related("lead_unit")
             .order_by("-received_at")[:20]
+        )
+        # a lookup of a person is a read of personal data, found or not (PIPL Art. 51)
+        log_access(
+            user=request.user,
+            what="petitioner_search",
+            detail=lookup_detail(q, [m.receipt_no for m in matters]),
+            request=request,
         )
     rows = [{"m": m, "received": present.ymd(m.received_at)} for m in matters]
     return render(request, "web/earlier.html", {"q": q, "rows": rows})
