@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from xinfang.cases.models import Category
+from xinfang.cases.models import Category, Matter
 from xinfang.cases.privacy import HIDDEN, can_see_identity
 from xinfang.cases.workflow import transition
 from xinfang.notices.models import NoticeKind
@@ -77,7 +77,9 @@ def test_the_receiving_organ_issues_its_acceptance_notice(world: World) -> None:
 
 def test_a_control_character_in_a_title_does_not_break_notices(world: World) -> None:
     w = world
-    m = register(w, title="楼顶漏水\x01三年\x0b未修")
+    # registration refuses such characters now; matters registered before may hold them
+    m = register(w)
+    Matter.objects.filter(pk=m.pk).update(title="楼顶漏水\x01三年\x0b未修")
     m = transition(m, "forward", actor=w.registrar, data={"unit": w.town.pk})
     n = m.notices.get()
     for fmt in ("docx", "pdf"):

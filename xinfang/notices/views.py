@@ -24,7 +24,7 @@ def notice_response(notice: Notice, fmt: str, *, masked: bool = False) -> HttpRe
     try:
         data = rendered(notice, fmt, masked=masked)
     except UserError as e:
-        return HttpResponse(e.message, status=503, content_type="text/plain; charset=utf-8")
+        return HttpResponse(e.zh, status=503, content_type="text/plain; charset=utf-8")
     resp = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     name = f"{notice.title}-{notice.matter.receipt_no}.{fmt}"
     resp["Content-Disposition"] = (

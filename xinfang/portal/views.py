@@ -79,8 +79,8 @@ FOLLOWUP_HANDLING: dict[str, Any] = {
 
 
 def said(e: UserError) -> str:
-    """A refusal in the reader's language: Chinese (with English), or English."""
-    return e.en if (get_language() or "").startswith("en") else e.message
+    """A refusal in the reader's language, and only in it."""
+    return e.en if (get_language() or "").startswith("en") else e.zh
 
 
 @require_GET

@@ -52,8 +52,8 @@ def ymd_hm(t: datetime | None) -> str:
 
 
 def user_message(e: UserError) -> str:
-    """The refusal in the reader's language (Chinese keeps the English in brackets)."""
-    return e.en if is_english() else e.message
+    """The refusal in the reader's language, and only in it."""
+    return e.en if is_english() else e.zh
 
 
 # --- citations ------------------------------------------------------------------------
