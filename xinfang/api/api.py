@@ -7,15 +7,17 @@ service, serialise. An invisible matter is a 404 so the API never confirms it ex
 from __future__ import annotations
 
 import base64
+import json
 from datetime import UTC, date, timedelta
 from typing import Any
 
 import ninja
+import ninja.parser
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Path, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
@@ -25,7 +27,7 @@ from xinfang.cases.models import Event, Matter, MatterUnit, Status, Topic
 from xinfang.cases.privacy import HIDDEN, can_see_identity, mask_phone
 from xinfang.cases.services import PetitionerIn, register_matter
 from xinfang.cases.workflow import LABELS, allowed_actions, transition
-from xinfang.core.errors import Forbidden, UserError
+from xinfang.core.errors import Forbidden, UserError, bad_text
 from xinfang.deadlines import provisional
 from xinfang.deadlines.calendar import load_calendar
 from xinfang.org.models import Role, Unit, units_by_pk
@@ -34,6 +36,7 @@ from xinfang.web.finality import FinalMatter, final_matters
 
 from .models import ApiToken
 from .schemas import (
+    MAX_INT,
     ActionIn,
     ErrorOut,
     FinalMattersIn,
@@ -49,6 +52,31 @@ from .schemas import (
 )
 
 
+class Parser(ninja.parser.Parser):
+    """JSON bodies, refused whole (400 ``bad_text``) if any string or key holds a control
+    character other than tab and line breaks, or a lone surrogate: JSON can carry
+    "\\ud800" and "\\u0000", which no database stores."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = json.loads(request.body)
+        stack = [data]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, str):
+                if bad_text(x):
+                    raise UserError(
+                        "bad_text",
+                        "请求中含有无法识别的控制字符或无效字符，请删除后重试",
+                        "The request contains a control character or an invalid character",
+                    )
+            elif isinstance(x, dict):
+                stack.extend(x.keys())
+                stack.extend(x.values())
+            elif isinstance(x, list):
+                stack.extend(x)
+        return data
+
+
 class Bearer(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         row = ApiToken.objects.authenticate(token)
@@ -58,13 +86,32 @@ class Bearer(HttpBearer):
         return row.user
 
 
-api = NinjaAPI(
+class Api(NinjaAPI):
+    """The API, whose schema documents the error answers every operation can give (the
+    body is ``ErrorOut``): 400 unreadable body, 401 no valid token, 403, 404, 422 invalid
+    parameters."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for ops in schema.get("paths", {}).values():
+            for op in ops.values():
+                responses = op.setdefault("responses", {})
+                for code in (400, 401, 403, 404, 422):
+                    responses.setdefault(code, {"description": "Error", "content": error})
+        return schema
+
+
+api = Api(
     title="Xinfang API",
     version="1",
     description="信访事项办理系统 JSON API. Errors: {code, message (中文), message_en, field}.",
     urls_namespace="api",
     openapi_url="/openapi.json",
     auth=[Bearer(), django_auth],
+    parser=Parser(),
 )
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -110,6 +157,19 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc, AuthenticationError):
         return _auth(request, exc)
+    if isinstance(exc.__cause__, UserError):  # raised by Parser: the body is refused
+        return _user_error(request, exc.__cause__)
+    if exc.status_code == 400 and exc.__cause__ is not None:  # not JSON at all
+        return api.create_response(
+            request,
+            {
+                "code": "bad_request",
+                "message": "请求内容不是有效的 JSON",
+                "message_en": "The request body is not valid JSON",
+                "field": None,
+            },
+            status=400,
+        )
     if exc.status_code == 403 and "csrf" in str(exc.message).lower():
         return api.create_response(
             request,
@@ -130,6 +190,22 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             "field": None,
         },
         status=exc.status_code,
+    )
+
+
+@api.exception_handler(OverflowError)
+def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    """A number too large for the database (or a date beyond year 9999) where no schema
+    bounds it (e.g. inside an action's ``data``): a 422, not a 500."""
+    return api.create_response(
+        request,
+        {
+            "code": "out_of_range",
+            "message": "请求中的数值或日期超出范围",
+            "message_en": "A number or date in the request is out of range",
+            "field": None,
+        },
+        status=422,
     )
 
 
@@ -445,7 +521,7 @@ def list_matters(
     request: HttpRequest,
     status: str | None = None,
     category: str | None = None,
-    unit: int | None = None,
+    unit: int | None = Query(None, ge=1, le=MAX_INT),
     overdue: bool = False,
     due_within: int | None = Query(None, ge=0, le=3650),
     q: str | None = None,
@@ -494,14 +570,6 @@ def list_matters(
     return {"items": items, "next": nxt}
 
 
-@api.get("/matters/{int:pk}", response={200: MatterOut, **ERRORS}, tags=["matters"])
-def get_matter(request: HttpRequest, pk: int) -> Any:
-    """Status, deadlines, the event history and the actions open to the caller."""
-    m = _get(request, pk)
-    log_access(user=request.user, what="matter", matter=m, request=request, channel="api")
-    return _detail(request, m)
-
-
 @api.post("/matters/{pk}/actions/{action}", response={200: MatterOut, **ERRORS}, tags=["matters"])
 def perform(request: HttpRequest, pk: int, action: str, body: ActionIn) -> Any:
     """Perform one workflow action by name (see ``allowed_actions``).
@@ -520,12 +588,7 @@ def perform(request: HttpRequest, pk: int, action: str, body: ActionIn) -> Any:
         data=body.data,
         expected_version=body.expected_version,
     )
-    m = _get(request, pk)
-    # the answer shows the petitioners, as GET /matters/{pk} does (PIPL Art. 51)
-    log_access(
-        user=request.user, what="matter", matter=m, detail=action, request=request, channel="api"
-    )
-    return _detail(request, m)
+    return _detail(request, _get(request, pk))
 
 
 @api.get("/units", response=list[UnitOut], tags=["catalogues"])
@@ -623,6 +686,15 @@ def similar(request: HttpRequest, body: SimilarIn) -> Any:
         }
         for s in rows
     ]
+
+
+# after /matters/similar and the others: "{pk}" would take their names
+@api.get("/matters/{pk}", response={200: MatterOut, **ERRORS}, tags=["matters"])
+def get_matter(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_INT)) -> Any:
+    """Status, deadlines, the event history and the actions open to the caller."""
+    m = _get(request, pk)
+    log_access(user=request.user, what="matter", matter=m, request=request, channel="api")
+    return _detail(request, m)
 
 
 from xinfang.routing.api import router as routing_router  # noqa: E402

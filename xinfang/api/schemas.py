@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+
+MAX_INT = 2**63 - 1  # the databases' 64-bit integers
+MAX_TEXT = 20_000  # = cases.services.MAX_TEXT
+# A row's key: larger numbers cannot be stored or looked up.
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
 
 
 class ErrorOut(Schema):
@@ -17,36 +22,38 @@ class ErrorOut(Schema):
 
 class PetitionerIn(Schema):
     name: str = Field(..., max_length=100)
-    phone: str = ""
-    address: str = ""
-    id_number: str = ""
+    phone: str = Field("", max_length=40)
+    address: str = Field("", max_length=200)
+    id_number: str = Field("", max_length=40)
     is_organisation: bool = False
     is_representative: bool = False
 
 
 class MatterIn(Schema):
-    unit: int
+    unit: Id
     channel: str
     category: str
-    title: str
-    content: str
-    received_at: datetime
-    facts: str = ""
-    topic: str | None = None
-    area: int | None = None
+    title: str = Field(..., max_length=120)
+    content: str = Field(..., max_length=MAX_TEXT)
+    received_at: datetime = Field(
+        ..., description="With its time zone, e.g. 2026-03-05T09:30:00+08:00; not before 2000."
+    )
+    facts: str = Field("", max_length=MAX_TEXT)
+    topic: str | None = Field(None, max_length=40)
+    area: Id | None = None
     hotline_type: str = ""
-    petitioners: list[PetitionerIn] = []
+    petitioners: list[PetitionerIn] = Field([], max_length=1000)
     is_collective: bool = False
-    headcount: int = 1
+    headcount: int = Field(1, ge=1, le=100_000)
     anonymous: bool = False
     confidential: bool = False
-    accused_unit: int | None = None
+    accused_unit: Id | None = None
 
 
 class ActionIn(Schema):
-    reason: str = ""
+    reason: str = Field("", max_length=MAX_TEXT)
     data: dict[str, Any] = {}
-    expected_version: int | None = None
+    expected_version: int | None = Field(None, ge=0, le=MAX_INT)
 
 
 class UnitOut(Schema):
@@ -182,7 +189,7 @@ class PetitionerKey(Schema):
 
 class FinalMattersIn(Schema):
     petitioners: list[PetitionerKey] = []
-    area: int | None = Field(None, description="问题属地: a name matches only in this area")
+    area: Id | None = Field(None, description="问题属地: a name matches only in this area")
 
 
 class FinalMatterOut(Schema):
@@ -224,7 +231,9 @@ class NotAcceptedIn(Schema):
     existing: str = Field(
         ..., max_length=40, description="Receipt number of the earlier matter (existing above)."
     )
-    reason: str = Field(..., description="The explanation the written notice carries.")
+    reason: str = Field(
+        ..., max_length=MAX_TEXT, description="The explanation the written notice carries."
+    )
 
 
 class NotAcceptedOut(Schema):

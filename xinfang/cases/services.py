@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from xinfang.core.errors import Forbidden, UserError
+from xinfang.core.errors import Forbidden, UserError, check_text
 from xinfang.core.rows import Insert, next_key
 from xinfang.org.models import Role, Unit, UnitKind, User, prefetch_memberships
 from xinfang.reports import counters as month_counts
@@ -48,6 +49,16 @@ LATE = ("id", "receipt_no", "event_count", "last_hash")
 MATTERS, PETITIONERS = Insert(Matter, keyed=True), Insert(Petitioner)
 
 
+MAX_TEXT = 20_000  # characters of a request or of its facts and reasons
+MAX_HEADCOUNT = 100_000
+MIN_YEAR = 2000  # no matter was received before it
+# The petitioner's fields: the model's column sizes (checked, never cut short silently).
+PETITIONER_FIELDS = (
+    ("name", "信访人姓名", "The petitioner's name", 100),
+    ("phone", "联系电话", "The phone number", 40),
+    ("address", "地址", "The address", 200),
+    ("id_number", "证件号码", "The ID number", 40),
+)
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ALLOWED_TYPES = {
     "application/pdf": b"%PDF",
@@ -55,6 +66,26 @@ ALLOWED_TYPES = {
     "image/png": b"\x89PNG",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": b"PK\x03\x04",
 }
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", DOCX: "docx"}
+
+
+def _is_docx(f: UploadedFile) -> bool:
+    """A DOCX is a ZIP with ``[Content_Types].xml`` declaring a Word main document and
+    ``word/document.xml``: any other ZIP (an HTML page, an archive) is not one."""
+    try:
+        with zipfile.ZipFile(f) as z:
+            names = set(z.namelist())
+            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+                return False
+            types = z.read("[Content_Types].xml")
+            return b"wordprocessingml.document.main+xml" in types
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
+        return False
+    finally:
+        f.seek(0)
 
 
 def hash_secret(secret: str) -> str:
@@ -127,10 +158,14 @@ def _clean_petitioners(
     people = [PetitionerIn.of(p) for p in petitioners]
     people = [p for p in people if (p.name or "").strip()]
     for p in people:
-        p.name = p.name.strip()[:100]
-        p.phone = (p.phone or "").strip()[:40]
-        p.address = (p.address or "").strip()[:200]
-        p.id_number = (p.id_number or "").strip()[:40]
+        p.name = (p.name or "").strip()
+        p.phone = (p.phone or "").strip()
+        p.address = (p.address or "").strip()
+        p.id_number = (p.id_number or "").strip()
+        for name, zh, en, n in PETITIONER_FIELDS:
+            check_text(
+                getattr(p, name), field="petitioners", zh=zh, en=en, max_length=n, multiline=False
+            )
     if not people and not anonymous:
         raise UserError(
             "no_petitioner",
@@ -167,8 +202,10 @@ def _check_file(f: UploadedFile) -> tuple[str, str]:
     head = f.read(8)
     f.seek(0)
     for ctype, magic in ALLOWED_TYPES.items():
-        if head.startswith(magic):
-            return ctype, f.name or "attachment"
+        if head.startswith(magic) and (ctype != DOCX or _is_docx(f)):
+            # stored under the extension of what it is, never the one it was sent with
+            stem = (f.name or "").rsplit(".", 1)[0].strip() or "attachment"
+            return ctype, f"{stem[:180]}.{EXTENSIONS[ctype]}"
     raise UserError(
         "file_type",
         f"附件“{f.name}”的格式不支持，仅接受 PDF、JPG、PNG、DOCX",
@@ -251,19 +288,40 @@ def register_matter(
         raise UserError("bad_type", "工单类型无效", "Invalid work-order type", field="hotline_type")
     title = (title or "").strip()
     content = (content or "").strip()
+    facts = (facts or "").strip()
     if not title:
         raise UserError("required", "请填写事项摘要", "A short summary is required", field="title")
-    if len(title) > 120:
-        raise UserError(
-            "too_long", "摘要最多120字", "Summary is limited to 120 characters", field="title"
-        )
+    check_text(title, field="title", zh="摘要", en="Summary", max_length=120, multiline=False)
     if not content:
         raise UserError("required", "请填写信访请求", "The request is required", field="content")
+    check_text(content, field="content", zh="信访请求", en="The request", max_length=MAX_TEXT)
+    check_text(facts, field="facts", zh="事实和理由", en="Facts and reasons", max_length=MAX_TEXT)
+    if timezone.is_naive(received_at):
+        raise UserError(
+            "bad_received_at",
+            "收到时间须带时区（如 2026-03-05T09:30:00+08:00）",
+            "Received time needs a time zone (e.g. 2026-03-05T09:30:00+08:00)",
+            field="received_at",
+        )
+    if received_at.year < MIN_YEAR:
+        raise UserError(
+            "bad_received_at",
+            f"收到时间不能早于{MIN_YEAR}年",
+            f"Received time is before {MIN_YEAR}",
+            field="received_at",
+        )
     if received_at > at:
         raise UserError(
             "future", "收到时间不能晚于现在", "Received time is in the future", field="received_at"
         )
-    headcount = max(int(headcount or 1), 1)
+    headcount = 1 if headcount is None else headcount
+    if not 1 <= headcount <= MAX_HEADCOUNT:
+        raise UserError(
+            "bad_headcount",
+            f"人数应在1至{MAX_HEADCOUNT}之间",
+            f"Head-count must be between 1 and {MAX_HEADCOUNT}",
+            field="headcount",
+        )
     people = _clean_petitioners(
         petitioners, anonymous=anonymous, collective=is_collective, headcount=headcount
     )

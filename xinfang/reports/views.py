@@ -236,9 +236,14 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         title = f"{day.year}年{day.month}月{day.day}日信访工作日报"
         year = day.year
     elif kind == "monthly":
-        month = int(request.GET.get("month") or today.month)
+        raw = request.GET.get("month") or str(today.month)
+        month = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 2 else 0
         if not 1 <= month <= 12:
-            raise Http404
+            return HttpResponse(
+                "月份应为1至12的数字（The month must be a number from 1 to 12）",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
         p = q.Period.month(year, month)
         title = f"{year}年{month}月信访工作统计月报"
     elif kind == "annual":

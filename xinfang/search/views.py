@@ -130,6 +130,10 @@ def similar(request: HttpRequest) -> HttpResponse:
     return render(request, "search/_similar.html", {"rows": rows, "asked": bool(args["text"])})
 
 
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_PERIOD_DAYS = 366  # one year of 每月一题 at most: each is read whole
+
+
 def _date(value: str | None, default: date) -> date:
     try:
         return date.fromisoformat(value) if value else default
@@ -155,6 +159,20 @@ def hotspots_page(request: HttpRequest) -> HttpResponse:
         if start > end:
             raise UserError(
                 "bad_period", "开始日期不能晚于结束日期", "Start is after end", field="start"
+            )
+        if not (start.year >= MIN_YEAR and end.year <= MAX_YEAR):
+            raise UserError(
+                "bad_period",
+                f"日期应在{MIN_YEAR}年至{MAX_YEAR}年之间",
+                f"Dates lie between {MIN_YEAR} and {MAX_YEAR}",
+                field="start",
+            )
+        if (end - start).days > MAX_PERIOD_DAYS:
+            raise UserError(
+                "bad_period",
+                "统计期间最长一年，请缩短后重试",
+                "The period is at most one year: shorten it",
+                field="end",
             )
     except UserError as e:
         ctx.update(error=present.user_message(e), start=g.get("start"), end=g.get("end"))
