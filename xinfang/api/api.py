@@ -227,6 +227,16 @@ def _visible(request: HttpRequest) -> Any:
     return Matter.objects.visible_to(request.user)
 
 
+# What a petitioner's own material says about them (its file names, their note): hidden
+# from readers who see the petitioners masked, as the matter page hides the materials.
+PERSONAL_DATA_KEYS = {"add_material": ("files", "note")}
+
+
+def _masked_data(e: Event) -> dict[str, Any]:
+    hidden = PERSONAL_DATA_KEYS.get(e.action, ())
+    return {k: (HIDDEN if k in hidden else v) for k, v in e.data.items()}
+
+
 def _detail(
     request: HttpRequest, m: Matter, secret: str | None = None, *, fresh: bool = False
 ) -> dict[str, Any]:
@@ -312,7 +322,7 @@ def _detail(
                 "actor": str(e.actor) if e.actor else None,
                 "by_citizen": e.by_citizen,
                 "reason": e.reason if show or e.action != "register" else "",
-                "data": e.data,
+                "data": e.data if show else _masked_data(e),
                 "public": e.public,
             }
             for e in events

@@ -25,9 +25,13 @@ class NoticeTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
+    """Issued notices by number: the text names the petitioner, so the admin never shows it
+    (XFGZ Art. 30; staff read a notice through the matter, masked as their role requires)."""
+
     list_display = ["number", "kind", "organ", "issued_at"]
     list_filter = ["kind"]
     search_fields = ["number", "matter__receipt_no"]
+    fields = ["number", "title", "kind", "organ", "issued_at", "template_version"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
