@@ -45,6 +45,11 @@ def media_files(settings: Any) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+def modes(settings: Any) -> set[int]:
+    """The modes of the uploads and their folders."""
+    return {p.stat().st_mode & 0o777 for p in Path(settings.MEDIA_ROOT).rglob("*")}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_round_trip(tmp_path: Path, settings) -> None:
     w = build_world()
@@ -55,6 +60,7 @@ def test_round_trip(tmp_path: Path, settings) -> None:
     witness.witness_once()
     before, files = snapshot(), media_files(settings)
     assert sum(len(v) for v in before.values()) > 50 and len(files) == 1
+    assert modes(settings) == {0o600, 0o700}  # uploads: the service account's alone
     target = tmp_path / "xinfang.backup"
     call_command("backup", str(target))
     assert target.stat().st_size > len(PDF)
@@ -70,7 +76,7 @@ def test_round_trip(tmp_path: Path, settings) -> None:
         login(w.registrar).get(f"/matters/{m.pk}/files/{a.pk}/")
     call_command("restore", str(target))
     assert snapshot() == before
-    assert media_files(settings) == files
+    assert media_files(settings) == files and modes(settings) == {0o600, 0o700}
     assert Matter.objects.count() == 3
     r = login(w.registrar).get(f"/matters/{m.pk}/files/{a.pk}/")
     assert r.status_code == 200 and b"".join(r.streaming_content) == PDF  # type: ignore[attr-defined]

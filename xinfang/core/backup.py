@@ -199,6 +199,15 @@ def _media_name(member: tarfile.TarInfo) -> PurePosixPath | None:
     return PurePosixPath(*p.parts[1:]) if len(p.parts) > 1 else PurePosixPath()
 
 
+def _folders(root: Path, rel: PurePosixPath) -> None:
+    """``root/rel``'s folders, each 0700 (``mkdir(parents=True)`` gives parents 0755)."""
+    d = root
+    for part in rel.parts:
+        d = d / part
+        if not d.is_dir():
+            d.mkdir(mode=0o700)
+
+
 def _copy(src: IO[bytes], to: Path) -> None:
     with os.fdopen(_private_file(to), "wb") as out:
         shutil.copyfileobj(src, out, 1 << 20)
@@ -292,9 +301,9 @@ def restore(source: Path, *, force: bool = False) -> Result:
             if rel is None:
                 raise _refuse(f"备份中有不应有的条目：{member.name}", "Unexpected archive member")
             if member.isdir():
-                (new_media / rel).mkdir(mode=0o700, parents=True, exist_ok=True)
+                _folders(new_media, rel)
                 continue
-            (new_media / rel).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _folders(new_media, rel.parent)
             _copy(tar.extractfile(member), new_media / rel)  # type: ignore[arg-type]
             files += 1
         try:
