@@ -24,6 +24,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Event, Matter
 from xinfang.cases.workflow import transition
 from xinfang.supervision.models import Alert, FollowupCheck, Notification, ReturnVisit, SweepMark
@@ -167,25 +168,38 @@ def test_sweep_runs_as_on_the_day_given(world: World, offset: int) -> None:
 
     res = sweep(d)
 
-    # overdue: the two matters still handled; escalated: the unanswered notice
-    assert written_by(res) == (0, 2, 1, 5, 4, 0)
+    # overdue: the two matters still handled, and the answered one not yet concluded (办结,
+    # due when its petitioner's window closed); escalated: the unanswered notice
+    assert written_by(res) == (0, 3, 1, 7, 4, 0)
     due = s.late.current_due
-    assert sorted(Alert.objects.values_list("matter_id", "deadline_kind", "due", "level")) == [
-        (s.late.pk, "handling", due, "overdue"),
-        (s.supervised.pk, "handling", due, "overdue"),
-    ]
+    closing = clock_for(s.answered, on=d).get("conclude")
+    assert closing is not None and closing.state == "overdue"
+    cdue = closing.due
+    assert sorted(
+        Alert.objects.values_list("matter_id", "deadline_kind", "due", "level")
+    ) == sorted(
+        [
+            (s.late.pk, "handling", due, "overdue"),
+            (s.supervised.pk, "handling", due, "overdue"),
+            (s.answered.pk, "conclude", cdue, "overdue"),
+        ]
+    )
     assert set(Alert.objects.values_list("created_at", flat=True)) == {stamp}
     # the town's handler and leader for each overdue matter, the town's leader (level 2)
     # for the escalation, all at the same instant of D
     assert sorted(
         Notification.objects.values_list("matter_id", "user__username", "level", "key")
-    ) == [
-        (s.late.pk, "handler", "overdue", f"overdue:handling:{due}"),
-        (s.late.pk, "leader", "overdue", f"overdue:handling:{due}"),
-        (s.supervised.pk, "handler", "overdue", f"overdue:handling:{due}"),
-        (s.supervised.pk, "leader", "escalation", "esc:2"),
-        (s.supervised.pk, "leader", "overdue", f"overdue:handling:{due}"),
-    ]
+    ) == sorted(
+        [
+            (s.late.pk, "handler", "overdue", f"overdue:handling:{due}"),
+            (s.late.pk, "leader", "overdue", f"overdue:handling:{due}"),
+            (s.supervised.pk, "handler", "overdue", f"overdue:handling:{due}"),
+            (s.supervised.pk, "leader", "escalation", "esc:2"),
+            (s.supervised.pk, "leader", "overdue", f"overdue:handling:{due}"),
+            (s.answered.pk, "handler", "overdue", f"overdue:conclude:{cdue}"),
+            (s.answered.pk, "leader", "overdue", f"overdue:conclude:{cdue}"),
+        ]
+    )
     assert set(Notification.objects.values_list("created_at", flat=True)) == {stamp}
     # the escalation: dated D, a new reply date 5 days after D, level 2
     ev = Event.objects.get(matter=s.supervised, action="escalate_supervision")
@@ -331,7 +345,7 @@ def test_the_command_sweeps_the_day_it_is_given(world: World) -> None:
     d = s.day
     out = StringIO()
     call_command("sweep", "--today", d.isoformat(), stdout=out)
-    assert "超期 2，督办升级 1，通知 5" in out.getvalue()
+    assert "超期 3，督办升级 1，通知 7" in out.getvalue()
     assert set(Alert.objects.values_list("created_at", flat=True)) == {last_second(d)}
     ev = Event.objects.get(matter=s.supervised, action="escalate_supervision")
     assert ev.at == last_second(d) and ev.data["reply_due"] == (d + timedelta(days=5)).isoformat()

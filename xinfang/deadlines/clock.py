@@ -23,6 +23,8 @@ handling       60 days from acceptance, +≤30 once            XFGZ Art. 34
                (an assignment's fixed date binds from the    XFGZ Art. 22
                assignment)
 resume         while a clock is paused: look at it again     (setting, 30 days)
+conclude       answered: close the file (办结) by the end of    XFGZ Arts. 35, 36
+               the petitioner's window
 review_window  30 days from the reply's service: ask 复查   XFGZ Art. 35
 review         30 days from the request: decide              XFGZ Art. 35
 reexam_window  30 days from the review reply: ask 复核       XFGZ Art. 36
@@ -136,6 +138,7 @@ LABELS = {
     "decide_objection": ("异议处理期限", "信访工作条例第二十二条、第二十三条第三款"),
     "handling": ("办理期限", "信访工作条例第三十四条"),
     "resume": ("暂停计时复核期限", "信访工作条例第三十四条"),
+    "conclude": ("办结期限", "信访工作条例第三十五条、第三十六条"),
     "review_window": ("申请复查期限", "信访工作条例第三十五条"),
     "review": ("复查期限", "信访工作条例第三十五条"),
     "reexam_window": ("申请复核期限", "信访工作条例第三十六条"),
@@ -222,7 +225,8 @@ def _finish(
         obligation=obligation,
         paused_days=paused_days,
         extended_days=extended_days,
-        provisional=cal.provisional(start, due or raw_due or start),
+        # the days counted up to the end: none when a fixed date lies before the start
+        provisional=cal.provisional(min(start, end := due or raw_due or start), end),
     )
 
 
@@ -522,17 +526,23 @@ def compute(
                     # judged by the day the organ received the request, not its registration
                     req = _day(e.data["received_on"], req or done)
                     break
+            window = _finish(
+                wkind,
+                served,
+                served + timedelta(days=30),
+                req,
+                today,
+                cal,
+                policy,
+                obligation=False,
+            )
+            out.deadlines.append(window)
+            # Once the petitioner's window has run out (or a review was asked for, which
+            # concludes it), the answered matter is closed (办结): the unit's last duty,
+            # so no answered matter is left open with nothing dated.
+            concluded = first_on({"conclude", "request_review", "request_reexam"})
             out.deadlines.append(
-                _finish(
-                    wkind,
-                    served,
-                    served + timedelta(days=30),
-                    req,
-                    today,
-                    cal,
-                    policy,
-                    obligation=False,
-                )
+                _finish("conclude", done, window.due or served, concluded, today, cal, policy)
             )
     return _ended(out, evs)
 

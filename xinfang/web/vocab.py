@@ -69,6 +69,7 @@ DEADLINE_LABELS = [
     gettext_noop("异议期限（5个工作日）"),
     gettext_noop("异议处理期限"),
     gettext_noop("暂停计时复核期限"),
+    gettext_noop("办结期限"),
     gettext_noop("办理期限"),
     gettext_noop("申请复查期限"),
     gettext_noop("复查期限"),
