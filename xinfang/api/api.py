@@ -598,7 +598,12 @@ def perform(request: HttpRequest, pk: int, action: str, body: ActionIn) -> Any:
         data=body.data,
         expected_version=body.expected_version,
     )
-    return _detail(request, _get(request, pk))
+    m = _get(request, pk)
+    # the answer shows the petitioners, as GET /matters/{pk} does (PIPL Art. 51)
+    log_access(
+        user=request.user, what="matter", matter=m, detail=action, request=request, channel="api"
+    )
+    return _detail(request, m)
 
 
 @api.get("/units", response=list[UnitOut], tags=["catalogues"])
