@@ -37,9 +37,7 @@ class CalendarDay(models.Model):
     def clean(self) -> None:
         """A make-up working day exists only to replace a weekend day (调休)."""
         if self.kind == DayKind.WORKDAY and self.date and self.date.weekday() < 5:
-            raise ValidationError(
-                {"kind": _("调休上班日必须是周六或周日")}
-            )
+            raise ValidationError({"kind": _("调休上班日必须是周六或周日")})
 
 
 class PublishedYear(models.Model):
