@@ -7,8 +7,8 @@ invariants below are checked against what the law asks of the event log:
 1. every matter that is not terminal has an open, dated obligation (``current_due`` set,
    equal to the clock's nearest open obligation), which the queue and the sweep see; a
    merged matter follows its main matter, which is itself still being handled; an
-   answered matter, which owes nothing dated (ADR 0005), shows the petitioner's open
-   window to ask for 复查 or 复核 instead;
+   answered matter owes its conclusion (办结) by the end of the petitioner's window to
+   ask for 复查 or 复核 (ADR 0005);
 2. no terminal matter has an open obligation or shows anything overdue, anywhere;
 3. ``current_due``, ``current_due_kind`` and ``answered_on_time`` are what the clock
    computes from the events read back from the database, and every period ends on a
