@@ -481,19 +481,6 @@ class WorkflowModel(RuleBasedStateMachine):
             )
             return
         cur = clock.current()
-        if m.status == Status.ANSWERED and cur is None:
-            # ADR 0005: once the written reply is given the organ owes nothing dated; the
-            # period that runs is the petitioner's 30 days to ask for 复查 or 复核 (Arts.
-            # 35, 36). That period must be open: after it the matter may not sit in
-            # 已答复 with nothing dated.
-            window = clock.get("reexam_window" if m.kind == Kind.REVIEW else "review_window")
-            assert window is not None and window.state == "running", (
-                f"{m.receipt_no} is answered, its petitioner's window is "
-                f"{window.state if window else 'missing'} ({window.due if window else '—'}) "
-                "and nothing dated is owed: "
-                + ", ".join(f"{d.kind}={d.state}/{d.due}" for d in clock.deadlines)
-            )
-            return
         assert cur is not None and cur.due is not None, (
             f"{m.receipt_no} is {m.status} (not terminal) with no open, dated obligation: "
             + ", ".join(f"{d.kind}={d.state}/{d.due}" for d in clock.deadlines)
