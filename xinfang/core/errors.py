@@ -21,6 +21,12 @@ class UserError(Exception):
     def message(self) -> str:
         return f"{self.zh}（{self.en}）"
 
+    def said(self) -> str:
+        """The refusal in the reader's language (the active translation), and only in it."""
+        from django.utils.translation import get_language
+
+        return self.en if (get_language() or "zh-hans").startswith("en") else self.zh
+
     def as_dict(self) -> dict[str, str | None]:
         return {"code": self.code, "message": self.zh, "message_en": self.en, "field": self.field}
 

@@ -128,8 +128,8 @@ def _unit(
 
 class DemoPassword:
     """``PASSWORD`` hashed once per build, when the first account is created: every demo
-    account has the same published password, and one Argon2 hash took 0.5 s (25 s for the
-    demo's 49 accounts on a loaded two-core machine)."""
+    account has the same published password, and Argon2 is slow by design, so hashing it
+    once per account would dominate a small demo's build."""
 
     def __init__(self) -> None:
         self._hash = ""

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -80,7 +79,7 @@ FOLLOWUP_HANDLING: dict[str, Any] = {
 
 def said(e: UserError) -> str:
     """A refusal in the reader's language, and only in it."""
-    return e.en if (get_language() or "").startswith("en") else e.zh
+    return e.said()
 
 
 @require_GET

@@ -363,6 +363,28 @@ def _same_person(
     return found
 
 
+def same_person_matters(
+    user: Any,
+    petitioners: Sequence[PetitionerIn | dict[str, Any]],
+    area: Any = None,
+    *,
+    exclude_id: int | None = None,
+) -> dict[int, tuple[str, float]]:
+    """Earlier matters of the same petitioner (ID number, phone, or the same name in
+    ``area``) that ``user`` may see, their petitioners included, as matter id → (reason,
+    weight): the lookup behind the same-matter panel's "same petitioner", alone."""
+    cand = _same_person_candidates(_people(petitioners), area)
+    if exclude_id is not None:
+        cand = [c for c in cand if c[0] != exclude_id]
+    if not cand:
+        return {}
+    if getattr(user, "is_authenticated", False):
+        prefetch_memberships(user)  # visible_to and identity_visible_to read them
+    ids = {c[0] for c in cand}
+    visible = set(Matter.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return _same_person(user, cand, visible)
+
+
 def similar_matters(
     *,
     user: Any,

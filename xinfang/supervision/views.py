@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.cases.models import Matter, Rating, matter_in
@@ -20,11 +19,6 @@ from . import followups, visits
 from .models import FollowupCheck, Notification, ReturnVisit, VisitMethod
 
 DESK = (Role.REGISTRAR, Role.SUPERVISOR)
-
-
-def _said(e: UserError) -> str:
-    """A refusal in the reader's language only."""
-    return e.en if (get_language() or "").startswith("en") else e.zh
 
 
 def _desk(request: HttpRequest) -> None:
@@ -94,7 +88,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
             note=p.get("note", ""),
         )
     except UserError as e:
-        messages.error(request, _said(e))
+        messages.error(request, e.said())
     else:
         messages.success(request, f"已记录 {v.matter.receipt_no} 的回访")
     return redirect("supervision:visits")
@@ -128,7 +122,7 @@ def followup_record(request: HttpRequest, pk: int) -> HttpResponse:
             note=request.POST.get("note", ""),
         )
     except UserError as e:
-        messages.error(request, _said(e))
+        messages.error(request, e.said())
     else:
         if check.reopened:
             messages.success(request, f"问题反弹，已重新登记为 {check.reopened.receipt_no}")

@@ -24,8 +24,7 @@ from django.utils import timezone
 
 from xinfang.cases.models import Decision, Kind, Matter
 from xinfang.cases.services import PetitionerIn
-from xinfang.org.models import prefetch_memberships
-from xinfang.search.similar import _people, _same_person, _same_person_candidates
+from xinfang.search.similar import same_person_matters
 
 ARTICLE = "信访工作条例第三十六条第三款"
 LIMIT = 5  # chains shown at most
@@ -62,16 +61,7 @@ def final_matters(
     Reads a few indexed queries: the petitioner's candidates (``search.similar``), their
     visibility, their chains (the matters whose parent is a chain's original, and theirs)
     and the final decisions among them."""
-    cand = _same_person_candidates(_people(petitioners), area)
-    if exclude_id is not None:
-        cand = [c for c in cand if c[0] != exclude_id]
-    if not cand:
-        return []
-    if getattr(user, "is_authenticated", False):
-        prefetch_memberships(user)  # visible_to and identity_visible_to read them
-    ids = {c[0] for c in cand}
-    visible = set(Matter.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-    person = _same_person(user, cand, visible)
+    person = same_person_matters(user, petitioners, area, exclude_id=exclude_id)
     if not person:
         return []
     shown = {

@@ -53,7 +53,7 @@ def ymd_hm(t: datetime | None) -> str:
 
 def user_message(e: UserError) -> str:
     """The refusal in the reader's language, and only in it."""
-    return e.en if is_english() else e.zh
+    return e.said()
 
 
 # --- citations ------------------------------------------------------------------------
@@ -281,10 +281,9 @@ QUEUE_FIELDS = (
 
 def queue_rows(matters: list[Matter], today: date) -> SafeString:
     """The queue's table rows (``web/queue.html``), every value escaped (``html.escape``,
-    as Django's ``escape``): fifty rows of a dozen fields each through the template engine
-    were half of the page's time (SQLite 100 k, the busiest handler: 24 of 44 ms under the
-    profiler), and ``format_html`` for each field three fifths of the rows' own time
-    (0.41 of 0.67 s). A date in a year whose holiday arrangement is not loaded is marked
+    as Django's ``escape``): the queue's fifty rows are its hot path, built here rather than
+    through the template engine or ``format_html`` per field (docs/benchmarks-log.md has
+    the measurements). A date in a year whose holiday arrangement is not loaded is marked
     暂定 (``provisional_tag``)."""
     collective = esc(_("集体访"))
     paused = f' <span class="tag">{esc(_("暂停"))}</span>'
