@@ -152,8 +152,8 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 def _referred_to(data: dict[str, Any]) -> Unit | None:
-    """The organ that will register a report accusing the chosen organ (or one above it),
-    shown before the citizen confirms (XFGZ Art. 30); None when it stays with that organ."""
+    """The organ that will register a report accusing the chosen organ itself, shown before
+    the citizen confirms (XFGZ Art. 30); None when it stays with that organ."""
     if not data.get("accused"):
         return None
     try:
