@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from xinfang.core.errors import Conflict, Forbidden, UserError
 from xinfang.core.rows import Insert
+from xinfang.deadlines.clock import Clock
 from xinfang.org.models import Role, User, memberships_with_units
 from xinfang.reports import counters as month_counts
 
@@ -61,6 +62,15 @@ class Rule:
 # --- guards ---------------------------------------------------------------------------
 
 
+def _clock(m: Matter, c: Ctx) -> Clock:
+    """The matter's clock as of the call's day, read once for all the guards of a call
+    (``allowed_actions`` asks every rule)."""
+    if "clock" not in c.memo:
+        c.memo["clock"] = clock_for(m, on=c.today)
+    clock: Clock = c.memo["clock"]
+    return clock
+
+
 def _g_not_paused(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     if m.is_paused:
         raise UserError(
@@ -81,7 +91,7 @@ def _g_objection_window(m: Matter, d: dict[str, Any], c: Ctx) -> None:
             "本单位系争议后指定的承办单位，不得再次退回（潍坊市12345条例第二十二条）",
             "A unit designated after a dispute may not return the matter again",
         )
-    dl = clock_for(m, on=c.today).get("objection")
+    dl = _clock(m, c).get("objection")
     if dl is None or dl.due is None or c.today > dl.due:
         due = dl.due.isoformat() if dl and dl.due else "—"
         raise UserError(
@@ -109,7 +119,7 @@ def _g_period_running(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     # XFGZ Art. 34 extends a running period; an expired one is already missed.
     if settings.XINFANG["EXTEND_AFTER_EXPIRY"]:
         return
-    dl = clock_for(m, on=c.today).get("handling")
+    dl = _clock(m, c).get("handling")
     if dl is not None and dl.state == "overdue":
         assert dl.due is not None
         raise UserError(
@@ -197,7 +207,7 @@ def _window_guard(kind: str, followup: str) -> Guard:
     def guard(m: Matter, d: dict[str, Any], c: Ctx) -> None:
         if m.followups.filter(kind=followup).exists():
             raise UserError("already_requested", "已经提出过申请", "Already requested")
-        dl = clock_for(m, on=c.today).get(kind)
+        dl = _clock(m, c).get(kind)
         if dl is None or dl.due is None:
             raise UserError("no_reply", "尚未收到书面答复意见", "No written reply has been issued")
         # XFGZ Arts. 35, 36: the request is in time if the organ received it in time.
