@@ -5,7 +5,7 @@ demo:        ## install, build the demo county on SQLite, serve http://127.0.0.1
 test:        ## install dev tools; ruff, mypy, migrations check, tests on SQLite and PostgreSQL
 	bash scripts/test.sh
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy xinfang
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy xinfang && .venv/bin/lint-imports
 fmt:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 run:

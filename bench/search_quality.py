@@ -64,7 +64,7 @@ def precision_recall(results, threshold):  # type: ignore[no-untyped-def]
 def evaluate(corpus, registrar, office, units, topics):  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
-    from xinfang.cases.services import register_matter
+    from xinfang.actions.registration import register_matter
     from xinfang.search.similar import similar_matters
 
     now = timezone.now()

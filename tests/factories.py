@@ -9,9 +9,9 @@ from typing import Any
 import factory
 from django.utils import timezone
 
+from xinfang.actions.registration import register_matter
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Category, Channel, Matter, Topic
-from xinfang.cases.services import register_matter
-from xinfang.cases.workflow import transition
 from xinfang.org.models import Level, Membership, Role, Unit, UnitKind, User
 
 PASSWORD = "Xinfang-test-2026"

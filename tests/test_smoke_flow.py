@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Event, Kind, Status
-from xinfang.cases.workflow import transition
 
 from .factories import answered
 

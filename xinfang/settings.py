@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "xinfang.routing",
     "xinfang.bench",
     "xinfang.search",
+    "xinfang.ops",
 ]
 
 MIDDLEWARE = [
@@ -170,7 +171,7 @@ if DATABASES["default"]["ENGINE"] in ("django.db.backends.sqlite3", "xinfang.cor
             pass  # another account's file: left to its owner
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
-# The witness of the audit chains (audit.witness): outside the database, appended to only;
+# The witness of the audit chains (ops.witness): outside the database, appended to only;
 # may be another file system (write-once, or ``chattr +a``).
 XINFANG_WITNESS_DIR = Path(os.environ.get("XINFANG_WITNESS_DIR") or DATA_DIR / "witness")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -265,7 +266,7 @@ XINFANG: dict[str, Any] = {
         "SUBMIT_PER_PHONE": (3, 3600),
         "LOOKUP_PER_IP": (20, 600),
     },
-    "NOTIFIER": "xinfang.portal.notify.ConsoleNotifier",
+    "NOTIFIER": "xinfang.notices.notify.ConsoleNotifier",
     # 回头看: check concluded matters this many days after conclusion.
     "FOLLOWUP_DAYS": [30, 90],
     # The three rates (BJ Art. 32): weight of 基本满意 and the minimum sample to be ranked.

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from xinfang.actions.workflow import transition
 from xinfang.api.models import ApiToken
 from xinfang.cases.models import Category, Matter, Status
-from xinfang.cases.workflow import transition
 
 from ..factories import World, handled, opinion, register
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Matter, Status
-from xinfang.cases.workflow import transition
 
 from ..factories import World, answered, handled, opinion, register
 from .test_api import Api, body, state

@@ -13,8 +13,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from xinfang.actions.registration import _check_file
 from xinfang.cases.models import Attachment, Event, Matter
-from xinfang.cases.services import _check_file
 from xinfang.core.errors import UserError
 
 from ..factories import World, register

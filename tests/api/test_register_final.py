@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Event, Matter, Status
-from xinfang.cases.workflow import transition
 from xinfang.notices.models import Notice, NoticeKind
 
 from ..factories import World, answered, opinion

@@ -10,14 +10,14 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from xinfang.audit import witness
 from xinfang.audit.models import AccessLog, ChainHead
-from xinfang.audit.rekey import legacy_mac, rekey_access_log, rekey_events
 from xinfang.audit.services import log_access, verify_access_log
 from xinfang.cases.audit import verify_events
 from xinfang.cases.models import Event, Matter
 from xinfang.core.crypto import audit_mac
 from xinfang.notices.models import Notice
+from xinfang.ops import witness
+from xinfang.ops.rekey import legacy_mac, rekey_access_log, rekey_events
 
 from ..factories import World, answered, handled
 

@@ -12,13 +12,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from xinfang.audit import witness
 from xinfang.audit.models import AccessLog, ChainHead
 from xinfang.audit.services import log_access, verify_access_log
 from xinfang.cases.audit import verify_events
 from xinfang.cases.chain import event_body, event_fields
 from xinfang.cases.models import Event, Matter
 from xinfang.notices.models import Notice
+from xinfang.ops import witness
 
 from ..factories import World, answered, handled, register
 

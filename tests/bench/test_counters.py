@@ -8,10 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Matter, Status
-from xinfang.cases.workflow import transition
 from xinfang.core.errors import UserError
-from xinfang.reports import counters
+from xinfang.ops import counters
+from xinfang.reports.counters import RATE_FIELDS, by_month
 from xinfang.reports.models import RateCount, RateMonth
 from xinfang.supervision import rates
 from xinfang.supervision.rates import _from_counters, _from_rows
@@ -50,14 +51,14 @@ def test_counters_equal_the_rows(seeded) -> None:
 
 def test_month_rows_are_the_sums_of_the_day_rows(seeded) -> None:
     days = {
-        (r["day"], r["unit_id"]): {f: r[f] for f in counters.RATE_FIELDS}
-        for r in RateCount.objects.values("day", "unit_id", *counters.RATE_FIELDS)
+        (r["day"], r["unit_id"]): {f: r[f] for f in RATE_FIELDS}
+        for r in RateCount.objects.values("day", "unit_id", *RATE_FIELDS)
     }
     months = {
-        (r["month"], r["unit_id"]): {f: r[f] for f in counters.RATE_FIELDS}
-        for r in RateMonth.objects.values("month", "unit_id", *counters.RATE_FIELDS)
+        (r["month"], r["unit_id"]): {f: r[f] for f in RATE_FIELDS}
+        for r in RateMonth.objects.values("month", "unit_id", *RATE_FIELDS)
     }
-    assert months and months == counters.by_month(days)
+    assert months and months == by_month(days)
     assert counters.check() == []
     RateMonth.objects.filter(pk=RateMonth.objects.order_by("pk").first().pk).update(visits=10**6)
     assert [d for d in counters.check() if d.startswith("RateMonth")]

@@ -64,8 +64,8 @@ def test_queue_permissions(dep) -> None:
 
 
 def test_rates_page_units_cover_the_visible_lead_units(dep) -> None:
-    from xinfang.reports.views import _lead_units
     from xinfang.web.lists import scope_units
+    from xinfang.web.reports import _lead_units
 
     for u in users(dep):
         if not u.memberships.filter(role__in=[Role.SUPERVISOR, Role.LEADER]).exists():

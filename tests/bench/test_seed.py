@@ -12,13 +12,13 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.actions.registration import register_matter
+from xinfang.actions.workflow import transition
 from xinfang.bench import org, texts
 from xinfang.bench.seed import event_hash
 from xinfang.cases.audit import verify_events
 from xinfang.cases.clock import answered_on_time, clock_for
 from xinfang.cases.models import Event, Kind, Matter, MatterUnit, Petitioner, ReceiptCounter
-from xinfang.cases.services import register_matter
-from xinfang.cases.workflow import transition
 from xinfang.org.models import Role, User
 
 UNTIL = "2026-06-30"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from xinfang.actions.registration import register_matter
 from xinfang.cases.models import Category, Channel, Matter
-from xinfang.cases.services import register_matter
 from xinfang.core.errors import UserError
 from xinfang.notices.models import NoticeKind
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from xinfang.actions.workflow import allowed_actions, transition
 from xinfang.cases.models import Category, Event, Matter, Status
-from xinfang.cases.workflow import allowed_actions, transition
 from xinfang.core.errors import UserError
 
 from ..factories import World, register

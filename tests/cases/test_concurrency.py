@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Event, Status
-from xinfang.cases.workflow import transition
 from xinfang.core.errors import UserError
 
 from ..factories import build_world, handled, register

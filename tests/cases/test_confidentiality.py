@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Category, Matter
-from xinfang.cases.privacy import can_see_identity, mask_id, mask_phone
-from xinfang.cases.workflow import transition
+from xinfang.cases.privacy import can_see_identity
 from xinfang.core.errors import UserError
+from xinfang.core.masks import mask_id, mask_phone
 
 from ..factories import World, register
 

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from openpyxl import Workbook
 
-from xinfang.cases.importing import COLUMNS
+from xinfang.actions.importing import COLUMNS
 from xinfang.cases.models import Event, Matter, Petitioner
 
 from ..factories import World, build_world

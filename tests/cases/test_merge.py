@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from xinfang.actions.workflow import allowed_actions, transition
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Category, Event, Matter, MatterUnit, Status
-from xinfang.cases.workflow import allowed_actions, transition
 from xinfang.core.errors import Forbidden, UserError
 from xinfang.notices.models import Notice
 from xinfang.supervision.visits import create_due_visits
@@ -442,7 +442,7 @@ def test_register_then_opens_the_chosen_action(world: World) -> None:
 def test_portal_shows_merged_matter_with_own_number_and_following_deadline(
     world: World,
 ) -> None:
-    from xinfang.cases.services import register_matter
+    from xinfang.actions.registration import register_matter
 
     w = world
     main = handled(w)
@@ -518,7 +518,7 @@ def test_main_with_merged_matters_cannot_be_closed_at_intake(world: World) -> No
 
 
 def test_merged_petitioner_adds_material_to_own_matter(world: World) -> None:
-    from xinfang.cases.services import add_material
+    from xinfang.actions.registration import add_material
 
     w = world
     main, other = _merged(w)

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 
+from xinfang.actions.retention import REDACTED
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Matter
-from xinfang.cases.retention import REDACTED
-from xinfang.cases.workflow import transition
 
 from ..factories import World, opinion, register
 

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Category, Event, Status
-from xinfang.cases.workflow import transition
 from xinfang.core.errors import UserError
 
 from ..factories import World, opinion, register

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from xinfang.actions.workflow import RELAYED, RULES, scopes_of, transition
 from xinfang.cases.models import Category, Event, Kind, Matter, Status
-from xinfang.cases.workflow import RELAYED, RULES, scopes_of, transition
 from xinfang.core.errors import Conflict, Forbidden
 
 from ..factories import World, answered, handled, opinion, register

@@ -58,10 +58,10 @@ from hypothesis.stateful import (
 )
 from lunar_python import Lunar
 
+from xinfang.actions.registration import register_matter
+from xinfang.actions.workflow import RULES, allowed_actions, transition
 from xinfang.cases.clock import answered_on_time, clock_for
 from xinfang.cases.models import TERMINAL, Event, Kind, Matter, Status
-from xinfang.cases.services import register_matter
-from xinfang.cases.workflow import RULES, allowed_actions, transition
 from xinfang.core.errors import UserError
 from xinfang.deadlines.clock import LABELS as DEADLINE_LABELS
 from xinfang.deadlines.models import CalendarDay, DayKind

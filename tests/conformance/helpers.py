@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
+from xinfang.actions.workflow import RULES, scopes_of, transition
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Event, Matter
-from xinfang.cases.workflow import RULES, scopes_of, transition
 from xinfang.core.errors import UserError
 from xinfang.deadlines.clock import Deadline
 from xinfang.org.models import Level, Role, Unit, UnitKind, User

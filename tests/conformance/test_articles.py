@@ -8,8 +8,8 @@ import json
 
 import pytest
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Category, Event, Kind, Matter, MatterUnit, Status
-from xinfang.cases.workflow import transition
 from xinfang.core.errors import Forbidden, UserError
 from xinfang.notices.models import Notice
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.api.models import ApiToken
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import TERMINAL, Category, Matter, Status
-from xinfang.cases.workflow import transition
 from xinfang.notices.models import Notice
 from xinfang.supervision.models import Alert
 from xinfang.supervision.services import sweep

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Event, Status
-from xinfang.cases.workflow import transition
 from xinfang.core.errors import UserError
 from xinfang.supervision.models import Alert
 from xinfang.supervision.services import sweep

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Kind, Matter, Status
-from xinfang.cases.workflow import transition
 from xinfang.org.models import Level, Role, UnitKind
 
 from ..factories import World, opinion, register, staff, unit

@@ -18,9 +18,9 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from xinfang.audit import witness
 from xinfang.audit.models import AccessLog
 from xinfang.cases.models import Attachment, Event, Matter
+from xinfang.ops import witness
 
 from ..factories import answered, build_world, handled, login, register
 

@@ -41,7 +41,7 @@ def test_written_on_save_bulk_create_and_cleared_on_anonymise(world: World) -> N
     assert index == crypto.id_index(ID) and ID not in stored and ID.lower() not in stored
     assert list(Petitioner.objects.with_id_number(f" {ID} ")) == [p]
     assert not Petitioner.objects.with_id_number("").exists()
-    from xinfang.cases.retention import anonymise
+    from xinfang.actions.retention import anonymise
 
     anonymise(m)
     assert not Petitioner.objects.with_id_number(ID).exists()

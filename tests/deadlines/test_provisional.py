@@ -22,9 +22,9 @@ from django.core.management import call_command
 from django.test import Client
 from docx import Document
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Matter
-from xinfang.cases.workflow import transition
 from xinfang.deadlines import calendar, provisional
 from xinfang.deadlines.models import CalendarDay, PublishedYear
 from xinfang.notices.models import NoticeTemplate

@@ -138,7 +138,7 @@ def test_same_seed_same_matters_and_reset_rebuilds() -> None:
 
 
 def test_reset_refuses_a_database_with_other_matters() -> None:
-    from xinfang.cases.services import register_matter
+    from xinfang.actions.registration import register_matter
 
     city = Unit.objects.create(name="别的市", kind=UnitKind.GOVERNMENT, level="city")
     clerk = User.objects.create(username="clerk")

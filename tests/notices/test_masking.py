@@ -9,9 +9,9 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Category, Matter
 from xinfang.cases.privacy import HIDDEN, can_see_identity
-from xinfang.cases.workflow import transition
 from xinfang.notices.models import NoticeKind
 
 from ..factories import World, login, register

@@ -13,8 +13,8 @@ from django.test import Client
 from docx import Document
 from pypdf import PdfReader
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Matter
-from xinfang.cases.workflow import transition
 from xinfang.notices.models import Notice, NoticeKind
 from xinfang.notices.render import render_docx, render_pdf
 

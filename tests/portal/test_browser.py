@@ -11,8 +11,8 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Matter
-from xinfang.cases.workflow import transition
 from xinfang.reception.models import Booking, ReceptionDay
 
 from ..browser import SHOTS, chromium

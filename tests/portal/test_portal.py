@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Attachment, Event, Matter, Petitioner
-from xinfang.cases.workflow import transition
+from xinfang.notices.notify import ConsoleNotifier, after_commit
 from xinfang.portal import access
-from xinfang.portal.notify import ConsoleNotifier, after_commit
 
 from ..factories import World, opinion, register
 

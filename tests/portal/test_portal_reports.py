@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Matter
-from xinfang.cases.workflow import transition
 from xinfang.core.errors import UserError
 
 from ..factories import World

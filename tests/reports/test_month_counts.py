@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Channel, Event, Matter, Topic, staff_scope
-from xinfang.cases.workflow import transition
-from xinfang.reports import counters
+from xinfang.ops import counters
 from xinfang.reports import queries as q
 from xinfang.reports.models import MonthCount
 

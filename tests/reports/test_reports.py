@@ -11,8 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Channel, Matter, staff_scope
-from xinfang.cases.workflow import transition
 
 from ..browser import SHOTS, chromium
 from ..factories import World, answered, handled, login, opinion, register

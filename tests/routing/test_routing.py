@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Event, Matter, Topic
-from xinfang.cases.workflow import transition
 from xinfang.core.errors import UserError
 from xinfang.org.models import Unit, User
 from xinfang.routing.models import RouteCount, RoutingRule

@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import register, staff
+from xinfang.actions.registration import add_material
+from xinfang.actions.retention import anonymise
 from xinfang.audit.models import AccessLog
 from xinfang.cases.models import Category
-from xinfang.cases.retention import anonymise
-from xinfang.cases.services import add_material
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role
 from xinfang.search.queries import parse, search
@@ -258,8 +258,8 @@ def test_same_unit_without_matter_role(world, docs):
 
 @pytest.mark.parametrize("narrow", [0, 20000])  # 0: every user filtered per chunk in SQL
 def test_prefilter_agrees_with_visible_to(world, docs, monkeypatch, narrow):
+    from xinfang.actions.workflow import transition
     from xinfang.cases.models import Matter
-    from xinfang.cases.workflow import transition
     from xinfang.search import queries
 
     monkeypatch.setattr(queries, "NARROW", narrow)

@@ -51,10 +51,11 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from xinfang.cases.importing import COLUMNS
+from xinfang.actions.importing import COLUMNS
+from xinfang.actions.registration import add_material
 from xinfang.cases.models import Category, Matter, MatterUnit, Status
-from xinfang.cases.privacy import HIDDEN, mask_id, mask_phone
-from xinfang.cases.services import add_material
+from xinfang.cases.privacy import HIDDEN
+from xinfang.core.masks import mask_id, mask_phone
 from xinfang.deadlines import calendar
 from xinfang.org.models import Role, User
 from xinfang.supervision.services import supervise, sweep

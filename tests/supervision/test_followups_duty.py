@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Matter
-from xinfang.cases.workflow import transition
 from xinfang.core.errors import UserError
 from xinfang.supervision.followups import record, schedule
 from xinfang.supervision.models import DutyShift, FollowupCheck

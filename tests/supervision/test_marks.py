@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from xinfang.cases.workflow import transition
+from xinfang.actions.workflow import transition
 from xinfang.supervision import marks
 from xinfang.supervision.followups import schedule
 from xinfang.supervision.models import FollowupCheck, ReturnVisit, SweepMark

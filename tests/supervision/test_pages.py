@@ -6,8 +6,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Matter, matter_in
-from xinfang.cases.workflow import transition
 from xinfang.supervision.followups import schedule
 from xinfang.supervision.models import FollowupCheck, Notification, ReturnVisit
 from xinfang.supervision.services import sweep

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from xinfang.cases.workflow import transition
+from xinfang.actions.workflow import transition
 from xinfang.core.errors import UserError
 from xinfang.supervision.models import ReturnVisit
 from xinfang.supervision.rates import compute, matters_behind

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Event
-from xinfang.cases.workflow import transition
 from xinfang.core.errors import UserError
 from xinfang.supervision.models import Alert, Notification
 from xinfang.supervision.services import supervise, sweep

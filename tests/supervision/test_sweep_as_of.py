@@ -24,9 +24,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Event, Matter
-from xinfang.cases.workflow import transition
 from xinfang.supervision.models import Alert, FollowupCheck, Notification, ReturnVisit, SweepMark
 from xinfang.supervision.services import SweepResult, sweep, sweep_instant
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Category, Matter, Status
-from xinfang.cases.workflow import transition
 
 from ..browser import SHOTS
 from ..browser import chromium as launch

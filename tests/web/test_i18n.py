@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from xinfang.cases.effects import (
+from xinfang.actions.effects import (
     CONTACT_METHODS,
     EMERGENCY_LINES,
     REDIRECT_CHANNELS,
     SERVICE_METHODS,
     SUPERVISION_LEVELS,
 )
+from xinfang.actions.workflow import LABELS
 from xinfang.cases.privacy import HIDDEN
-from xinfang.cases.workflow import LABELS
 from xinfang.deadlines.clock import LABELS as DEADLINE_LABELS
 from xinfang.web import present, vocab
 

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Attachment, Category, Event, Matter, Status
-from xinfang.cases.workflow import transition
 from xinfang.org.models import Membership, Role
 
 from ..factories import World, answered, handled, register, staff

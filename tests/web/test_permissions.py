@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from xinfang.actions.workflow import RULES, allowed_actions, transition
 from xinfang.cases.models import Category, Matter, Status
-from xinfang.cases.workflow import RULES, allowed_actions, transition
 
 from ..factories import World, handled, opinion, register
 from .helpers import login, offered_actions, snapshot, text

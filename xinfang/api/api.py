@@ -21,13 +21,15 @@ from ninja import NinjaAPI, Path, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from xinfang.actions.registration import register_matter
+from xinfang.actions.workflow import LABELS, allowed_actions, transition
 from xinfang.audit.services import log_access
 from xinfang.cases.clock import clock_for
+from xinfang.cases.inputs import PetitionerIn
 from xinfang.cases.models import Event, Matter, MatterUnit, Status, Topic
-from xinfang.cases.privacy import HIDDEN, can_see_identity, mask_phone
-from xinfang.cases.services import PetitionerIn, register_matter
-from xinfang.cases.workflow import LABELS, allowed_actions, transition
+from xinfang.cases.privacy import HIDDEN, can_see_identity
 from xinfang.core.errors import Forbidden, UserError, bad_text
+from xinfang.core.masks import mask_phone
 from xinfang.deadlines import provisional
 from xinfang.deadlines.calendar import load_calendar
 from xinfang.org.models import Role, Unit, units_by_pk
@@ -712,6 +714,6 @@ def get_matter(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_INT)) -> A
     return _detail(request, m)
 
 
-from xinfang.routing.api import router as routing_router  # noqa: E402
+from xinfang.api.routing import router as routing_router  # noqa: E402
 
 api.add_router("/routing", routing_router)

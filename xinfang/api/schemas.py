@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 
 MAX_INT = 2**63 - 1  # the databases' 64-bit integers
-MAX_TEXT = 20_000  # = cases.services.MAX_TEXT
+MAX_TEXT = 20_000  # = actions.registration.MAX_TEXT
 # A row's key: larger numbers cannot be stored or looked up.
 Id = Annotated[int, Field(ge=1, le=MAX_INT)]
 

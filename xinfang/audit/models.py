@@ -1,6 +1,6 @@
 """The access log: who read which matter's personal data, or exported what, when, from where
 and why (PIPL Art. 51; scope.md principle 4). Append-only and hash-chained under the audit
-key; the witness (``audit.witness``) anchors its head outside the database."""
+key; the witness (``ops.witness``) anchors its head outside the database."""
 
 from __future__ import annotations
 

@@ -8,6 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.core.masks import mask_id, mask_phone
+
 from .models import AccessLog, ChainHead
 
 
@@ -66,8 +68,6 @@ def verify_access_log() -> Iterator[str]:
 def lookup_detail(q: str, receipts: list[str]) -> str:
     """The access log's detail of a lookup of petitioners: what was asked (a phone or ID
     number masked as pages show it, a name as typed) and the matters it found."""
-    from xinfang.cases.privacy import mask_id, mask_phone
-
     compact = q.replace(" ", "").replace("-", "")
     if compact.lstrip("+").isdigit() and len(compact) >= 7:
         asked = f"电话 {mask_phone(compact)}"

@@ -28,14 +28,16 @@ from django.db import connection, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
-from xinfang.cases.chain import event_hash  # ``Event.compute_hash``'s, keyed
-from xinfang.cases.clock import answered_on_time, policy
-from xinfang.cases.effects import (
+from xinfang.actions.effects import (
     CONTACT_METHODS,
     EMERGENCY_LINES,
     REDIRECT_CHANNELS,
     SUPERVISION_LEVELS,
 )
+from xinfang.actions.registration import hash_secret
+from xinfang.actions.workflow import RULES
+from xinfang.cases.chain import event_hash  # ``Event.compute_hash``'s, keyed
+from xinfang.cases.clock import answered_on_time, policy
 from xinfang.cases.models import (
     Category,
     Channel,
@@ -49,8 +51,6 @@ from xinfang.cases.models import (
     ReceiptCounter,
     Status,
 )
-from xinfang.cases.services import hash_secret
-from xinfang.cases.workflow import RULES
 from xinfang.core.crypto import blind_index, encrypt, id_index, normalise_phone
 from xinfang.deadlines.calendar import load_calendar
 from xinfang.deadlines.clock import TZ, compute
@@ -1211,7 +1211,7 @@ def after_seed(until: datetime) -> None:
     vacuum."""
     from django.core.management import call_command
 
-    from xinfang.reports.counters import rebuild
+    from xinfang.ops.counters import rebuild
     from xinfang.supervision.services import sweep
 
     rebuild()

@@ -322,7 +322,7 @@ class Matter(models.Model):
     """A grievance (信访事项) or a review/re-examination of one.
 
     Fields after ``status`` are denormalised from the event log by the one transition
-    function (``cases.workflow.transition``); the log stays the source of truth.
+    function (``actions.workflow.transition``); the log stays the source of truth.
     """
 
     receipt_no = models.CharField(_("受理编号"), max_length=32, unique=True)
@@ -641,7 +641,7 @@ class Event(models.Model):
 
     Each row carries an HMAC-SHA256 of its content under the audit key, chained to the
     previous row of the same matter, so an edited or deleted row is detectable; the witness
-    (``audit.witness``) anchors the newest row of each matter outside the database.
+    (``ops.witness``) anchors the newest row of each matter outside the database.
     """
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="events")

@@ -32,15 +32,3 @@ def can_see_identity(user: Any, matter: Matter) -> bool:
         if m.unit_id == matter.lead_unit_id and m.role in (Role.HANDLER, Role.LEADER):
             return True
     return False
-
-
-def mask_phone(phone: str) -> str:
-    """13800001234 → 138****1234."""
-    p = phone.strip()
-    return p[:3] + "*" * max(len(p) - 7, 0) + p[-4:] if len(p) >= 8 else "*" * len(p)
-
-
-def mask_id(number: str) -> str:
-    """110101199003071234 → 1101**********1234."""
-    n = number.strip()
-    return n[:4] + "*" * max(len(n) - 8, 0) + n[-4:] if len(n) >= 9 else "*" * len(n)

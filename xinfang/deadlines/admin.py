@@ -19,6 +19,8 @@ from django.db.models.functions import ExtractYear
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.actions.calendar import refresh_matters, refresh_years
+
 from . import calendar, loading
 from .models import CalendarDay, PublishedYear
 
@@ -48,14 +50,14 @@ def _invalidate() -> None:
 
 def _changed(first: date, last: date) -> None:
     """The calendar changed between ``first`` and ``last``: clear the cache and recompute
-    the deadlines stored on the matters it can move (``loading.refresh_matters``)."""
+    the deadlines stored on the matters it can move (``actions.calendar``)."""
     _invalidate()
-    loading.refresh_matters(first, last)
+    refresh_matters(first, last)
 
 
 def _changed_years(years: Iterable[int]) -> None:
     _invalidate()
-    loading.refresh_years(years)
+    refresh_years(years)
 
 
 @admin.register(CalendarDay)

@@ -15,9 +15,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from xinfang.actions.registration import register_matter
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Category, Channel, HotlineType, Kind, Matter, Status, Topic
-from xinfang.cases.services import register_matter
-from xinfang.cases.workflow import transition
 from xinfang.core.errors import UserError
 from xinfang.deadlines.calendar import Calendar, load_calendar
 from xinfang.org.models import Unit, User

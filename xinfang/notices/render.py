@@ -9,37 +9,9 @@ from pathlib import Path
 from django.conf import settings
 
 from xinfang.cases.privacy import HIDDEN
-from xinfang.core.errors import UserError
+from xinfang.core.fonts import FONT_NAME, register_font
 
 from .models import Notice
-
-FONT_NAME = "XinfangCJK"
-_font_ready = False
-
-
-def cjk_font_path() -> Path:
-    for candidate in settings.XINFANG["CJK_FONTS"]:
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    raise UserError(
-        "no_cjk_font",
-        "未找到中文字体，无法生成PDF。请安装 fonts-wqy-microhei 或设置 XINFANG_CJK_FONT",
-        "No CJK font found for PDF notices: install fonts-wqy-microhei or set XINFANG_CJK_FONT",
-    )
-
-
-def _register_font() -> None:
-    global _font_ready
-    if _font_ready:
-        return
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    path = cjk_font_path()
-    kwargs = {"subfontIndex": 0} if path.suffix.lower() == ".ttc" else {}
-    pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), **kwargs))
-    _font_ready = True
-
 
 # Characters XML 1.0 cannot carry (C0 controls but tab and newline, lone surrogates,
 # U+FFFE/U+FFFF): a title pasted with one must not make a notice impossible to produce.
@@ -114,7 +86,7 @@ def render_pdf(notice: Notice, masked: bool = False) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    _register_font()
+    register_font()
     body = ParagraphStyle(
         "body",
         fontName=FONT_NAME,

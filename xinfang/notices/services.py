@@ -1,4 +1,4 @@
-"""Issuing notices. Called by ``cases.workflow.transition`` inside its transaction.
+"""Issuing notices. Called by ``actions.workflow.transition`` inside its transaction.
 
 Issuing is cheap: the text is rendered from the template into a snapshot stored on the
 ``Notice`` row; DOCX and PDF files are produced from that snapshot on download.
@@ -19,6 +19,7 @@ from xinfang.org.models import Unit
 
 from .defaults import DEFAULTS
 from .models import Notice, NoticeKind, NoticeTemplate
+from .notify import after_commit
 
 K = NoticeKind
 OPINION_KIND = {
@@ -268,8 +269,6 @@ def issue_for_event(matter: Matter, event: Event) -> Notice | None:
         context=ctx,
         template_version=version,
     )
-    from xinfang.portal.notify import after_commit
-
     for p in _addressable(matter)[:1]:  # the first petitioner or representative
         after_commit(
             p.phone,

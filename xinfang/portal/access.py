@@ -30,8 +30,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from xinfang.actions.registration import hash_secret
 from xinfang.cases.models import Matter
-from xinfang.cases.services import hash_secret
 from xinfang.core import throttle as counters
 from xinfang.core.crypto import blind_index, normalise_phone
 from xinfang.core.errors import UserError

@@ -11,8 +11,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.actions.registration import MAX_REPRESENTATIVES
 from xinfang.cases.models import Category, Rating, Topic
-from xinfang.cases.services import MAX_REPRESENTATIVES
 from xinfang.core.crypto import normalise_phone
 from xinfang.org.models import Level, Unit, UnitKind
 

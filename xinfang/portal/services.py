@@ -9,11 +9,11 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from xinfang.actions.registration import register_matter
 from xinfang.cases.models import Channel, Matter
-from xinfang.cases.services import register_matter
+from xinfang.notices.notify import after_commit
 
 from . import access
-from .notify import after_commit
 
 
 def submit_online(

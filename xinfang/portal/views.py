@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from xinfang.actions.registration import add_material, organ_for_report
+from xinfang.actions.workflow import LABELS, allowed_actions, transition
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Event, Kind, Matter, Status
-from xinfang.cases.services import add_material, organ_for_report
-from xinfang.cases.workflow import LABELS, allowed_actions, transition
 from xinfang.core.errors import UserError
 from xinfang.org.models import Unit
 from xinfang.reception.models import ReceptionDay
@@ -327,7 +327,7 @@ def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """A written notice as PDF or DOCX, only for a session that verified its matter."""
     try:
         from xinfang.notices.models import Notice
-        from xinfang.notices.views import notice_response
+        from xinfang.web.notices import notice_response
     except ImportError as exc:  # notices app not installed in this deployment
         raise Http404 from exc
     n = get_object_or_404(Notice.objects.select_related("matter"), pk=pk)

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from xinfang.cases.models import MatterQuerySet, StaffScope
+from xinfang.core.fonts import FONT_NAME, register_font
 
 from . import queries as q
 
@@ -117,9 +118,7 @@ def pdf(
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from xinfang.notices.render import FONT_NAME, _register_font
-
-    _register_font()
+    register_font()
     d = report_data(qs, p, today, scope)
     h1 = ParagraphStyle("h1", fontName=FONT_NAME, fontSize=18, leading=26, alignment=1)
     h2 = ParagraphStyle("h2", fontName=FONT_NAME, fontSize=13, leading=20, spaceBefore=8)

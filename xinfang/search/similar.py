@@ -27,8 +27,8 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from xinfang.cases.inputs import PetitionerIn
 from xinfang.cases.models import Matter, Petitioner, staff_scope
-from xinfang.cases.services import PetitionerIn
 from xinfang.org.models import Unit, prefetch_memberships
 
 from .backends import PostgresBackend, Term, backend

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from xinfang.actions.registration import register_matter
 from xinfang.cases.models import Event, Matter, Status
-from xinfang.cases.services import register_matter
 from xinfang.core.errors import UserError
 from xinfang.org.models import User
 

@@ -19,8 +19,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from xinfang.actions.workflow import RULES, transition
 from xinfang.cases.models import NOT_OPEN, Event, Matter, Status
-from xinfang.cases.workflow import RULES, transition
 from xinfang.core.bulk import insert_new
 from xinfang.core.errors import UserError
 from xinfang.deadlines.clock import LABELS

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from xinfang.actions.workflow import transition
 from xinfang.cases.models import Matter, Status
-from xinfang.cases.workflow import transition
 from xinfang.core.errors import UserError
 from xinfang.org.models import User
 

@@ -9,7 +9,7 @@ existing matter stands (procedure.md §1): this only warns, and the registrar de
 The petitioner is matched as the same-matter panel matches them (``search.similar``: the
 blind indexes of the ID number and the phone, the same name in the intake's area). Only
 matters ``visible_to`` the user whose identity the user may also see are named (XFGZ
-Art. 30); the chain's finality is read as ``cases.effects._chain_final`` reads it.
+Art. 30); the chain's finality is read as ``actions.effects._chain_final`` reads it.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
+from xinfang.cases.inputs import PetitionerIn
 from xinfang.cases.models import Decision, Kind, Matter
-from xinfang.cases.services import PetitionerIn
 from xinfang.search.similar import same_person_matters
 
 ARTICLE = "信访工作条例第三十六条第三款"

@@ -1,6 +1,6 @@
 """Fields of each action's form, and parsing a POST into the ``data`` the effect expects.
 
-The fields mirror ``cases/effects.py``; validation stays in the effects (one place).
+The fields mirror ``actions/effects.py``; validation stays in the effects (one place).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.cases.effects import (
+from xinfang.actions.effects import (
     CONTACT_METHODS,
     EMERGENCY_LINES,
     REDIRECT_CHANNELS,

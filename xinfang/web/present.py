@@ -158,7 +158,7 @@ def deadline_label(kind: str) -> str:
 
 def event_label(e: Event) -> str:
     """The timeline label: a relayed event also says what the main matter did."""
-    from xinfang.cases.workflow import LABELS
+    from xinfang.actions.workflow import LABELS
 
     label = LABELS.get(e.action, e.action)
     if e.action == "relay":

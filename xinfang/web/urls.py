@@ -1,9 +1,11 @@
+"""The staff pages' addresses, one namespace per area (``web``, ``reports``, ``search`` …)."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from xinfang.org.twofactor import TwoFactorLoginView
 
-from . import views
+from . import audit, notices, reports, routing, search, supervision, views
 
 app_name = "web"
 urlpatterns = [
@@ -19,3 +21,40 @@ urlpatterns = [
     path("matters/<int:pk>/files/<int:aid>/", views.attachment, name="attachment"),
     path("petitioners/", views.petitioner_search, name="petitioner_search"),
 ]
+
+notices_urls = (
+    [path("<int:pk>.<str:fmt>", notices.download, name="download")],
+    "notices",
+)
+reports_urls = (
+    [
+        path("", reports.dashboard, name="dashboard"),
+        path("rates/", reports.rates, name="rates"),
+        path("duty/", reports.duty, name="duty"),
+        path("rates/<int:unit>/<str:metric>/", reports.drill, name="drill"),
+        path("<str:kind>.<str:fmt>", reports.download, name="download"),
+    ],
+    "reports",
+)
+audit_urls = ([path("access/", audit.access_log, name="access_log")], "audit")
+supervision_urls = (
+    [
+        path("inbox/", supervision.inbox, name="inbox"),
+        path("inbox/read/", supervision.mark_read, name="mark_read"),
+        path("visits/", supervision.visit_list, name="visits"),
+        path("visits/<int:pk>/", supervision.visit_record, name="visit_record"),
+        path("followups/", supervision.followup_list, name="followups"),
+        path("followups/<int:pk>/", supervision.followup_record, name="followup_record"),
+    ],
+    "supervision",
+)
+routing_urls = ([path("suggest/", routing.suggest_fragment, name="suggest")], "routing")
+search_urls = (
+    [
+        path("", search.search_page, name="search"),
+        path("count/", search.search_count, name="count"),
+        path("similar/", search.similar, name="similar"),
+        path("hotspots/", search.hotspots_page, name="hotspots"),
+    ],
+    "search",
+)

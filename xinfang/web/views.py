@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from xinfang.actions.registration import register_matter
+from xinfang.actions.workflow import RULES, allowed_actions, transition
 from xinfang.audit.services import log_access, lookup_detail
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import (
@@ -39,11 +41,10 @@ from xinfang.cases.models import (
     Topic,
     matter_in,
 )
-from xinfang.cases.privacy import HIDDEN, can_see_identity, mask_id, mask_phone
-from xinfang.cases.services import register_matter
-from xinfang.cases.workflow import RULES, allowed_actions, transition
+from xinfang.cases.privacy import HIDDEN, can_see_identity
 from xinfang.core.crypto import blind_index, id_index, normalise_phone
 from xinfang.core.errors import UserError
+from xinfang.core.masks import mask_id, mask_phone
 from xinfang.org.models import Role, Unit, User
 
 from . import present

@@ -1,7 +1,7 @@
 """Source texts of the core's tables, marked for translation.
 
-The transition table (``cases.workflow``), the deadline labels (``deadlines.clock``) and the
-choice lists of ``cases.effects`` are plain Chinese strings in the core. Listing them here
+The transition table (``actions.workflow``), the deadline labels (``deadlines.clock``) and the
+choice lists of ``actions.effects`` are plain Chinese strings in the core. Listing them here
 lets ``makemessages`` keep their English in ``xinfang/locale``; templates translate them at
 render time (``{% translate label %}``). ``tests/web/test_i18n.py`` fails when the core
 gains a label that is missing here.

@@ -10,7 +10,7 @@ from django.db import migrations
 
 
 def _rekey(apps: Any, schema_editor: Any, *, to_key: bool) -> None:
-    from xinfang.audit.rekey import legacy_mac, rekey_access_log, rekey_events
+    from xinfang.ops.rekey import legacy_mac, rekey_access_log, rekey_events
     from xinfang.core.crypto import audit_mac
 
     old, new = (legacy_mac, audit_mac) if to_key else (audit_mac, legacy_mac)

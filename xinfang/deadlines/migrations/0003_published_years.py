@@ -37,7 +37,7 @@ def recount(apps, schema_editor):
 
     from xinfang.deadlines import statutory
     from xinfang.deadlines.calendar import YEARS_AHEAD
-    from xinfang.deadlines.loading import refresh_matters
+    from xinfang.actions.calendar import refresh_matters
 
     PublishedYear = apps.get_model("deadlines", "PublishedYear")
     Matter = apps.get_model("cases", "Matter")

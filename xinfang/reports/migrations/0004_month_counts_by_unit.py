@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def refill(apps, schema_editor):
     """Recount every month, now per registering unit as well as in all."""
-    from xinfang.reports.counters import fill, month_rows
+    from xinfang.ops.counters import fill, month_rows
 
     MonthCount = apps.get_model("reports", "MonthCount")
     MonthCount.objects.all().delete()

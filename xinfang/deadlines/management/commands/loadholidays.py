@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from xinfang.actions.calendar import refresh_years
 from xinfang.core.errors import UserError
 from xinfang.deadlines.loading import (
     DayIn,
@@ -28,7 +29,6 @@ from xinfang.deadlines.loading import (
     loaded_years,
     missing_statutory,
     read_file,
-    refresh_years,
     shipped_path,
     shipped_years,
 )

@@ -65,7 +65,7 @@ class Command(BaseCommand):
 
         swept = sweep()
         add_reception_days(d, timezone.now())
-        from xinfang.audit.witness import witness_once
+        from xinfang.ops.witness import witness_once
 
         witness_once()  # the chains' heads, so `xinfang audit verify` has its witness
         today = timezone.localdate()

@@ -12,10 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
-from xinfang.core.errors import UserError
-from xinfang.org.models import Role, Unit, User
-
-from .models import (
+from xinfang.cases.models import (
     TERMINAL,
     Category,
     Decision,
@@ -26,6 +23,9 @@ from .models import (
     Rating,
     Status,
 )
+from xinfang.core.errors import UserError
+from xinfang.org.models import Role, Unit, User
+
 from .workflow import Ctx, effect
 
 REDIRECT_CHANNELS = {
@@ -162,9 +162,8 @@ def _assisting_for(m: Matter, d: dict[str, Any]) -> list[Unit]:
 def _latest_assign_due(m: Matter, today: date) -> date:
     """The last day an assignment made ``today`` may fix: the category's handling period
     counted from the assignment, by the clock's own counting rules."""
+    from xinfang.cases.clock import policy
     from xinfang.deadlines.calendar import load_calendar
-
-    from .clock import policy
 
     p = policy()
     days = {"suggestion": p.suggestion_days, "report": p.report_days}.get(m.category, p.claim_days)
@@ -283,7 +282,7 @@ def _art19_applies(existing: Matter, c: Ctx) -> None:
 
 
 def _refuse_if_overdue(existing: Matter, c: Ctx) -> None:
-    from .clock import clock_for
+    from xinfang.cases.clock import clock_for
 
     clk = clock_for(existing, on=c.today)
     for dl in (clk.get("handling"), clk.current()):
@@ -593,7 +592,7 @@ def _completion(m: Matter, d: dict[str, Any], c: Ctx) -> None:
 
 def _followup(kind: str) -> Any:
     def fx(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
-        from .services import open_followup
+        from .registration import open_followup
 
         pending = False
         if d.get("organ") and not c.by_citizen:
@@ -762,7 +761,8 @@ def _repeat_ground(m: Matter, existing: Matter, c: Ctx) -> tuple[str, str]:
 
 @effect("link_repeat")
 def _link_repeat(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
-    from .clock import clock_for
+    from xinfang.cases.clock import clock_for
+
     from .workflow import transition
 
     existing = _visible_matter(d, "existing", "原信访事项受理编号", m, c)

@@ -87,7 +87,7 @@ def rekey_events(
 
 
 def _access_body(row: Any, prev: str) -> bytes:
-    from .models import AccessLog
+    from xinfang.audit.models import AccessLog
 
     return AccessLog(
         at=row.at,

@@ -10,9 +10,8 @@ from ninja import Router, Schema
 from xinfang.cases.models import Topic
 from xinfang.core.errors import Forbidden, UserError
 from xinfang.org.models import Unit
-
-from .services import suggest
-from .views import may_route
+from xinfang.routing.services import suggest
+from xinfang.web.routing import may_route
 
 router = Router(tags=["routing"])
 

@@ -36,7 +36,7 @@ class ConsoleNotifier:
 
 
 def notifier() -> Notifier:
-    path = settings.XINFANG.get("NOTIFIER", "xinfang.portal.notify.ConsoleNotifier")
+    path = settings.XINFANG.get("NOTIFIER", "xinfang.notices.notify.ConsoleNotifier")
     backend: Notifier = import_string(path)()
     return backend
 

@@ -8,9 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from xinfang.audit.models import AccessLog
 from xinfang.org.models import Role
-
-from .models import AccessLog
 
 
 @require_GET

@@ -16,11 +16,11 @@ from typing import Any
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from xinfang.cases.models import Category, Channel, Topic
 from xinfang.core.errors import UserError
 from xinfang.org.models import Unit, User
 
-from .models import Category, Channel, Topic
-from .services import register_matter
+from .registration import register_matter
 
 COLUMNS = [
     "收到时间",

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from xinfang.cases.retention import run
+from xinfang.actions.retention import run
 
 
 class Command(BaseCommand):

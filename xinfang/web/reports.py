@@ -15,11 +15,10 @@ from django.views.decorators.http import require_GET
 from xinfang.audit.services import log_access
 from xinfang.cases.models import Matter, StaffScope, staff_scope
 from xinfang.org.models import Level, Role, Unit
+from xinfang.reports import exports
+from xinfang.reports import queries as q
 from xinfang.supervision import rates as rates_mod
 from xinfang.supervision import trends
-
-from . import exports
-from . import queries as q
 
 ALLOWED = (Role.SUPERVISOR, Role.LEADER, Role.AUDITOR)
 

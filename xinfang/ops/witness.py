@@ -50,10 +50,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
+from xinfang.audit.models import AccessLog, ChainHead
 from xinfang.cases.models import Event, Matter
 from xinfang.core.crypto import audit_key, fingerprint
-
-from .models import AccessLog, ChainHead
 
 FILE = "chain.log"
 HOLD = 600  # seconds an unseen event id is waited for (a transaction still open)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import TERMINAL, Attachment, Matter, Petitioner
+from xinfang.cases.models import TERMINAL, Attachment, Matter, Petitioner
 
 REDACTED = "［已按保存期限删除］"
 

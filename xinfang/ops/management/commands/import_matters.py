@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from xinfang.cases.importing import import_matters
+from xinfang.actions.importing import import_matters
 from xinfang.core.errors import UserError
 from xinfang.org.models import Unit, User
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from xinfang.audit.witness import state_for_backup
 from xinfang.core.backup import backup
 from xinfang.core.errors import UserError
+from xinfang.ops.witness import state_for_backup
 
 
 class Command(BaseCommand):

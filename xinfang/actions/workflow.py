@@ -18,14 +18,22 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.cases.clock import answered_on_time, clock_for
+from xinfang.cases.models import (
+    Category,
+    Decision,
+    Event,
+    HotlineType,
+    Kind,
+    Matter,
+    MatterUnit,
+    Status,
+)
 from xinfang.core.errors import Conflict, Forbidden, UserError
 from xinfang.core.rows import Insert
 from xinfang.deadlines.clock import Clock
 from xinfang.org.models import Role, User, memberships_with_units
 from xinfang.reports import counters as month_counts
-
-from .clock import answered_on_time, clock_for
-from .models import Category, Decision, Event, HotlineType, Kind, Matter, MatterUnit, Status
 
 S = Status
 ACTIVE = (S.HANDLING, S.OPINION_PENDING, S.ANSWERED)

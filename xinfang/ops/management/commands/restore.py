@@ -9,9 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from xinfang.audit.witness import mark_restored
 from xinfang.core.backup import restore
 from xinfang.core.errors import UserError
+from xinfang.ops.witness import mark_restored
 
 
 class Command(BaseCommand):

@@ -14,9 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from xinfang.cases.models import Matter, Rating, matter_in
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role
-
-from . import followups, visits
-from .models import FollowupCheck, Notification, ReturnVisit, VisitMethod
+from xinfang.supervision import followups, visits
+from xinfang.supervision.models import FollowupCheck, Notification, ReturnVisit, VisitMethod
 
 DESK = (Role.REGISTRAR, Role.SUPERVISOR)
 

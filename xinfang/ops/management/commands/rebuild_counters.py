@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from xinfang.reports.counters import check, rebuild
+from xinfang.ops.counters import check, rebuild
 
 
 class Command(BaseCommand):

@@ -19,13 +19,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from xinfang.audit import witness
 from xinfang.audit.models import AccessLog, ChainHead
-from xinfang.audit.rekey import rekey_access_log, rekey_events
 from xinfang.audit.services import verify_access_log
 from xinfang.cases.audit import verify_events
 from xinfang.cases.models import Event, Matter
 from xinfang.core.crypto import audit_mac
+from xinfang.ops import witness
+from xinfang.ops.rekey import rekey_access_log, rekey_events
 
 
 class Command(BaseCommand):

@@ -13,9 +13,8 @@ from xinfang.audit.services import log_access
 from xinfang.cases.models import Matter, matter_in
 from xinfang.cases.privacy import can_see_identity
 from xinfang.core.errors import UserError
-
-from .models import Notice
-from .render import CONTENT_TYPES, rendered
+from xinfang.notices.models import Notice
+from xinfang.notices.render import CONTENT_TYPES, rendered
 
 
 def notice_response(notice: Notice, fmt: str, *, masked: bool = False) -> HttpResponse:

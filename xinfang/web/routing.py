@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET
 
 from xinfang.cases.models import Topic
 from xinfang.org.models import Role, Unit
-
-from .services import suggest
+from xinfang.routing.services import suggest
 
 ROUTERS = (Role.REGISTRAR, Role.SUPERVISOR)
 

@@ -9,7 +9,6 @@ import hashlib
 import secrets
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -17,18 +16,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from xinfang.core.errors import Forbidden, UserError, check_text
-from xinfang.core.rows import Insert, next_key
-from xinfang.org.models import Role, Unit, UnitKind, User, prefetch_memberships
-from xinfang.reports import counters as month_counts
-from xinfang.search.services import (  # same-transaction index upkeep
-    index_matters,
-    index_registered,
-    pend_registered,
-    prepare_registered,
-)
-
-from .models import (
+from xinfang.cases.inputs import PetitionerIn
+from xinfang.cases.models import (
     Attachment,
     Category,
     Channel,
@@ -41,6 +30,17 @@ from .models import (
     Status,
     Topic,
 )
+from xinfang.core.errors import Forbidden, UserError, check_text
+from xinfang.core.rows import Insert, next_key
+from xinfang.org.models import Role, Unit, UnitKind, User, prefetch_memberships
+from xinfang.reports import counters as month_counts
+from xinfang.search.services import (  # same-transaction index upkeep
+    index_matters,
+    index_registered,
+    pend_registered,
+    prepare_registered,
+)
+
 from .workflow import append_event, refresh_deadlines, transition
 
 MAX_REPRESENTATIVES = 5  # XFGZ Art. 20
@@ -129,23 +129,6 @@ def _bump_receipt_counter(unit_id: int, year: int) -> int:
         with connection.cursor() as cur:
             cur.execute(sql, [unit_id, year])
             return int(cur.fetchone()[0])
-
-
-@dataclass
-class PetitionerIn:
-    name: str
-    phone: str = ""
-    address: str = ""
-    id_number: str = ""
-    is_organisation: bool = False
-    is_representative: bool = False
-
-    @classmethod
-    def of(cls, value: PetitionerIn | dict[str, Any]) -> PetitionerIn:
-        if isinstance(value, PetitionerIn):
-            return value
-        known = {k: value[k] for k in cls.__dataclass_fields__ if k in value}
-        return cls(**known)
 
 
 def _clean_petitioners(

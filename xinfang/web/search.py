@@ -18,12 +18,11 @@ from xinfang.audit.services import log_access
 from xinfang.cases.models import Status, Topic
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role, Unit
+from xinfang.search.hotspots import hotspots
+from xinfang.search.queries import Hit, count, search
+from xinfang.search.similar import similar_matters
 from xinfang.web import present
 from xinfang.web.present import choice_label, esc, matter_url
-
-from .hotspots import hotspots
-from .queries import Hit, count, search
-from .similar import similar_matters
 
 MATTER_ROLES = {Role.REGISTRAR, Role.HANDLER, Role.SUPERVISOR, Role.LEADER}
 
