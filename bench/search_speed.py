@@ -47,6 +47,7 @@ def env_for(args: argparse.Namespace) -> dict[str, str]:
         "XINFANG_DEBUG": "0",
         "XINFANG_SSL_REDIRECT": "0",
         "XINFANG_ALLOW_DEV_KEYS": "1",  # throwaway data
+        "XINFANG_TOOLS": "1",  # the seeder
     }
     if args.database_url:
         env["DATABASE_URL"] = args.database_url

@@ -67,17 +67,20 @@ INSTALLED_APPS = [
     "xinfang.notices",
     "xinfang.api",
     "xinfang.web",
-    "xinfang.demo",
     "xinfang.portal",
     "xinfang.reception",
     "xinfang.supervision",
     "xinfang.reports",
     "xinfang.audit",
     "xinfang.routing",
-    "xinfang.bench",
     "xinfang.search",
     "xinfang.ops",
 ]
+# The demo county and the benchmark seeder (``xinfang demo``, ``xinfang bench``) are tools for
+# development and measurement, not part of a production deployment: installed when DEBUG is
+# on or ``XINFANG_TOOLS=1`` (the benchmarks run production settings with it).
+if DEBUG or os.environ.get("XINFANG_TOOLS") == "1":
+    INSTALLED_APPS += ["xinfang.demo", "xinfang.bench"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -483,6 +483,7 @@ def main() -> None:
         "DATABASE_URL": x_url or "",
         "XINFANG_DEBUG": "0",
         "XINFANG_ALLOW_DEV_KEYS": "1",  # production settings on throwaway data
+        "XINFANG_TOOLS": "1",  # the seeder
         "XINFANG_SSL_REDIRECT": "0",
     }
     henv = {

@@ -38,6 +38,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
+from xinfang.cases import access  # noqa: E402
 from xinfang.cases.models import Event, Matter, MatterUnit, Petitioner  # noqa: E402
 from xinfang.demo import texts  # noqa: E402
 
@@ -302,7 +303,7 @@ def credentials() -> None:
     s[HASH_SESSION_KEY] = supervisor.get_session_auth_hash()
     s.create()
     unit = registrar.memberships.filter(role=Role.REGISTRAR).first().unit
-    visible = Matter.objects.visible_to(supervisor).count()
+    visible = access.visible(supervisor).count()
     print(
         json.dumps(
             {

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from xinfang.actions.workflow import transition
 from xinfang.api.models import ApiToken
+from xinfang.cases import access
 from xinfang.cases.models import Category, Matter, Status
 
 from ..factories import World, handled, opinion, register
@@ -196,9 +197,7 @@ def test_list_keyset_pagination_and_constant_queries(world: World) -> None:
         cursor = page["next"]
         if not cursor:
             break
-    expected = list(
-        Matter.objects.visible_to(w.supervisor).by_deadline().values_list("receipt_no", flat=True)
-    )
+    expected = list(access.visible(w.supervisor).by_deadline().values_list("receipt_no", flat=True))
     assert seen == expected == [x["receipt_no"] for x in r.json()["items"]]
     assert a.get("/matters", after="@@@").status_code == 400
 

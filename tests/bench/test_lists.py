@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from xinfang.bench import org
+from xinfang.cases import access
 from xinfang.cases.models import Matter
 from xinfang.org.models import Role, User
-from xinfang.web.lists import open_visible
 
 
 def users(dep: org.Deployment) -> list[User]:
@@ -25,15 +25,15 @@ def users(dep: org.Deployment) -> list[User]:
 def test_open_visible_is_visible_to_open(dep) -> None:
     checked = 0
     for u in users(dep):
-        expected = set(Matter.objects.visible_to(u).open().values_list("pk", flat=True))
-        assert set(open_visible(u).values_list("pk", flat=True)) == expected, u.username
+        expected = set(access.visible(u).open().values_list("pk", flat=True))
+        assert set(access.open_visible(u).values_list("pk", flat=True)) == expected, u.username
         day = date(2026, 6, 30)
-        late = set(Matter.objects.visible_to(u).overdue(day).values_list("pk", flat=True))
-        assert set(open_visible(u, overdue_on=day).values_list("pk", flat=True)) == late
+        late = set(access.visible(u).overdue(day).values_list("pk", flat=True))
+        assert set(access.open_visible(u, overdue_on=day).values_list("pk", flat=True)) == late
         checked += bool(expected)
     assert checked > 20
     nobody = User.objects.create(username="nobody")
-    assert list(open_visible(nobody)) == []
+    assert list(access.open_visible(nobody)) == []
 
 
 def test_queue_and_overdue_list_queries_are_bounded(dep, django_assert_max_num_queries) -> None:
@@ -57,21 +57,21 @@ def test_queue_permissions(dep) -> None:
     handler = User.objects.get(pk=dep.staff[(handler_unit, Role.HANDLER)][0])
     c.force_login(handler)
     body = c.get(reverse("web:queue")).content.decode()
-    others = Matter.objects.open().exclude(pk__in=Matter.objects.visible_to(handler))
+    others = Matter.objects.open().exclude(pk__in=access.visible(handler))
     for no in others.values_list("receipt_no", flat=True)[:50]:
         assert no not in body
     assert date(2026, 6, 30)  # the seeded period ends here
 
 
 def test_rates_page_units_cover_the_visible_lead_units(dep) -> None:
-    from xinfang.web.lists import scope_units
+
     from xinfang.web.reports import _lead_units
 
     for u in users(dep):
         if not u.memberships.filter(role__in=[Role.SUPERVISOR, Role.LEADER]).exists():
             continue
-        qs = Matter.objects.visible_to(u)
+        qs = access.visible(u)
         exact = set(qs.exclude(lead_unit=None).values_list("lead_unit_id", flat=True))
         got = _lead_units(u, qs)
         assert exact <= got, u.username
-        assert got - exact <= scope_units(u)  # only units of their own scope are added
+        assert got - exact <= access.scope_units(u)  # only units of their own scope are added

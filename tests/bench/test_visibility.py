@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 
 from xinfang.bench import org
-from xinfang.cases import models as cases_models
-from xinfang.cases.models import Matter, MatterUnit, staff_scope
+from xinfang.cases import access
+from xinfang.cases.models import Matter, MatterUnit
 from xinfang.org.models import Level, Role, Unit, UnitKind, User
 from xinfang.reports import exports
 from xinfang.reports.queries import Period
@@ -55,33 +55,33 @@ def test_visible_to_is_the_rule_for_every_user(dep) -> None:
     users = staff(dep)
     assert len(users) > 20
     for u in users:
-        assert ids(Matter.objects.visible_to(u)) == ids(reference_visible(u)), u.username
+        assert ids(access.visible(u)) == ids(reference_visible(u)), u.username
     nobody = User.objects.create(username="nobody")
-    assert ids(Matter.objects.visible_to(nobody)) == set()
+    assert ids(access.visible(nobody)) == set()
 
 
 def test_large_subtrees_go_to_the_database_as_a_subquery(dep, monkeypatch) -> None:
-    monkeypatch.setattr(cases_models, "SCOPE_ID_LIMIT", 3)
+    monkeypatch.setattr(access, "SCOPE_ID_LIMIT", 3)
     wide = 0
     for u in staff(dep):
-        scope = staff_scope(u)
+        scope = access.staff_scope(u)
         wide += scope.subtree is None
-        assert ids(Matter.objects.visible_to(u)) == ids(reference_visible(u)), u.username
+        assert ids(access.visible(u)) == ids(reference_visible(u)), u.username
     assert wide > 0
 
 
 def test_only_a_subtree_holding_every_unit_is_everything(dep) -> None:
     province = next(o for o in dep.offices if o.unit.level == Level.PROVINCE)
     county = next(o for o in dep.offices if o.unit.level == Level.COUNTY and o.supervisors)
-    top = staff_scope(User.objects.get(pk=province.supervisors[0]))
+    top = access.staff_scope(User.objects.get(pk=province.supervisors[0]))
     assert top.everything
     assert top.units() == set(Unit.objects.values_list("pk", flat=True))
-    low = staff_scope(User.objects.get(pk=county.supervisors[0]))
+    low = access.staff_scope(User.objects.get(pk=county.supervisors[0]))
     assert not low.everything
     assert low.units() < set(Unit.objects.values_list("pk", flat=True))
     # A second root unit outside the province: the province is no longer everything.
     Unit.objects.create(name="另一省", kind=UnitKind.GOVERNMENT, level=Level.PROVINCE)
-    assert not staff_scope(User.objects.get(pk=province.supervisors[0])).everything
+    assert not access.staff_scope(User.objects.get(pk=province.supervisors[0])).everything
 
 
 def test_art_30_holds_for_a_supervisor_of_everything(dep) -> None:
@@ -90,9 +90,9 @@ def test_art_30_holds_for_a_supervisor_of_everything(dep) -> None:
     m = Matter.objects.order_by("pk").first()
     assert m is not None
     Matter.objects.filter(pk=m.pk).update(accused_unit=province.unit)
-    assert staff_scope(sup).everything
-    assert m.pk not in ids(Matter.objects.visible_to(sup))
-    assert ids(Matter.objects.visible_to(sup)) == ids(reference_visible(sup))
+    assert access.staff_scope(sup).everything
+    assert m.pk not in ids(access.visible(sup))
+    assert ids(access.visible(sup)) == ids(reference_visible(sup))
 
 
 def test_reports_equal_the_rule_as_first_written(dep) -> None:
@@ -101,7 +101,7 @@ def test_reports_equal_the_rule_as_first_written(dep) -> None:
     county = next(o for o in dep.offices if o.unit.level == Level.COUNTY and o.supervisors)
     for pk in (province.supervisors[0], county.supervisors[0]):
         u = User.objects.get(pk=pk)
-        got = exports.report_data(Matter.objects.visible_to(u), p, DAY)
+        got = exports.report_data(access.visible(u), p, DAY)
         want = exports.report_data(reference_visible(u), p, DAY)
         assert got == want, u.username
         assert got["summary"]["received"] > 0

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from xinfang.actions.registration import register_matter
+from xinfang.cases import access
 from xinfang.cases.models import Category, Channel, Matter
 from xinfang.core.errors import UserError
 from xinfang.notices.models import NoticeKind
@@ -21,7 +22,7 @@ def test_a_report_about_the_receiving_office_is_registered_by_the_organ_above(
     m = register(w, category=Category.REPORT, accused_unit=w.office)
     assert m.registered_unit_id == w.county.pk  # the office's government
     assert m.receipt_no and m.accused_unit_id == w.office.pk
-    assert not Matter.objects.visible_to(w.registrar).filter(pk=m.pk).exists()
+    assert not access.visible(w.registrar).filter(pk=m.pk).exists()
     n = m.notices.get()
     assert n.kind == NoticeKind.RECEIPT and n.organ_id == w.office.pk
     text = "\n".join(n.context["paragraphs"])
@@ -38,7 +39,7 @@ def test_a_report_about_a_government_above_the_office_stays_with_the_office(
     w = world
     m = register(w, category=Category.REPORT, accused_unit=w.county)
     assert m.registered_unit_id == w.office.pk
-    assert Matter.objects.visible_to(w.registrar).filter(pk=m.pk).exists()
+    assert access.visible(w.registrar).filter(pk=m.pk).exists()
 
 
 def test_no_organ_above_the_accused_refuses_before_writing(world: World) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from xinfang.actions.workflow import transition
+from xinfang.cases import access
 from xinfang.cases.models import Category, Matter
-from xinfang.cases.privacy import can_see_identity
 from xinfang.core.errors import UserError
 from xinfang.core.masks import mask_id, mask_phone
 
@@ -43,19 +43,19 @@ def test_accused_unit_never_sees_the_report(world: World) -> None:
     m = report(world)
     transition(m, "forward", actor=world.registrar, data={"unit": world.housing.pk})
     for name in ("handler", "leader", "registrar_town"):
-        assert not Matter.objects.visible_to(world.users[name]).filter(pk=m.pk).exists()
-    assert Matter.objects.visible_to(world.housing_handler).filter(pk=m.pk).exists()
+        assert not access.visible(world.users[name]).filter(pk=m.pk).exists()
+    assert access.visible(world.housing_handler).filter(pk=m.pk).exists()
 
 
 def test_identity_visible_only_to_registrar_and_lead_handler(world: World) -> None:
     m = report(world)
     m = transition(m, "forward", actor=world.registrar, data={"unit": world.housing.pk})
-    assert can_see_identity(world.registrar, m)
-    assert can_see_identity(world.housing_handler, m)
-    assert not can_see_identity(world.supervisor, m)
-    assert not can_see_identity(world.handler, m)  # the accused town
-    assert not can_see_identity(world.other_handler, m)
-    assert not can_see_identity(None, m)
+    assert access.can_see_identity(world.registrar, m)
+    assert access.can_see_identity(world.housing_handler, m)
+    assert not access.can_see_identity(world.supervisor, m)
+    assert not access.can_see_identity(world.handler, m)  # the accused town
+    assert not access.can_see_identity(world.other_handler, m)
+    assert not access.can_see_identity(None, m)
 
 
 def test_masks() -> None:

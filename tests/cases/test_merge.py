@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from xinfang.actions.workflow import allowed_actions, transition
+from xinfang.cases import access
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Category, Event, Matter, MatterUnit, Status
 from xinfang.core.errors import Forbidden, UserError
@@ -173,7 +174,7 @@ def test_merge_shares_units_follows_deadline_and_notifies(world: World) -> None:
     assert main_due.due is not None
     assert f"{main_due.due.year}年{main_due.due.month}月{main_due.due.day}日" in text
     # The town's handler now sees the merged matter.
-    assert Matter.objects.visible_to(w.handler).filter(pk=other.pk).exists()
+    assert access.visible(w.handler).filter(pk=other.pk).exists()
 
 
 def test_main_opinion_reaches_each_merged_petitioner_with_own_rights(world: World) -> None:
@@ -320,7 +321,7 @@ def test_report_is_never_merged_into_matter_its_accused_unit_sees(world: World) 
     transition(fresh, "forward", actor=w.registrar, data={"unit": w.housing.pk})
     report.refresh_from_db()
     assert report.lead_unit_id == w.housing.pk
-    assert not Matter.objects.visible_to(w.handler).filter(pk=report.pk).exists()
+    assert not access.visible(w.handler).filter(pk=report.pk).exists()
     relay = Notice.objects.get(matter=report, kind="receipt")
     assert relay.context["petitioner"] == "李四"
     assert relay.context["receipt_no"] == report.receipt_no
@@ -360,7 +361,7 @@ def test_split_by_supervisor_returns_matter_to_registration(world: World) -> Non
     )
     other.refresh_from_db()
     assert other.event_count == count
-    assert not Matter.objects.visible_to(w.handler).filter(pk=other.pk).exists()
+    assert not access.visible(w.handler).filter(pk=other.pk).exists()
 
 
 def test_units_of_merged_follow_the_main(world: World) -> None:

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from xinfang.actions.workflow import RELAYED, RULES, scopes_of, transition
+from xinfang.actions.context import RELAYED
+from xinfang.actions.workflow import RULES, transition
+from xinfang.cases import access
 from xinfang.cases.models import Category, Event, Kind, Matter, Status
 from xinfang.core.errors import Conflict, Forbidden
 
@@ -191,7 +193,7 @@ def _authorised(w: World, m: Matter, action: str) -> Any:
         "registrar_town",
     ]
     for name in order:
-        if scopes_of(w.users[name], m) & who:
+        if access.scopes_of(w.users[name], m) & who:
             return w.users[name]
     raise AssertionError(f"no test user may {action} on {m.status}")
 

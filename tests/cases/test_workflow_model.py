@@ -60,17 +60,17 @@ from lunar_python import Lunar
 
 from xinfang.actions.registration import register_matter
 from xinfang.actions.workflow import RULES, allowed_actions, transition
+from xinfang.cases import access
 from xinfang.cases.clock import answered_on_time, clock_for
 from xinfang.cases.models import TERMINAL, Event, Kind, Matter, Status
 from xinfang.core.errors import UserError
 from xinfang.deadlines.clock import LABELS as DEADLINE_LABELS
 from xinfang.deadlines.models import CalendarDay, DayKind
-from xinfang.notices.models import Notice, NoticeKind
+from xinfang.notices.models import Notice, NoticeKind, Notification
 from xinfang.portal.views import PLAIN
 from xinfang.supervision import models as supervision_models
-from xinfang.supervision.models import Alert, Notification
+from xinfang.supervision.models import Alert
 from xinfang.supervision.services import sweep, warning_days
-from xinfang.web.lists import open_visible
 
 from ..factories import World, opinion
 
@@ -489,7 +489,7 @@ class WorkflowModel(RuleBasedStateMachine):
             f"{m.receipt_no}: current_due {m.current_due}, clock {cur.kind} due {cur.due}"
         )
         viewer = self._viewer(m)
-        assert open_visible(self._user(viewer)).filter(pk=m.pk).exists(), (
+        assert access.open_visible(self._user(viewer)).filter(pk=m.pk).exists(), (
             f"{m.receipt_no} ({m.status}) is not in {viewer}'s queue"
         )
 
@@ -506,7 +506,7 @@ class WorkflowModel(RuleBasedStateMachine):
         )
         assert not Matter.objects.overdue(self.today).filter(pk=m.pk).exists()
         viewer = self._viewer(m)
-        assert not open_visible(self._user(viewer)).filter(pk=m.pk).exists(), (
+        assert not access.open_visible(self._user(viewer)).filter(pk=m.pk).exists(), (
             f"{m.receipt_no} ({m.status}) is still in {viewer}'s queue"
         )
 
@@ -743,7 +743,7 @@ class WorkflowModel(RuleBasedStateMachine):
             existing = out.repeat_of
             assert existing is not None
             actor = ev.actor
-            assert Matter.objects.visible_to(actor).filter(pk=existing.pk).exists(), (
+            assert access.visible(actor).filter(pk=existing.pk).exists(), (
                 f"{m.receipt_no}: not accepted as a repeat of {existing.receipt_no}, "
                 f"which {actor} may not see"
             )
@@ -841,7 +841,7 @@ class WorkflowModel(RuleBasedStateMachine):
         if m.pk in self.viewers:
             return self.viewers[m.pk]
         for who in ("registrar", "supervisor", "county_leader", "city_leader", "leader"):
-            if Matter.objects.visible_to(self._user(who)).filter(pk=m.pk).exists():
+            if access.visible(self._user(who)).filter(pk=m.pk).exists():
                 self.viewers[m.pk] = who
                 return who
         raise AssertionError(f"nobody of the model may see {m.receipt_no}")

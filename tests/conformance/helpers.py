@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from xinfang.actions.workflow import RULES, scopes_of, transition
+from xinfang.actions.workflow import RULES, transition
+from xinfang.cases import access
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Event, Matter
 from xinfang.core.errors import UserError
 from xinfang.deadlines.clock import Deadline
 from xinfang.org.models import Level, Role, Unit, UnitKind, User
-from xinfang.portal import access
+from xinfang.portal import access as portal_access
 
 from ..factories import World, opinion, register, staff, unit
 
@@ -130,7 +131,7 @@ def entitled(m: Matter, action: str, candidates: list[User]) -> User:
     assert action in RULES, f"the transition table has no action {action!r}"
     who = set(RULES[action].who)
     for u in candidates:
-        if scopes_of(u, m) & who:
+        if access.scopes_of(u, m) & who:
             return u
     raise AssertionError(f"none of {candidates} may {action} on {m.receipt_no} ({m.status})")
 
@@ -142,6 +143,6 @@ def portal_client(m: Matter) -> Client:
     class Req:
         session = c.session
 
-    access.grant(Req, m)
+    portal_access.grant(Req, m)
     Req.session.save()
     return c

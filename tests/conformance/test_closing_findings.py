@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from xinfang.actions.workflow import transition
 from xinfang.api.models import ApiToken
+from xinfang.cases import access
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import TERMINAL, Category, Matter, Status
 from xinfang.notices.models import Notice
@@ -221,7 +222,7 @@ def test_not_accept_refused_for_a_matter_the_registrar_cannot_see(world: World) 
     w = world
     office, registrar = elsewhere(w)
     theirs = register(w, at=at("2026-03-02"), unit=office, by=registrar)
-    assert not Matter.objects.visible_to(w.registrar).filter(pk=theirs.pk).exists()
+    assert not access.visible(w.registrar).filter(pk=theirs.pk).exists()
     new = register(w, at=at("2026-03-05"))
     for existing in (theirs.receipt_no, "360421-2026-999999"):
         refused(

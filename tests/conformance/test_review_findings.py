@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from xinfang.actions.workflow import transition
+from xinfang.cases import access
 from xinfang.cases.models import Kind, Matter, Status
 from xinfang.org.models import Level, Role, UnitKind
 
@@ -237,7 +238,7 @@ def test_reexam_with_no_organ_above_is_registered_and_put_to_staff(world: World)
         True,
     )
     assert (reexam.current_due, reexam.current_due_kind) == (D("2026-10-08"), "reexam")
-    assert Matter.objects.visible_to(w.city_leader).filter(pk=reexam.pk).exists()
+    assert access.visible(w.city_leader).filter(pk=reexam.pk).exists()
     province = unit("江西省人民政府", UnitKind.GOVERNMENT, Level.PROVINCE, code="360000")
     city_registrar = staff("city_registrar", (w.city, Role.REGISTRAR))
     actor = entitled(reexam, "choose_organ", [city_registrar, w.city_leader, w.city_handler])

@@ -126,3 +126,19 @@ def test_production_refuses_a_missing_audit_key(tmp_path: Path) -> None:
         XINFANG_INDEX_KEY=INDEX_KEY,
     )
     assert r.returncode != 0 and "缺少：XINFANG_AUDIT_KEY。" in r.stderr
+
+
+def test_production_has_no_demo_or_benchmark_tools(tmp_path: Path) -> None:
+    keys = {
+        "XINFANG_SECRET_KEY": SECRET,
+        "XINFANG_FIELD_KEYS": FIELD_KEY,
+        "XINFANG_INDEX_KEY": INDEX_KEY,
+        "XINFANG_AUDIT_KEY": AUDIT_KEY,
+    }
+    r = _run(tmp_path, "help", "demo", XINFANG_DEBUG="0", **keys)
+    assert r.returncode != 0 and "Unknown command: 'demo'" in r.stderr
+    r = _run(tmp_path, "help", "bench", XINFANG_DEBUG="0", **keys)
+    assert r.returncode != 0 and "Unknown command: 'bench'" in r.stderr
+    # the benchmarks name them explicitly
+    r = _run(tmp_path, "help", "bench", XINFANG_DEBUG="0", XINFANG_TOOLS="1", **keys)
+    assert r.returncode == 0, r.stderr

@@ -10,8 +10,9 @@ from docx import Document
 from pypdf import PdfReader
 
 from xinfang.actions.workflow import transition
+from xinfang.cases import access
 from xinfang.cases.models import Category, Matter
-from xinfang.cases.privacy import HIDDEN, can_see_identity
+from xinfang.core.masks import HIDDEN
 from xinfang.notices.models import NoticeKind
 
 from ..factories import World, login, register
@@ -47,7 +48,7 @@ def test_a_reports_notices_mask_the_reporter_for_masked_viewers(world: World) ->
         "supervisor": w.supervisor,  # a supervisor sees the identity masked
     }
     for who, user in seen.items():
-        assert can_see_identity(user, m) is (who == "registrar")
+        assert access.can_see_identity(user, m) is (who == "registrar")
         for fmt in ("pdf", "docx"):
             r = login(user).get(f"/notices/{n.pk}.{fmt}")
             assert r.status_code == 200, (who, fmt)

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from xinfang.actions.workflow import transition
+from xinfang.cases import access
 from xinfang.cases.models import Matter
 from xinfang.core.errors import UserError
 
@@ -49,4 +50,4 @@ def test_a_portal_report_about_the_chosen_organ_is_told_and_goes_above(world: Wo
     no, _ = secret_of(r.content.decode())
     m = Matter.objects.get(receipt_no=no)
     assert m.registered_unit_id == w.county.pk and m.accused_unit_id == w.office.pk
-    assert not Matter.objects.visible_to(w.registrar).filter(pk=m.pk).exists()
+    assert not access.visible(w.registrar).filter(pk=m.pk).exists()

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from xinfang.actions.workflow import transition
-from xinfang.cases.models import Channel, Event, Matter, Topic, staff_scope
+from xinfang.cases import access
+from xinfang.cases.models import Channel, Event, Matter, Topic
 from xinfang.ops import counters
 from xinfang.reports import queries as q
 from xinfang.reports.models import MonthCount
@@ -88,9 +89,9 @@ def test_every_write_keeps_the_counters_equal_to_a_recount(world: World) -> None
 def test_counters_give_what_counting_the_visible_matters_gives(world: World) -> None:
     ms = _varied(world)
     reader = world.city_leader
-    scope = staff_scope(reader)
+    scope = access.staff_scope(reader)
     assert scope.everything and scope.own == {world.city.pk}
-    qs = Matter.objects.visible_to(reader, scope)
+    qs = access.visible(reader, scope)
     today = timezone.localdate()
     for p in (q.Period.last_12_months(today), q.Period.year(today.year - 1)):
         assert q.whole_months(p, today)
@@ -107,14 +108,14 @@ def test_counters_give_what_counting_the_visible_matters_gives(world: World) -> 
     # Everyone else is counted from their scope: the county office sees the report it
     # registered; the one accusing the county government was registered by the city.
     assert ms["self_accusing"].registered_unit_id == world.city.pk
-    office = staff_scope(world.supervisor)
+    office = access.staff_scope(world.supervisor)
     assert not office.everything
-    mine = Matter.objects.visible_to(world.supervisor, office)
+    mine = access.visible(world.supervisor, office)
     assert mine.filter(pk=ms["accusing"].pk).exists()
     assert q.breakdown(mine, q.Period.last_12_months(today), office, today).category["report"] == 1
     # The county's leader does not see the one accusing the county (Art. 30).
-    county = staff_scope(world.county_leader)
-    theirs = Matter.objects.visible_to(world.county_leader, county)
+    county = access.staff_scope(world.county_leader)
+    theirs = access.visible(world.county_leader, county)
     assert not theirs.filter(pk=ms["self_accusing"].pk).exists()
     b = q.breakdown(theirs, q.Period.last_12_months(today), county, today)
     assert b == q._live(theirs, q.Period.last_12_months(today)) and b.category["report"] == 1
@@ -123,8 +124,8 @@ def test_counters_give_what_counting_the_visible_matters_gives(world: World) -> 
 def test_a_period_of_part_months_is_counted_from_the_matters(world: World) -> None:
     _varied(world)
     reader = world.city_leader
-    scope = staff_scope(reader)
-    qs = Matter.objects.visible_to(reader, scope)
+    scope = access.staff_scope(reader)
+    qs = access.visible(reader, scope)
     today = timezone.localdate()
     # From the last day of last month: never a whole month.
     p = q.Period(today.replace(day=1) - timedelta(days=1), today + timedelta(days=1))
@@ -168,24 +169,24 @@ def test_a_scope_s_figures_are_those_of_its_visible_matters(world: World) -> Non
     later = today + timedelta(days=400)  # everything open is overdue by then
     for name in ("supervisor", "leader", "housing_leader", "county_leader", "other_leader"):
         user = getattr(world, name)
-        scope = staff_scope(user)
+        scope = access.staff_scope(user)
         assert not scope.everything
-        qs = Matter.objects.visible_to(user, scope)
-        assert set(q.narrowed(qs, scope)) == set(qs), name
+        qs = access.visible(user, scope)
+        assert set(access.narrowed(qs, scope)) == set(qs), name
         # those registered elsewhere (the dashboard counts them live), tested in the index
         units = scope.units()
         outside = {x for x in qs if x.registered_unit_id not in units}
-        assert set(q.narrowed(qs, scope, outside=True)) == outside, name
+        assert set(access.narrowed(qs, scope, outside=True)) == outside, name
         assert q.breakdown(qs, p, scope, today) == q._live(qs, p), name
         assert q.summary(qs, p, later, scope=scope) == q.summary(qs, p, later), name
         assert q.on_time(qs, p, scope) == q.on_time(qs, p), name
         assert q.overdue_by_unit(qs, later, scope=scope) == q.overdue_by_unit(qs, later), name
-    housing = staff_scope(world.housing_leader)
-    seen = q.narrowed(Matter.objects.visible_to(world.housing_leader, housing), housing)
+    housing = access.staff_scope(world.housing_leader)
+    seen = access.narrowed(access.visible(world.housing_leader, housing), housing)
     assert list(seen) == [m]  # assisted only
-    assert list(q.narrowed(seen, housing, outside=True)) == [m]  # registered elsewhere
-    everyone = staff_scope(world.city_leader)
-    assert not q.narrowed(Matter.objects.all(), everyone, outside=True).exists()
+    assert list(access.narrowed(seen, housing, outside=True)) == [m]  # registered elsewhere
+    everyone = access.staff_scope(world.city_leader)
+    assert not access.narrowed(Matter.objects.all(), everyone, outside=True).exists()
     assert q.summary(seen, p, later, scope=housing)["overdue"] == 1
 
 

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from xinfang.actions.workflow import transition
-from xinfang.cases.models import Channel, Matter, staff_scope
+from xinfang.cases import access
+from xinfang.cases.models import Channel, Matter
 
 from ..browser import SHOTS, chromium
 from ..factories import World, answered, handled, login, opinion, register
@@ -167,10 +168,10 @@ def test_on_time_counts_late_opinions_from_the_clock(world: World) -> None:
     assert open_one.answered_on_time is None
 
     today = timezone.localdate()
-    figures = on_time(Matter.objects.visible_to(w.supervisor), Period.year(today.year))
+    figures = on_time(access.visible(w.supervisor), Period.year(today.year))
     assert (figures["met"], figures["late"]) == (1, 1)
     assert figures["rate"] == 0.5 and figures["by_kind"] == {"handling": [1, 1]}
-    nobody = on_time(Matter.objects.visible_to(w.other_leader), Period.year(today.year))
+    nobody = on_time(access.visible(w.other_leader), Period.year(today.year))
     assert (nobody["met"], nobody["late"], nobody["rate"]) == (0, 0, None)
     # The approval time is on the matter, as the event log has it; last year counts none.
     ev = late.events.get(action="approve_opinion")
@@ -178,6 +179,6 @@ def test_on_time_counts_late_opinions_from_the_clock(world: World) -> None:
     assert on_time(Matter.objects.all(), Period.year(today.year - 1))["rate"] is None
     # Each reader's figures through their scope equal the unnarrowed ones.
     for reader in (w.supervisor, w.other_leader, w.city_leader):
-        scope = staff_scope(reader)
-        qs = Matter.objects.visible_to(reader, scope)
+        scope = access.staff_scope(reader)
+        qs = access.visible(reader, scope)
         assert on_time(qs, Period.year(today.year), scope) == on_time(qs, Period.year(today.year))

@@ -10,6 +10,7 @@ from tests.factories import register, staff
 from xinfang.actions.registration import add_material
 from xinfang.actions.retention import anonymise
 from xinfang.audit.models import AccessLog
+from xinfang.cases import access
 from xinfang.cases.models import Category
 from xinfang.core.errors import UserError
 from xinfang.org.models import Role
@@ -259,7 +260,6 @@ def test_same_unit_without_matter_role(world, docs):
 @pytest.mark.parametrize("narrow", [0, 20000])  # 0: every user filtered per chunk in SQL
 def test_prefilter_agrees_with_visible_to(world, docs, monkeypatch, narrow):
     from xinfang.actions.workflow import transition
-    from xinfang.cases.models import Matter
     from xinfang.search import queries
 
     monkeypatch.setattr(queries, "NARROW", narrow)
@@ -267,7 +267,7 @@ def test_prefilter_agrees_with_visible_to(world, docs, monkeypatch, narrow):
     users = [world.registrar, world.supervisor, world.handler, world.other_handler, world.leader]
     for user in users:
         expected = set(
-            Matter.objects.visible_to(user)
+            access.visible(user)
             .filter(pk__in=[m.pk for m in docs.values()])
             .values_list("pk", flat=True)
         )

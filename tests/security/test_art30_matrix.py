@@ -9,7 +9,7 @@ forwarded to the housing bureau with the labour bureau assisting, accepted, answ
 every kind of staff user:
 
 - **entitled** (the registering office's registrar and leader, the lead unit's handler
-  and leader: ``privacy.can_see_identity``) see who reported, the phone and ID number
+  and leader: ``access.can_see_identity``) see who reported, the phone and ID number
   masked until they ask for them in full, and the materials;
 - **masked** (the registering office's supervisor, the county's leader, the assisting
   unit's handler and leader) see the matter but only masks for the reporter — never the
@@ -54,11 +54,10 @@ from openpyxl import Workbook, load_workbook
 from xinfang.actions.importing import COLUMNS
 from xinfang.actions.registration import add_material
 from xinfang.cases.models import Category, Matter, MatterUnit, Status
-from xinfang.cases.privacy import HIDDEN
-from xinfang.core.masks import mask_id, mask_phone
+from xinfang.core.masks import HIDDEN, mask_id, mask_phone
 from xinfang.deadlines import calendar
 from xinfang.org.models import Role, User
-from xinfang.supervision.services import supervise, sweep
+from xinfang.supervision.services import sweep
 
 from ..factories import World, build_world, opinion, staff
 
@@ -319,9 +318,8 @@ def _act(user: User, m: Matter, action: str, data: dict[str, Any]) -> None:
 def _route(case_channel: str, w: World, m: Matter) -> None:
     """Forward to the housing bureau (not the accused) with labour assisting, accept,
     submit and approve the opinion: on the staff pages, or through the API for the API
-    channel. Then the supervisor's 督办, through ``supervision.services.supervise``: it
-    notifies the lead unit's handler (the page's and the API's ``supervise`` action do
-    not), so that the inbox has the report in it."""
+    channel. Then the supervisor's 督办 through the same face: it notifies the lead unit's
+    handler, so that the inbox has the report in it."""
     steps: list[tuple[str, str, dict[str, Any]]] = [
         ("registrar", "forward", {"unit": w.housing.pk, "assisting": [w.labour.pk]}),
         ("housing_handler", "accept", {}),
@@ -333,13 +331,13 @@ def _route(case_channel: str, w: World, m: Matter) -> None:
             _api_post(_token(who), f"/matters/{m.pk}/actions/{action}", {"data": data})
         else:
             _act(w.users[who], m, action, data)
-    supervise(
-        Matter.objects.get(pk=m.pk),
-        by=w.supervisor,
-        reason="督办",
-        demand="请核实后书面回复",
-        reply_due=timezone.localdate() + timedelta(days=10),
-    )
+    due = (timezone.localdate() + timedelta(days=10)).isoformat()
+    data = {"demand": "请核实后书面回复", "reply_due": due}
+    if case_channel == "api":
+        body = {"reason": "督办", "data": data}
+        _api_post(_token("supervisor"), f"/matters/{m.pk}/actions/supervise", body)
+    else:
+        _act(w.users["supervisor"], m, "supervise", {**data, "reason": "督办"})
 
 
 def _build(channel: str, tmp: Path) -> Case:

@@ -12,8 +12,9 @@ from django.core.management import call_command
 from xinfang.actions.workflow import transition
 from xinfang.cases.models import Event
 from xinfang.core.errors import UserError
-from xinfang.supervision.models import Alert, Notification
-from xinfang.supervision.services import supervise, sweep
+from xinfang.notices.models import Notification
+from xinfang.supervision.models import Alert
+from xinfang.supervision.services import sweep
 
 from ..factories import World, register
 
@@ -113,12 +114,12 @@ def test_only_a_supervisor_above_may_supervise(world: World) -> None:
                 reason="x",
                 data={"demand": "y", "reply_due": "2099-01-01"},
             )
-    supervise(
+    transition(
         m,
-        by=w.supervisor,
+        "supervise",
+        actor=w.supervisor,
         reason="群众反映强烈",
-        demand="一周内报告进展",
-        reply_due=date(2099, 1, 1),
+        data={"demand": "一周内报告进展", "reply_due": date(2099, 1, 1)},
     )
     assert inbox(w.handler) == ["supervision"]
 

@@ -15,7 +15,7 @@ from xinfang.actions.effects import (
     SUPERVISION_LEVELS,
 )
 from xinfang.actions.workflow import LABELS
-from xinfang.cases.privacy import HIDDEN
+from xinfang.core.masks import HIDDEN
 from xinfang.deadlines.clock import LABELS as DEADLINE_LABELS
 from xinfang.web import present, vocab
 

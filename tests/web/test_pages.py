@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from xinfang.actions.workflow import transition
+from xinfang.cases import access
 from xinfang.cases.models import Attachment, Category, Event, Matter, Status
 from xinfang.org.models import Membership, Role
 
@@ -201,10 +202,7 @@ def test_queue_sorted_by_deadline_nulls_last_with_constant_queries(world: World)
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
     html = text(r)
     expected = list(
-        Matter.objects.visible_to(w.supervisor)
-        .open()
-        .by_deadline()
-        .values_list("receipt_no", "current_due")
+        access.visible(w.supervisor).open().by_deadline().values_list("receipt_no", "current_due")
     )
     assert all(d is not None for _, d in expected)  # every open matter owes a dated duty
     positions = [html.index(no) for no, _ in expected]
@@ -408,10 +406,7 @@ def test_queue_beyond_its_id_cap_shows_n_plus_and_still_pages(world: World, monk
     first = text(c.get("/"))
     assert "5+ 件" in first and "第 1 / 3 页" in first
     expected = list(
-        Matter.objects.visible_to(w.supervisor)
-        .open()
-        .by_deadline()
-        .values_list("receipt_no", flat=True)
+        access.visible(w.supervisor).open().by_deadline().values_list("receipt_no", flat=True)
     )
     last = text(c.get("/", {"page": 3}))
     assert expected[4] in last and expected[5] not in last  # the 5 nearest, in order

@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from xinfang.actions.workflow import RULES, allowed_actions, transition
+from xinfang.cases import access
 from xinfang.cases.models import Category, Matter, Status
 
 from ..factories import World, handled, opinion, register
@@ -193,7 +194,7 @@ def test_every_action_not_offered_is_refused_and_changes_nothing(
     c = login(user)
     page = c.get(f"/matters/{m.pk}/")
     if page.status_code == 404:  # e.g. the town before the matter reaches it
-        assert not Matter.objects.visible_to(user).filter(pk=m.pk).exists()
+        assert not access.visible(user).filter(pk=m.pk).exists()
         return
     allowed = set(allowed_actions(m, user))
     # The page offers exactly the allowed actions.

@@ -20,6 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from xinfang.actions.workflow import transition
+from xinfang.cases import access
 from xinfang.cases.models import Event, Matter, Status
 from xinfang.notices.models import Notice, NoticeKind
 
@@ -143,7 +144,7 @@ def test_no_warning_for_a_matter_the_registrar_cannot_see(world: World) -> None:
     w = world
     m, review, reexam = town_final_chain(w)
     chain = [m.pk, review.pk, reexam.pk]
-    assert not Matter.objects.visible_to(w.registrar).filter(pk__in=chain).exists()
+    assert not access.visible(w.registrar).filter(pk__in=chain).exists()
     html = panel(login(w.registrar), p0_phone=PHONE)
     assert html.strip() == ""
     assert m.receipt_no not in html and review.receipt_no not in html

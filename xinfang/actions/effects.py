@@ -1,4 +1,4 @@
-"""What each action does to a matter besides its status (registered into ``EFFECTS``).
+"""What each action does to a matter besides its status (named on its rule in ``RULES``).
 
 Each effect validates and normalises ``data`` in place (so the event records exactly what
 was decided) and raises ``UserError`` before anything is written when input is bad.
@@ -6,27 +6,41 @@ was decided) and raises ``UserError`` before anything is written when input is b
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 
+from xinfang.cases import access
+from xinfang.cases.clock import clock_for, policy
 from xinfang.cases.models import (
     TERMINAL,
+    Attachment,
     Category,
     Decision,
     Event,
     Kind,
     Matter,
-    MatterUnit,
+    Petitioner,
     Rating,
     Status,
 )
 from xinfang.core.errors import UserError
+from xinfang.deadlines.calendar import load_calendar
+from xinfang.deadlines.clock import local_date
+from xinfang.notices.models import Notice
+from xinfang.notices.render import forget_rendered
 from xinfang.org.models import Role, Unit, User
+from xinfang.reports.counters import add_rating
+from xinfang.routing.services import count, record_choice
+from xinfang.search.services import index_matters
 
-from .workflow import Ctx, effect
+from .context import MAIN_SOURCES, RELAYED, Ctx, Outcome, Then
+from .records import set_units
+from .reviews import open_followup
 
 REDIRECT_CHANNELS = {
     # XFGZ Art. 31 (1)–(5)
@@ -129,20 +143,6 @@ def _accused_known(m: Matter, field: str) -> None:
         )
 
 
-def _set_units(m: Matter, lead: Unit | None, assisting: list[Unit]) -> None:
-    MatterUnit.objects.filter(matter=m, active=True).update(active=False)
-    rows = []
-    if lead is not None:
-        rows.append(MatterUnit(matter=m, unit=lead, role=MatterUnit.LEAD))
-    rows += [
-        MatterUnit(matter=m, unit=u, role=MatterUnit.ASSIST)
-        for u in assisting
-        if lead is None or u.pk != lead.pk
-    ]
-    MatterUnit.objects.bulk_create(rows)
-    m.lead_unit = lead
-
-
 def _assisting(d: dict[str, Any]) -> list[Unit]:
     ids = d.get("assisting") or []
     if isinstance(ids, str):
@@ -162,9 +162,6 @@ def _assisting_for(m: Matter, d: dict[str, Any]) -> list[Unit]:
 def _latest_assign_due(m: Matter, today: date) -> date:
     """The last day an assignment made ``today`` may fix: the category's handling period
     counted from the assignment, by the clock's own counting rules."""
-    from xinfang.cases.clock import policy
-    from xinfang.deadlines.calendar import load_calendar
-
     p = policy()
     days = {"suggestion": p.suggestion_days, "report": p.report_days}.get(m.category, p.claim_days)
     return load_calendar().add_calendar_days(today, days, roll_forward=p.roll_forward)
@@ -205,8 +202,6 @@ def _dispatch(m: Matter, d: dict[str, Any], c: Ctx, *, assign: bool) -> None:
     assisting = _assisting_for(m, d)
     # BJ Art. 11, PIPL Art. 24: the registrar decides; the event records the catalogue's
     # suggestion, whether it was followed and why not, and the history counts the choice.
-    from xinfang.routing.services import record_choice
-
     record_choice(m, lead, d, at=c.at)
     # XFGZ Art. 23 para 3 lets the receiving organ object; a unit designated after a dispute
     # may not return it again (WF Art. 22). Whether a dispatch after the office agreed to an
@@ -219,28 +214,24 @@ def _dispatch(m: Matter, d: dict[str, Any], c: Ctx, *, assign: bool) -> None:
     d["unit_name"] = lead.name
     d["unit"] = lead.pk
     m.dispatched_by = m.registered_unit
-    _set_units(m, lead, assisting)
+    set_units(m, lead, assisting)
 
 
-@effect("forward")
-def _forward(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def forward(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _dispatch(m, d, c, assign=False)
 
 
-@effect("assign")
-def _assign(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def assign(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _dispatch(m, d, c, assign=True)
 
 
-@effect("redirect")
-def _redirect(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def redirect(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     ch = _choice(d, "channel", REDIRECT_CHANNELS, "法定途径")
     d["channel_name"] = REDIRECT_CHANNELS[ch]
     _text(d, "organ", "受理机关", limit=200)
 
 
-@effect("not_accept")
-def _not_accept(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def not_accept(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     ground = _choice(d, "ground", ("art19", "art36"), "不予受理依据")
     existing = _visible_matter(d, "existing", "原信访事项受理编号", m, c)
     if ground == "art36" and not _chain_final(existing):
@@ -282,8 +273,6 @@ def _art19_applies(existing: Matter, c: Ctx) -> None:
 
 
 def _refuse_if_overdue(existing: Matter, c: Ctx) -> None:
-    from xinfang.cases.clock import clock_for
-
     clk = clock_for(existing, on=c.today)
     for dl in (clk.get("handling"), clk.current()):
         if dl is not None and dl.state == "overdue":
@@ -307,38 +296,30 @@ def _chain_final(m: Matter) -> bool:
     ).exists()
 
 
-@effect("emergency_transfer")
-def _emergency(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def emergency_transfer(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     line = _choice(d, "line", EMERGENCY_LINES, "移交渠道")
     d["line_name"] = EMERGENCY_LINES[line]
 
 
-@effect("accept_direct")
-def _accept_direct(m: Matter, d: dict[str, Any], c: Ctx) -> None:
-    _set_units(m, m.registered_unit, [])
+def accept_direct(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    set_units(m, m.registered_unit, [])
 
 
-@effect("object")
-def _object(m: Matter, d: dict[str, Any], c: Ctx) -> None:
-    from xinfang.routing.services import count
-
+def raise_objection(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     count(m, m.lead_unit, objected=1)  # the learned ranking counts objected dispatches
 
 
-@effect("agree_objection")
-def _agree_objection(m: Matter, d: dict[str, Any], c: Ctx) -> None:
-    _set_units(m, None, [])
+def agree_objection(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    set_units(m, None, [])
     m.dispatched_by = None
 
 
-@effect("reject_objection")
-def _reject_objection(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def reject_objection(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     m.designated = True
     d["designated"] = True
 
 
-@effect("set_units")
-def _set_units_fx(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def choose_units(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     lead = _unit(d["lead"], "lead") if d.get("lead") else m.lead_unit
     if lead is None:
         raise UserError("bad_unit", "请选择主办单位", "Choose a lead unit", field="lead")
@@ -347,15 +328,12 @@ def _set_units_fx(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     assisting = _assisting_for(m, d)
     d["lead"] = lead.pk
     d["lead_name"] = lead.name
-    _set_units(m, lead, assisting)
+    set_units(m, lead, assisting)
 
 
-@effect("record_accused")
-def _record_accused(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
+def record_accused(m: Matter, d: dict[str, Any], c: Ctx) -> Outcome:
     """Whom a 检举控告 accuses (XFGZ Art. 30): a unit, which then never sees the report or
     who made it, or ``none`` — it accuses no unit of this deployment (a company, a person)."""
-    from xinfang.search.services import index_matters
-
     if d.get("none") in (True, "1", "true", "on"):
         d.clear()
         d["none"] = True
@@ -379,11 +357,10 @@ def _record_accused(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
     def after(m: Matter, ev: Event) -> None:
         index_matters([m.pk])  # the accused unit's name is searchable with the matter
 
-    return {"after": after}
+    return Outcome(after=after)
 
 
-@effect("appoint_leader")
-def _appoint_leader(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def appoint_leader(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     try:
         leader = User.objects.get(pk=int(d.get("leader") or 0), is_active=True)
     except (ValueError, User.DoesNotExist):
@@ -400,28 +377,24 @@ def _appoint_leader(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     m.lead_leader = leader
 
 
-@effect("contact")
-def _contact(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def contact(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     method = _choice(d, "method", CONTACT_METHODS, "联系方式")
     d["method_name"] = CONTACT_METHODS[method]
     _text(d, "summary", "联系情况")
 
 
-@effect("record_hearing")
-def _hearing(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def record_hearing(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _date(d, "held_on", "听证日期")
     _text(d, "place", "听证地点", limit=200)
     _text(d, "summary", "听证情况")
 
 
-@effect("record_mediation")
-def _mediation(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def record_mediation(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _choice(d, "outcome", ("agreement", "settlement", "failed"), "调解结果")
     _text(d, "summary", "调解情况")
 
 
-@effect("pause")
-def _pause(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def pause(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     kind = _choice(d, "reason_kind", ("hearing", "material"), "暂停原因")
     if kind == "hearing" and m.kind != Kind.REEXAM:
         # XFGZ Art. 36 excludes hearing time only from the re-examination period; elsewhere
@@ -430,13 +403,11 @@ def _pause(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     m.is_paused = True
 
 
-@effect("resume")
-def _resume(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def resume(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     m.is_paused = False
 
 
-@effect("request_extension")
-def _request_extension(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def request_extension(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     days = _days(d)
     d["days"] = days
     m.extension_state = "requested"
@@ -457,8 +428,7 @@ def _days(d: dict[str, Any]) -> int:
     return days
 
 
-@effect("approve_extension")
-def _approve_extension(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def approve_extension(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     req = Event.objects.filter(matter=m, action="request_extension").order_by("-seq").first()
     assert req is not None
     requested = int(req.data.get("days", 0))
@@ -473,8 +443,7 @@ def _approve_extension(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     m.extension_state = "approved"
 
 
-@effect("reject_extension")
-def _reject_extension(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def reject_extension(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     m.extension_state = ""
 
 
@@ -486,15 +455,13 @@ OPINION_FIELDS = (
 )
 
 
-@effect("submit_opinion")
-def _submit_opinion(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def submit_opinion(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _choice(d, "decision", Decision.values, "处理意见")
     for key, zh in OPINION_FIELDS:
         _text(d, key, zh, limit=20000)
 
 
-@effect("approve_opinion")
-def _approve_opinion(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
+def approve_opinion(m: Matter, d: dict[str, Any], c: Ctx) -> Outcome | None:
     draft = Event.objects.filter(matter=m, action="submit_opinion").order_by("-seq").first()
     assert draft is not None
     for key in ("decision", *(k for k, _ in OPINION_FIELDS)):
@@ -507,8 +474,8 @@ def _approve_opinion(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
     if m.kind == Kind.REEXAM:
         # XFGZ Art. 36 para 3: the re-examination decision ends the procedure.
         m.final = True
-        return {"status": Status.CONCLUDED}
-    return {}
+        return Outcome(status=Status.CONCLUDED)
+    return None
 
 
 SERVICE_METHODS = {
@@ -538,12 +505,9 @@ def _check_service(served: date, replied: date, c: Ctx) -> None:
         )
 
 
-@effect("record_service")
-def _record_service(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def record_service(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     """送达: the day the petitioner received the written reply, from which the 30 days to
     request 复查 (XFGZ Art. 35) or 复核 (Art. 36) run."""
-    from xinfang.deadlines.clock import local_date
-
     served = _date(d, "served_on", "送达日期")
     assert served is not None
     reply = (
@@ -569,31 +533,26 @@ def _record_service(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _text(d, "note", "送达情况", required=False, limit=500)
 
 
-@effect("choose_organ")
-def _choose_organ(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def choose_organ(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     """The organ that decides a 复查/复核 request received where no organ one level up is
     known (XFGZ Arts. 35, 36): staff of the receiving organ name it."""
     organ = _unit(d.get("organ"), "organ")
     d["organ"] = organ.pk
     d["organ_name"] = organ.name
     m.dispatched_by = m.registered_unit
-    _set_units(m, organ, [])
+    set_units(m, organ, [])
 
 
-@effect("record_execution")
-def _execution(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def record_execution(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _text(d, "summary", "落实情况")
 
 
-@effect("report_completion")
-def _completion(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def report_completion(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _text(d, "summary", "办结报告")
 
 
 def _followup(kind: str) -> Any:
-    def fx(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
-        from .registration import open_followup
-
+    def fx(m: Matter, d: dict[str, Any], c: Ctx) -> Outcome:
         pending = False
         if d.get("organ") and not c.by_citizen:
             organ = _unit(d["organ"], "organ")
@@ -622,21 +581,20 @@ def _followup(kind: str) -> Any:
                 pending=pending,
             )
 
-        return {"after": after}
+        return Outcome(after=after)
 
     return fx
 
 
-effect("request_review")(_followup(Kind.REVIEW))
-effect("request_reexam")(_followup(Kind.REEXAM))
+request_review = _followup(Kind.REVIEW)
+request_reexam = _followup(Kind.REEXAM)
 
 
 # XFGZ Art. 40: who must answer at each level of an unanswered supervision notice.
 SUPERVISION_LEVELS = {1: "承办人", 2: "承办单位负责人", 3: "督办机关负责人", 4: "上一级机关负责人"}
 
 
-@effect("supervise")
-def _supervise(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def supervise(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _text(d, "demand", "督办要求")
     due = _date(d, "reply_due", "回复期限")
     assert due is not None
@@ -653,17 +611,13 @@ def _supervise(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     d["level_name"] = SUPERVISION_LEVELS[1]
 
 
-@effect("answer_supervision")
-def _answer_supervision(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def answer_supervision(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _text(d, "reply", "书面回复")
     d["level"] = m.supervision_level
     m.supervision_due = None
 
 
-@effect("escalate_supervision")
-def _escalate(m: Matter, d: dict[str, Any], c: Ctx) -> None:
-    from datetime import timedelta
-
+def escalate_supervision(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     m.supervision_level += 1
     m.supervision_due = c.today + timedelta(days=int(d.get("days") or 5))
     d["level"] = m.supervision_level
@@ -671,18 +625,14 @@ def _escalate(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     d["reply_due"] = m.supervision_due.isoformat()
 
 
-@effect("rate")
-def _rate(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def rate(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     rating = _choice(d, "rating", Rating.values, "评价")
     _text(d, "comment", "评价理由", required=False, limit=1000)
     m.rating = rating
-    from xinfang.reports.counters import add_rating
-
     add_rating(m.lead_unit_id, rating, c.at)  # the three rates' daily counter, same transaction
 
 
-@effect("add_material")
-def _material(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def add_material(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _text(d, "note", "补充说明", required=False)
 
 
@@ -693,7 +643,7 @@ def _visible_matter(d: dict[str, Any], key: str, zh: str, m: Matter, c: Ctx) -> 
     """The matter named by receipt number in ``d[key]``, if the actor may see it."""
     no = _text(d, key, zh, limit=40)
     found = (
-        Matter.objects.visible_to(c.actor)
+        access.visible(c.actor)
         .select_related("registered_unit", "lead_unit")
         .filter(receipt_no=no)
         .exclude(pk=m.pk)
@@ -709,22 +659,13 @@ def _visible_matter(d: dict[str, Any], key: str, zh: str, m: Matter, c: Ctx) -> 
     return found
 
 
-def seen_by_unit(target: Matter, unit: Unit) -> bool:
-    """Whether staff of ``unit`` (or its supervisors and leaders) could see ``target``:
-    it is registered or handled inside ``unit``'s subtree."""
-    handling = MatterUnit.objects.filter(matter=target, active=True)
-    paths = [target.registered_unit.path, *handling.values_list("unit__path", flat=True)]
-    roots = [unit.path] + ([unit.oversees.path] if unit.oversees_id else [])  # type: ignore[union-attr]
-    return any(p.startswith(r) for p in paths for r in roots)
-
-
 def _art30(report: Matter, target: Matter, field: str) -> None:
     """XFGZ Art. 30: a report is never joined to a matter its accused unit can see."""
     if report.accused_unit_id is None:
         return
     accused = report.accused_unit
     assert accused is not None
-    if seen_by_unit(target, accused) or target.lead_unit_id == accused.pk:
+    if access.seen_by_unit(target, accused) or target.lead_unit_id == accused.pk:
         raise UserError(
             "accused_sees",
             "检举控告事项不得与被检举控告单位可以查看的事项合并或关联（信访工作条例第三十条）",
@@ -759,12 +700,7 @@ def _repeat_ground(m: Matter, existing: Matter, c: Ctx) -> tuple[str, str]:
     return "art19", Status.NOT_ACCEPTED
 
 
-@effect("link_repeat")
-def _link_repeat(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
-    from xinfang.cases.clock import clock_for
-
-    from .workflow import transition
-
+def link_repeat(m: Matter, d: dict[str, Any], c: Ctx) -> Outcome:
     existing = _visible_matter(d, "existing", "原信访事项受理编号", m, c)
     if existing.status in (Status.LINKED, Status.NOT_ACCEPTED) and existing.repeat_of_id:
         first = existing.repeat_of
@@ -800,32 +736,19 @@ def _link_repeat(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
     d["existing_status"] = existing.get_status_display()
     d["existing_unit"] = organ.name
     d["existing_due"] = dl.due.isoformat() if dl is not None and dl.due else ""
-    repeat_no, content, files = m.receipt_no, m.content, m.attachments.count()
-
-    def after(m: Matter, ev: Event) -> None:
-        # Both ways on the timelines; the repeat's request reaches the existing matter's
-        # handlers in full, so nothing said the second time is lost.
-        transition(
-            existing.pk,
-            "note_repeat",
-            actor=c.actor,
-            data={"repeat": repeat_no, "repeat_id": m.pk, "note": content, "files": files},
-            at=c.at,
-            system=True,
-        )
-
-    return {"status": status, "after": after}
+    # Both ways on the timelines; the repeat's request reaches the existing matter's
+    # handlers in full, so nothing said the second time is lost.
+    note = {"repeat": m.receipt_no, "repeat_id": m.pk, "note": m.content}
+    note["files"] = m.attachments.count()
+    return Outcome(status=status, then=[Then(existing.pk, "note_repeat", note)])
 
 
-@effect("note_repeat")
-def _note_repeat(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def note_repeat(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _text(d, "repeat", "重复件受理编号", limit=40)
     _text(d, "note", "重复件内容", required=False, limit=20000)
 
 
 def _check_main(m: Matter, main: Matter) -> None:
-    from .workflow import MAIN_SOURCES
-
     if main.kind != Kind.ORIGINAL:
         raise UserError(
             "main_kind", "只能并入原信访事项", "Merge into an original matter", field="main"
@@ -855,10 +778,7 @@ def _check_main(m: Matter, main: Matter) -> None:
         )
 
 
-@effect("merge")
-def _merge(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
-    from .workflow import transition
-
+def merge(m: Matter, d: dict[str, Any], c: Ctx) -> Outcome:
     main = _visible_matter(d, "main", "主办事项受理编号", m, c)
     _check_main(m, main)
     _art30(m, main, "main")
@@ -871,58 +791,27 @@ def _merge(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
     d["main"] = main.receipt_no
     d["main_id"] = main.pk
     d["unit_name"] = (main.lead_unit or main.registered_unit).name
-    merged_no = m.receipt_no
-
-    def after(m: Matter, ev: Event) -> None:
-        from .workflow import sync_merged_units
-
-        sync_merged_units(main)
-        transition(
-            main.pk,
-            "absorb",
-            actor=c.actor,
-            data={"merged": merged_no, "merged_id": m.pk},
-            at=c.at,
-            system=True,
-        )
-
-    return {"after": after}
+    # The main matter's event; the engine then gives every matter merged into it its units.
+    return Outcome(then=[Then(main.pk, "absorb", {"merged": m.receipt_no, "merged_id": m.pk})])
 
 
-@effect("absorb")
-def _absorb(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def absorb(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _text(d, "merged", "并入事项受理编号", limit=40)
 
 
-@effect("split")
-def _split(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
-    from .workflow import transition
-
+def split(m: Matter, d: dict[str, Any], c: Ctx) -> Outcome:
     main = m.merged_into
     assert main is not None
     m.merged_into = None
-    _set_units(m, None, [])
+    set_units(m, None, [])
     m.dispatched_by = None
     d["main"] = main.receipt_no
     d["main_id"] = main.pk
-    split_no = m.receipt_no
-
-    def after(m: Matter, ev: Event) -> None:
-        transition(
-            main.pk,
-            "release",
-            actor=c.actor,
-            reason=ev.reason,
-            data={"merged": split_no, "merged_id": m.pk},
-            at=c.at,
-            system=True,
-        )
-
-    return {"after": after}
+    data = {"merged": m.receipt_no, "merged_id": m.pk}
+    return Outcome(then=[Then(main.pk, "release", data, reason=c.reason)])
 
 
-@effect("release")
-def _release(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+def release(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     _text(d, "merged", "移出事项受理编号", limit=40)
 
 
@@ -952,10 +841,7 @@ RELAY_KEYS = (
 )
 
 
-@effect("relay")
-def _relay(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
-    from .workflow import RELAYED
-
+def relay(m: Matter, d: dict[str, Any], c: Ctx) -> Outcome:
     try:
         seq = int(d.get("main_seq") or 0)
     except (TypeError, ValueError):
@@ -973,15 +859,48 @@ def _relay(m: Matter, d: dict[str, Any], c: Ctx) -> dict[str, Any]:
     d["main_action"] = main_ev.action
     d["main_seq"] = seq
     d["main"] = main_ev.matter.receipt_no
-    out: dict[str, Any] = {}
+    out = Outcome()
     to = main_ev.to_status
     if main_ev.action == "approve_opinion" and m.status == Status.MERGED:
         m.decision = main_ev.matter.decision
-        out["status"] = Status.ANSWERED
+        out.status = Status.ANSWERED
     elif to == Status.CONCLUDED and m.status in (Status.MERGED, Status.ANSWERED):
-        out["status"] = Status.CONCLUDED
+        out.status = Status.CONCLUDED
     elif to in (Status.REDIRECTED, Status.TRANSFERRED) and m.status == Status.MERGED:
-        out["status"] = to
+        out.status = to
     if main_ev.action in ("pause", "resume"):
         m.is_paused = main_ev.action == "pause"
     return out
+
+
+REDACTED = "［已按保存期限删除］"
+
+
+def anonymise(m: Matter, d: dict[str, Any], c: Ctx) -> Outcome:
+    """Retention (PIPL Arts. 19, 47): the petitioners' personal data, the request's text, the
+    attachments and the notices' personal lines go; counts, dates, topics, units and the
+    event log stay. The event records how much was removed, never what. Files are deleted
+    once the transaction commits, so a rollback loses nothing."""
+    people = Petitioner.objects.filter(matter=m)
+    d["petitioners"] = people.update(
+        name="（已删除）", phone="", phone_index="", id_number="", id_index="", address=""
+    )
+    files = list(Attachment.objects.filter(matter=m))
+    Attachment.objects.filter(matter=m).delete()
+    notices = list(Notice.objects.filter(matter=m))
+    for n in notices:
+        ctx = dict(n.context)
+        ctx["petitioner"], ctx["address"], ctx["names"] = "（已删除）", "", []
+        ctx["paragraphs"] = [REDACTED]
+        Notice.objects.filter(pk=n.pk).update(context=ctx)
+    d["files"], d["notices"] = len(files), len(notices)
+    m.content, m.facts, m.anonymised_at = REDACTED, "", c.at
+
+    def after(m: Matter, ev: Event) -> None:
+        index_matters([m.pk])  # the index must not keep what was deleted
+        for f in files:
+            transaction.on_commit(partial(f.file.delete, save=False))
+        for n in notices:  # the rendered files hold the old text
+            transaction.on_commit(partial(forget_rendered, n.pk))
+
+    return Outcome(after=after)

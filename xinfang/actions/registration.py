@@ -9,11 +9,11 @@ import hashlib
 import secrets
 import zipfile
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from xinfang.cases.inputs import PetitionerIn
@@ -26,12 +26,12 @@ from xinfang.cases.models import (
     Kind,
     Matter,
     Petitioner,
-    ReceiptCounter,
     Status,
     Topic,
 )
 from xinfang.core.errors import Forbidden, UserError, check_text
 from xinfang.core.rows import Insert, next_key
+from xinfang.notices.services import issue_for_event
 from xinfang.org.models import Role, Unit, UnitKind, User, prefetch_memberships
 from xinfang.reports import counters as month_counts
 from xinfang.search.services import (  # same-transaction index upkeep
@@ -41,7 +41,8 @@ from xinfang.search.services import (  # same-transaction index upkeep
     prepare_registered,
 )
 
-from .workflow import append_event, refresh_deadlines, transition
+from .records import append_event, next_receipt_no, refresh_deadlines
+from .workflow import transition
 
 MAX_REPRESENTATIVES = 5  # XFGZ Art. 20
 # Known only inside the transaction: the key, the receipt number, the event's count and hash.
@@ -97,38 +98,6 @@ def new_secret() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     raw = "".join(secrets.choice(alphabet) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
-def next_receipt_no(unit: Unit, year: int) -> str:
-    """``<division code><unit id>-<year>-<serial>``, serial per unit and year.
-
-    The unit id makes numbers unique when several organs share a division code.
-    """
-    last = _bump_receipt_counter(unit.pk, year)
-    prefix = f"{unit.division_code}{unit.pk:04d}"
-    return f"{prefix}-{year}-{last:06d}"
-
-
-def _bump_receipt_counter(unit_id: int, year: int) -> int:
-    """The unit's next serial for ``year``: one ``UPDATE … RETURNING`` (SQLite 3.35+ and
-    PostgreSQL), which also locks the row until the caller's transaction ends; the year's
-    first matter creates the row (a concurrent creator makes the insert fail: add to
-    theirs)."""
-    table = connection.ops.quote_name(ReceiptCounter._meta.db_table)
-    sql = f"UPDATE {table} SET last = last + 1 WHERE unit_id = %s AND year = %s RETURNING last"
-    with connection.cursor() as cur:
-        cur.execute(sql, [unit_id, year])
-        row = cur.fetchone()
-        if row is not None:
-            return int(row[0])
-    try:
-        with transaction.atomic():
-            ReceiptCounter.objects.create(unit_id=unit_id, year=year, last=1)
-        return 1
-    except IntegrityError:
-        with connection.cursor() as cur:
-            cur.execute(sql, [unit_id, year])
-            return int(cur.fetchone()[0])
 
 
 def _clean_petitioners(
@@ -243,8 +212,12 @@ def register_matter(
     attachments: Sequence[UploadedFile] = (),
     at: datetime | None = None,
     by_citizen: bool = False,
+    rebound_of: Matter | None = None,
 ) -> tuple[Matter, str]:
     """Register a matter received through any channel (XFGZ Arts. 17–22).
+
+    ``rebound_of``: the concluded matter whose problem a 回头看 check found back; the new
+    matter repeats it (``repeat_of``, and the register event names it).
 
     Returns the matter and its lookup secret, which is stored only as a hash and must be
     handed to the petitioner now. Nothing is written unless everything is valid.
@@ -322,6 +295,9 @@ def register_matter(
         "office": office,
         "anonymous": anonymous or not any(p.address or p.phone for p in people),
     }
+    if rebound_of is not None:
+        # a 回头看 check found the problem back: the new matter repeats the concluded one
+        register_data["rebound_of"] = rebound_of.receipt_no
     if unit != received_by:
         # received at the accused organ (or one under it), registered at the organ above
         register_data.update(
@@ -349,6 +325,7 @@ def register_matter(
         anonymous=anonymous,
         confidential=confidential or category == Category.REPORT,
         accused_unit=accused_unit,
+        repeat_of=rebound_of,
         status=Status.REGISTERED,
     )
     # The deadlines follow from the register event alone (its action, time and data), so
@@ -399,8 +376,6 @@ def register_matter(
         index_registered(m, index)
         month_counts.add_received(m)
         if unit != received_by:
-            from xinfang.notices.services import issue_for_event
-
             issue_for_event(m, ev)  # tells the reporter where the report went
     m.fresh_events, m.fresh_petitioners = [ev], created
     return m, secret
@@ -423,85 +398,6 @@ def organ_for_report(received_by: Unit, accused: Unit) -> Unit:
             field="accused_unit",
         )
     return above
-
-
-def open_followup(
-    *,
-    parent: Matter,
-    kind: str,
-    organ: Unit,
-    at: datetime,
-    received_on: str | date | None,
-    pending: bool = False,
-) -> Matter:
-    """Create the linked review (复查) or re-examination (复核) matter (XFGZ Arts. 35–36).
-
-    It has its own receipt number, organ and clock, and shares the parent's lookup secret
-    so the petitioner follows the whole chain with what they already hold. ``pending``:
-    no organ one level up is known, so the matter waits, registered at ``organ`` with its
-    decision period running, until staff there name the deciding organ (``choose_organ``).
-    """
-    from .effects import _set_units
-
-    received = received_on or timezone.localdate(at)
-    label = "复查" if kind == Kind.REVIEW else "复核"
-    child = Matter.objects.create(
-        receipt_no=next_receipt_no(organ, timezone.localdate(at).year),
-        secret_hash=parent.secret_hash,
-        kind=kind,
-        parent=parent,
-        channel=parent.channel,
-        category=parent.category,
-        hotline_type=parent.hotline_type,
-        topic=parent.topic,
-        area=parent.area,
-        title=f"【{label}】{parent.title}"[:120],
-        content=parent.content,
-        facts=parent.facts,
-        received_at=at,
-        registered_at=at,
-        registered_unit=organ,
-        is_collective=parent.is_collective,
-        headcount=parent.headcount,
-        anonymous=parent.anonymous,
-        confidential=parent.confidential,
-        accused_unit=parent.accused_unit,
-        status=Status.REGISTERED if pending else Status.HANDLING,
-    )
-    Petitioner.objects.bulk_create(
-        [
-            Petitioner(
-                matter=child,
-                name=p.name,
-                is_organisation=p.is_organisation,
-                id_number=p.id_number,
-                phone=p.phone,
-                address=p.address,
-                is_representative=p.is_representative,
-                order=p.order,
-            )
-            for p in parent.petitioners.all()
-        ]
-    )
-    if not pending:
-        _set_units(child, organ, [])
-    append_event(
-        child,
-        action="register",
-        from_status="",
-        actor=None,
-        at=at,
-        by_citizen=True,
-        data={
-            "received_on": str(received),
-            "parent": parent.receipt_no,
-            "anonymous": parent.anonymous,
-        },
-    )
-    refresh_deadlines(child)
-    child.save()
-    index_matters([child.pk], fresh=True)
-    return child
 
 
 def add_material(

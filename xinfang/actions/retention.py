@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from xinfang.cases.models import TERMINAL, Attachment, Matter, Petitioner
+from xinfang.cases.models import TERMINAL, Matter
 
-REDACTED = "［已按保存期限删除］"
+from .effects import REDACTED
+from .workflow import transition
+
+__all__ = ["REDACTED", "RetentionReport", "anonymise", "due_matters", "run"]
 
 
 @dataclass
@@ -59,26 +60,6 @@ def run(today: date | None = None, *, dry_run: bool = True) -> RetentionReport:
 
 
 def anonymise(m: Matter) -> None:
-    from xinfang.notices.models import Notice
-    from xinfang.notices.render import forget_rendered
-
-    with transaction.atomic():
-        Petitioner.objects.filter(matter=m).update(
-            name="（已删除）", phone="", phone_index="", id_number="", id_index="", address=""
-        )
-        for a in Attachment.objects.filter(matter=m):
-            a.file.delete(save=False)
-        Attachment.objects.filter(matter=m).delete()
-        for n in Notice.objects.filter(matter=m):
-            ctx = dict(n.context)
-            ctx["petitioner"], ctx["address"], ctx["names"] = "（已删除）", "", []
-            ctx["paragraphs"] = [REDACTED]
-            Notice.objects.filter(pk=n.pk).update(context=ctx)
-            # the rendered files hold the old text: drop them once the redaction commits
-            transaction.on_commit(partial(forget_rendered, n.pk))
-        Matter.objects.filter(pk=m.pk).update(
-            content=REDACTED, facts="", anonymised_at=timezone.now()
-        )
-        from xinfang.search.services import index_matters
-
-        index_matters([m.pk])  # the index must not keep what was deleted
+    """Anonymise ``m`` as the system, through the transition function (``anonymise``): one
+    event records what was removed, the version moves, and files go once it commits."""
+    transition(m, "anonymise", actor=None, system=True)

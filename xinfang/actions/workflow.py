@@ -9,7 +9,7 @@ changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -18,37 +18,32 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from xinfang.cases.clock import answered_on_time, clock_for
+from xinfang.cases import access
+from xinfang.cases.clock import clock_for
 from xinfang.cases.models import (
+    TERMINAL,
     Category,
     Decision,
     Event,
     HotlineType,
     Kind,
     Matter,
-    MatterUnit,
     Status,
 )
 from xinfang.core.errors import Conflict, Forbidden, UserError
-from xinfang.core.rows import Insert
 from xinfang.deadlines.clock import Clock
-from xinfang.org.models import Role, User, memberships_with_units
-from xinfang.reports import counters as month_counts
+from xinfang.notices import staff
+from xinfang.notices.services import issue_for_event
+from xinfang.org.models import User
+
+from . import effects as fx
+from .context import MAIN_SOURCES, RELAYED, Ctx, Effect, Then
+from .records import append_event, refresh_deadlines, sync_merged_units
 
 S = Status
 ACTIVE = (S.HANDLING, S.OPINION_PENDING, S.ANSWERED)
 
-Guard = Callable[[Matter, dict[str, Any], "Ctx"], None]
-
-
-@dataclass
-class Ctx:
-    actor: User | None
-    at: datetime
-    by_citizen: bool
-    today: date
-    # Answers of guards' queries within one call (``allowed_actions`` asks every rule).
-    memo: dict[str, Any] = field(default_factory=dict)
+Guard = Callable[[Matter, dict[str, Any], Ctx], None]
 
 
 @dataclass(frozen=True)
@@ -65,6 +60,9 @@ class Rule:
     public: bool = True  # the petitioner sees the event (label and date) on the portal
     guards: tuple[Guard, ...] = field(default_factory=tuple)
     kinds: tuple[str, ...] = (Kind.ORIGINAL, Kind.REVIEW, Kind.REEXAM)
+    # What the action does besides the status: validates and normalises the data, changes
+    # fields, asks for follow-up transitions (``actions.effects``).
+    effect: Effect | None = None
 
 
 # --- guards ---------------------------------------------------------------------------
@@ -284,7 +282,6 @@ def _g_no_merged(m: Matter, d: dict[str, Any], c: Ctx) -> None:
 REG = ("registrar@registering", "supervisor@supervising")
 SYSTEM = ("system",)
 # A main matter can take in other matters while it is being handled or about to be.
-MAIN_SOURCES = (S.REGISTERED, S.DISPATCHED, S.OBJECTED, S.HANDLING, S.OPINION_PENDING)
 LEAD = ("handler@lead", "leader@lead")
 HANDLING = ("handler@handling", "leader@handling")
 STAFF_ALL = (*REG, *HANDLING, "leader@supervising", "registrar@lead")
@@ -308,6 +305,7 @@ RULES: dict[str, Rule] = {
             REG,
             "信访工作条例第二十二条",
             kinds=(Kind.ORIGINAL,),
+            effect=fx.forward,
         ),
         Rule(
             "assign",
@@ -317,6 +315,7 @@ RULES: dict[str, Rule] = {
             REG,
             "信访工作条例第二十二条",
             kinds=(Kind.ORIGINAL,),
+            effect=fx.assign,
         ),
         Rule(
             "redirect",
@@ -328,6 +327,7 @@ RULES: dict[str, Rule] = {
             reason_required=True,
             guards=(_g_redirect_category,),
             kinds=(Kind.ORIGINAL,),
+            effect=fx.redirect,
         ),
         Rule(
             "not_accept",
@@ -339,6 +339,7 @@ RULES: dict[str, Rule] = {
             reason_required=True,
             guards=(_g_no_merged,),
             kinds=(Kind.ORIGINAL,),
+            effect=fx.not_accept,
         ),
         Rule(
             "emergency_transfer",
@@ -349,6 +350,7 @@ RULES: dict[str, Rule] = {
             "北京市接诉即办工作条例第十一条",
             reason_required=True,
             kinds=(Kind.ORIGINAL,),
+            effect=fx.emergency_transfer,
         ),
         Rule(
             "answer_on_spot",
@@ -371,6 +373,7 @@ RULES: dict[str, Rule] = {
             "信访工作条例第二十三条",
             guards=(_g_direct,),
             kinds=(Kind.ORIGINAL,),
+            effect=fx.accept_direct,
         ),
         Rule(
             "object",
@@ -382,6 +385,7 @@ RULES: dict[str, Rule] = {
             reason_required=True,
             public=False,
             guards=(_g_objection_window,),
+            effect=fx.raise_objection,
         ),
         Rule(
             "agree_objection",
@@ -391,6 +395,7 @@ RULES: dict[str, Rule] = {
             REG,
             "信访工作条例第二十三条第三款",
             public=False,
+            effect=fx.agree_objection,
         ),
         Rule(
             "reject_objection",
@@ -401,6 +406,7 @@ RULES: dict[str, Rule] = {
             "潍坊市12345条例第二十二条",
             reason_required=True,
             public=False,
+            effect=fx.reject_objection,
         ),
         Rule(
             "record_accused",
@@ -412,6 +418,7 @@ RULES: dict[str, Rule] = {
             public=False,
             kinds=(Kind.ORIGINAL,),
             guards=(_g_report,),
+            effect=fx.record_accused,
         ),
         Rule(
             "set_units",
@@ -420,6 +427,7 @@ RULES: dict[str, Rule] = {
             None,
             ("supervisor@supervising", "registrar@registering"),
             "信访工作条例第二十四条",
+            effect=fx.choose_units,
         ),
         Rule(
             "appoint_leader",
@@ -428,10 +436,35 @@ RULES: dict[str, Rule] = {
             None,
             ("leader@lead", "leader@supervising", "supervisor@supervising"),
             "信访工作条例第十八条",
+            effect=fx.appoint_leader,
         ),
-        Rule("contact", "联系信访人", ACTIVE, None, HANDLING, "信访工作条例第三十二条"),
-        Rule("record_hearing", "听证", (S.HANDLING,), None, LEAD, "信访工作条例第三十二条"),
-        Rule("record_mediation", "调解、和解", (S.HANDLING,), None, LEAD, "信访工作条例第三十三条"),
+        Rule(
+            "contact",
+            "联系信访人",
+            ACTIVE,
+            None,
+            HANDLING,
+            "信访工作条例第三十二条",
+            effect=fx.contact,
+        ),
+        Rule(
+            "record_hearing",
+            "听证",
+            (S.HANDLING,),
+            None,
+            LEAD,
+            "信访工作条例第三十二条",
+            effect=fx.record_hearing,
+        ),
+        Rule(
+            "record_mediation",
+            "调解、和解",
+            (S.HANDLING,),
+            None,
+            LEAD,
+            "信访工作条例第三十三条",
+            effect=fx.record_mediation,
+        ),
         Rule(
             "pause",
             "暂停计时",
@@ -441,8 +474,11 @@ RULES: dict[str, Rule] = {
             "信访工作条例第三十六条",
             reason_required=True,
             guards=(_g_not_paused,),
+            effect=fx.pause,
         ),
-        Rule("resume", "恢复计时", (S.HANDLING,), None, LEAD, guards=(_g_paused,)),
+        Rule(
+            "resume", "恢复计时", (S.HANDLING,), None, LEAD, guards=(_g_paused,), effect=fx.resume
+        ),
         Rule(
             "request_extension",
             "申请延期",
@@ -454,6 +490,7 @@ RULES: dict[str, Rule] = {
             public=False,
             guards=(_g_no_extension_yet, _g_period_running),
             kinds=(Kind.ORIGINAL,),
+            effect=fx.request_extension,
         ),
         Rule(
             "approve_extension",
@@ -464,6 +501,7 @@ RULES: dict[str, Rule] = {
             "信访工作条例第三十四条",
             guards=(_g_extension_requested, _g_period_running),
             kinds=(Kind.ORIGINAL,),
+            effect=fx.approve_extension,
         ),
         Rule(
             "reject_extension",
@@ -476,6 +514,7 @@ RULES: dict[str, Rule] = {
             public=False,
             guards=(_g_extension_requested,),
             kinds=(Kind.ORIGINAL,),
+            effect=fx.reject_extension,
         ),
         Rule(
             "submit_opinion",
@@ -485,6 +524,7 @@ RULES: dict[str, Rule] = {
             LEAD,
             "信访工作条例第三十二条",
             public=False,
+            effect=fx.submit_opinion,
         ),
         Rule(
             "return_opinion",
@@ -502,6 +542,7 @@ RULES: dict[str, Rule] = {
             S.ANSWERED,
             ("leader@lead",),
             "信访工作条例第三十二条、第三十五条、第三十六条",
+            effect=fx.approve_opinion,
         ),
         Rule(
             "record_service",
@@ -510,6 +551,7 @@ RULES: dict[str, Rule] = {
             None,
             (*LEAD, "registrar@registering", "registrar@lead"),
             "信访工作条例第三十五条、第三十六条",
+            effect=fx.record_service,
         ),
         Rule(
             "choose_organ",
@@ -519,6 +561,7 @@ RULES: dict[str, Rule] = {
             ("registrar@registering", "leader@registering", "supervisor@supervising"),
             "信访工作条例第三十五条、第三十六条",
             kinds=(Kind.REVIEW, Kind.REEXAM),
+            effect=fx.choose_organ,
         ),
         Rule(
             "record_execution",
@@ -528,6 +571,7 @@ RULES: dict[str, Rule] = {
             (*LEAD, "supervisor@supervising"),
             "信访工作条例第三十二条",
             guards=(_g_supported,),
+            effect=fx.record_execution,
         ),
         Rule(
             "report_completion",
@@ -538,6 +582,7 @@ RULES: dict[str, Rule] = {
             "信访工作条例第二十二条",
             public=False,
             guards=(_g_assigned,),
+            effect=fx.report_completion,
         ),
         Rule("conclude", "办结", (S.ANSWERED,), S.CONCLUDED, (*LEAD, "registrar@registering")),
         Rule(
@@ -549,6 +594,7 @@ RULES: dict[str, Rule] = {
             "信访工作条例第三十五条",
             guards=(_window_guard("review_window", Kind.REVIEW),),
             kinds=(Kind.ORIGINAL,),
+            effect=fx.request_review,
         ),
         Rule(
             "request_reexam",
@@ -559,6 +605,7 @@ RULES: dict[str, Rule] = {
             "信访工作条例第三十六条",
             guards=(_window_guard("reexam_window", Kind.REEXAM),),
             kinds=(Kind.REVIEW,),
+            effect=fx.request_reexam,
         ),
         Rule(
             "rate",
@@ -568,6 +615,7 @@ RULES: dict[str, Rule] = {
             ("citizen", "registrar@registering", "supervisor@supervising"),
             "信访工作条例第二十一条",
             guards=(_g_not_rated,),
+            effect=fx.rate,
         ),
         Rule(
             "add_material",
@@ -576,6 +624,7 @@ RULES: dict[str, Rule] = {
             (S.REGISTERED, S.DISPATCHED, S.HANDLING, S.OPINION_PENDING, S.MERGED),
             None,
             (*HANDLING, "registrar@registering", "citizen"),
+            effect=fx.add_material,
         ),
         Rule(
             "supervise",
@@ -586,6 +635,7 @@ RULES: dict[str, Rule] = {
             "信访工作条例第四十条",
             reason_required=True,
             public=False,
+            effect=fx.supervise,
         ),
         Rule(
             "answer_supervision",
@@ -596,6 +646,7 @@ RULES: dict[str, Rule] = {
             "信访工作条例第四十条",
             public=False,
             guards=(_g_supervision_open,),
+            effect=fx.answer_supervision,
         ),
         Rule(
             "escalate_supervision",
@@ -606,6 +657,7 @@ RULES: dict[str, Rule] = {
             "信访工作条例第四十条",
             public=False,
             guards=(_g_supervision_overdue,),
+            effect=fx.escalate_supervision,
         ),
         Rule(
             "link_repeat",
@@ -616,6 +668,7 @@ RULES: dict[str, Rule] = {
             "信访工作条例第十九条第三款、第二十三条",
             guards=(_g_no_merged,),
             kinds=(Kind.ORIGINAL,),
+            effect=fx.link_repeat,
         ),
         Rule(
             "note_repeat",
@@ -624,6 +677,7 @@ RULES: dict[str, Rule] = {
             None,
             SYSTEM,
             "信访工作条例第十九条",
+            effect=fx.note_repeat,
         ),
         Rule(
             "merge",
@@ -634,6 +688,7 @@ RULES: dict[str, Rule] = {
             "信访工作条例第二十二条、第二十四条",
             reason_required=True,
             kinds=(Kind.ORIGINAL,),
+            effect=fx.merge,
         ),
         Rule(
             "absorb",
@@ -644,6 +699,7 @@ RULES: dict[str, Rule] = {
             "信访工作条例第二十二条",
             public=False,
             kinds=(Kind.ORIGINAL,),
+            effect=fx.absorb,
         ),
         Rule(
             "split",
@@ -655,6 +711,7 @@ RULES: dict[str, Rule] = {
             reason_required=True,
             guards=(_g_merged,),
             kinds=(Kind.ORIGINAL,),
+            effect=fx.split,
         ),
         Rule(
             "release",
@@ -664,6 +721,7 @@ RULES: dict[str, Rule] = {
             SYSTEM,
             public=False,
             kinds=(Kind.ORIGINAL,),
+            effect=fx.release,
         ),
         Rule(
             "relay",
@@ -674,6 +732,17 @@ RULES: dict[str, Rule] = {
             "信访工作条例第二十二条",
             guards=(_g_merged,),
             kinds=(Kind.ORIGINAL,),
+            effect=fx.relay,
+        ),
+        Rule(
+            "anonymise",
+            "按保存期限删除个人信息",
+            tuple(sorted(TERMINAL)),
+            None,
+            SYSTEM,
+            "个人信息保护法第十九条、第四十七条",
+            public=False,
+            effect=fx.anonymise,
         ),
         Rule(
             "add_note",
@@ -694,58 +763,14 @@ LABELS = {"register": "登记", **{a: r.label for a, r in RULES.items()}}
 # own event and its own copy of any notice). Actions personal to the main petitioner
 # (rating, review request, material, contact) are never relayed: one petitioner's
 # dealings are not shown to another.
-RELAYED = frozenset(
-    {
-        "forward",
-        "assign",
-        "accept",
-        "accept_direct",
-        "set_units",
-        "record_hearing",
-        "pause",
-        "resume",
-        "approve_extension",
-        "approve_opinion",
-        "record_execution",
-        "conclude",
-        "redirect",
-        "emergency_transfer",
-    }
-)
 # Actions that may change the handling units, which merged matters share with their main.
-UNIT_ACTIONS = frozenset({"forward", "assign", "accept_direct", "agree_objection", "set_units"})
+# After these the matters merged into this one take its units (``absorb``: a new one joined).
+UNIT_ACTIONS = frozenset(
+    {"forward", "assign", "accept_direct", "agree_objection", "set_units", "absorb"}
+)
 
 
 # --- authorisation --------------------------------------------------------------------
-
-
-def scopes_of(user: User | None, matter: Matter, handling: set[int] | None = None) -> set[str]:
-    """The "role@scope" strings ``user`` holds for ``matter``. ``handling``: the matter's
-    active handling units when the caller knows them (none, just registered)."""
-    if user is None or not user.is_authenticated:
-        return set()
-    if handling is None:
-        handling = set(
-            MatterUnit.objects.filter(matter=matter, active=True).values_list("unit_id", flat=True)
-        )
-    lead_path = matter.lead_unit.path if matter.lead_unit else ""
-    reg_path = matter.registered_unit.path
-    out: set[str] = set()
-    for m in memberships_with_units(user):
-        if m.unit_id == matter.registered_unit_id:
-            out.add(f"{m.role}@registering")
-        if m.unit_id == matter.lead_unit_id:
-            out.add(f"{m.role}@lead")
-            out.add(f"{m.role}@handling")
-        if m.unit_id in handling:
-            out.add(f"{m.role}@handling")
-        if m.role in (Role.SUPERVISOR, Role.LEADER):
-            root = (m.unit.oversees or m.unit).path
-            if (lead_path and lead_path.startswith(root) and m.unit_id != matter.lead_unit_id) or (
-                reg_path.startswith(root) and m.unit_id != matter.registered_unit_id
-            ):
-                out.add(f"{m.role}@supervising")
-    return out
 
 
 def allowed_actions(
@@ -758,7 +783,7 @@ def allowed_actions(
     """Actions this caller may try now (guards that need data are checked on submit).
     ``fresh``: registered in this request, so it has no handling units and nothing is
     merged into it (neither is queried)."""
-    scopes = {"citizen"} if by_citizen else scopes_of(user, matter, set() if fresh else None)
+    scopes = {"citizen"} if by_citizen else access.scopes_of(user, matter, set() if fresh else None)
     out = []
     ctx = Ctx(actor=user, at=timezone.now(), by_citizen=by_citizen, today=_today())
     if fresh:
@@ -783,17 +808,6 @@ def _today() -> date:
 
 # --- the transition function ----------------------------------------------------------
 
-Effect = Callable[[Matter, dict[str, Any], Ctx], dict[str, Any] | None]
-EFFECTS: dict[str, Effect] = {}
-
-
-def effect(action: str) -> Callable[[Effect], Effect]:
-    def reg(fn: Effect) -> Effect:
-        EFFECTS[action] = fn
-        return fn
-
-    return reg
-
 
 def transition(
     matter: Matter | int,
@@ -817,9 +831,11 @@ def transition(
     if rule is None:
         raise UserError("unknown_action", f"未知操作：{action}", f"Unknown action: {action}")
     at = at or timezone.now()
-    ctx = Ctx(actor=actor, at=at, by_citizen=by_citizen, today=timezone.localdate(at))
-    payload = dict(data or {})
     reason = (reason or "").strip()
+    ctx = Ctx(
+        actor=actor, at=at, by_citizen=by_citizen, today=timezone.localdate(at), reason=reason
+    )
+    payload = dict(data or {})
     pk = matter if isinstance(matter, int) else matter.pk
     with transaction.atomic():
         m = (
@@ -839,7 +855,7 @@ def transition(
                 f"当前状态“{m.get_status_display()}”下不能执行“{rule.label}”",
                 f"'{action}' is not allowed in status '{m.status}'",
             )
-        scopes = {"citizen"} if by_citizen else {"system"} if system else scopes_of(actor, m)
+        scopes = {"citizen"} if by_citizen else {"system"} if system else access.scopes_of(actor, m)
         if not scopes.intersection(rule.who):
             raise Forbidden("forbidden", "您无权执行此操作", "You may not perform this action")
         if rule.reason_required and not reason:
@@ -848,9 +864,8 @@ def transition(
             g(m, payload, ctx)
         before = m.status
         lead_before = m.lead_unit_id
-        fx = EFFECTS.get(action)
-        extra = (fx(m, payload, ctx) if fx else None) or {}
-        m.status = extra.get("status") or rule.target or m.status
+        out = rule.effect(m, payload, ctx) if rule.effect else None
+        m.status = (out and out.status) or rule.target or m.status
         ev = append_event(
             m,
             action=action,
@@ -865,121 +880,23 @@ def transition(
         refresh_deadlines(m)
         m.version += 1
         m.save()
-        if "after" in extra:
-            extra["after"](m, ev)
-        from xinfang.notices.services import issue_for_event
-
+        if out and out.after:
+            out.after(m, ev)
         issue_for_event(m, ev)
+        staff.for_event(m, ev)
         if action in UNIT_ACTIONS or m.lead_unit_id != lead_before:
             sync_merged_units(m)
+        then = list(out.then) if out else []
         if action in RELAYED:
-            for child in (
+            children = (
                 Matter.objects.merged_into_main(m)
                 .filter(status__in=RULES["relay"].sources)
                 .values_list("pk", flat=True)
                 .order_by("pk")
-            ):
-                transition(
-                    child,
-                    "relay",
-                    actor=actor,
-                    reason=reason,
-                    data={"main_seq": ev.seq},
-                    at=at,
-                    system=True,
-                )
+            )
+            then += [Then(c, "relay", {"main_seq": ev.seq}, reason) for c in children]
+        for t in then:
+            transition(
+                t.matter_id, t.action, actor=actor, reason=t.reason, data=t.data, at=at, system=True
+            )
     return m
-
-
-def sync_merged_units(main: Matter) -> None:
-    """Matters merged into ``main`` are handled by its units (lead and assisting), so the
-    same people see and answer them. Denormalised; the main's event records the change."""
-    children = list(
-        Matter.objects.merged_into_main(main).exclude(status=S.LINKED).values_list("pk", flat=True)
-    )
-    if not children:
-        return
-    MatterUnit.objects.filter(matter_id__in=children, active=True).update(active=False)
-    units = list(MatterUnit.objects.filter(matter=main, active=True).values_list("unit_id", "role"))
-    MatterUnit.objects.bulk_create(
-        [MatterUnit(matter_id=c, unit_id=u, role=r) for c in children for u, r in units]
-    )
-    Matter.objects.filter(pk__in=children).update(
-        lead_unit_id=main.lead_unit_id, dispatched_by_id=main.dispatched_by_id
-    )
-
-
-EVENTS = Insert(Event)
-
-
-def append_event(
-    m: Matter,
-    *,
-    action: str,
-    from_status: str,
-    actor: User | None,
-    at: datetime,
-    reason: str = "",
-    data: Mapping[str, Any] | None = None,
-    public: bool = True,
-    by_citizen: bool = False,
-) -> Event:
-    """Append one hash-chained event. Callers hold the matter's row lock."""
-    actor_unit = None
-    if actor is not None and actor.is_authenticated:
-        units = {ms.unit_id for ms in actor.memberships.all()}
-        for candidate in (m.lead_unit_id, m.registered_unit_id):
-            if candidate in units:
-                actor_unit = candidate
-                break
-        if actor_unit is None and units:
-            actor_unit = min(units)
-    ev = Event(
-        matter=m,
-        seq=m.event_count + 1,
-        action=action,
-        from_status=from_status,
-        to_status=m.status,
-        at=at,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_unit_id=actor_unit,
-        by_citizen=by_citizen,
-        reason=reason,
-        data=_jsonable(dict(data or {})),
-        public=public,
-        prev_hash=m.last_hash,
-    )
-    ev.hash = ev.compute_hash()
-    EVENTS.run([ev], [EVENTS.prepare(ev)])  # ev.save() without building the INSERT each time
-    month_counts.add_event(m, action, at)
-    m.event_count = ev.seq
-    m.last_hash = ev.hash
-    return ev
-
-
-def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in d.items():
-        if isinstance(v, date | datetime):
-            out[k] = v.isoformat()
-        elif isinstance(v, dict):
-            out[k] = _jsonable(v)
-        else:
-            out[k] = v
-    return out
-
-
-def refresh_deadlines(m: Matter, *, events: Sequence[Event] | None = None) -> None:
-    """Denormalise the nearest open obligation onto the row for queues and sweeps.
-
-    ``events`` is the whole log when the caller holds it (registration: the one event
-    just written), so the clock is not read back from the database."""
-    clock = clock_for(m, events=events)
-    cur = clock.current()
-    m.current_due = cur.due if cur else None
-    m.current_due_kind = cur.kind if cur else ""
-    m.answered_on_time = answered_on_time(clock, m.kind)
-
-
-# Effects live in a sibling module so that this file stays the table and the engine.
-from . import effects as _effects  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """The JSON API under /api/v1/ (django-ninja; OpenAPI at /api/v1/openapi.json).
 
-Endpoints are thin: parse, authorise (``visible_to`` and the transition table), call one
+Endpoints are thin: parse, authorise (``access.visible`` and the transition table), call one
 service, serialise. An invisible matter is a 404 so the API never confirms it exists.
 """
 
@@ -24,15 +24,15 @@ from ninja.security import HttpBearer, django_auth
 from xinfang.actions.registration import register_matter
 from xinfang.actions.workflow import LABELS, allowed_actions, transition
 from xinfang.audit.services import log_access
+from xinfang.cases import access
 from xinfang.cases.clock import clock_for
 from xinfang.cases.inputs import PetitionerIn
 from xinfang.cases.models import Event, Matter, MatterUnit, Status, Topic
-from xinfang.cases.privacy import HIDDEN, can_see_identity
 from xinfang.core.errors import Forbidden, UserError, bad_text
-from xinfang.core.masks import mask_phone
+from xinfang.core.masks import HIDDEN, mask_phone
 from xinfang.deadlines import provisional
 from xinfang.deadlines.calendar import load_calendar
-from xinfang.org.models import Role, Unit, units_by_pk
+from xinfang.org.models import Unit, units_by_pk
 from xinfang.search.schemas import SearchPage, SimilarIn, SimilarOut
 from xinfang.web.finality import FinalMatter, final_matters
 
@@ -226,7 +226,7 @@ def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 
 def _visible(request: HttpRequest) -> Any:
-    return Matter.objects.visible_to(request.user)
+    return access.visible(request.user)
 
 
 # What a petitioner's own material says about them (its file names, their note): hidden
@@ -250,7 +250,7 @@ def _detail(
         else list(Event.objects.filter(matter=m).select_related("actor").order_by("seq"))
     )
     clock = clock_for(m, events=events)
-    show = can_see_identity(request.user, m)
+    show = access.can_see_identity(request.user, m)
     people = [
         {
             "name": p.name if show else HIDDEN,
@@ -375,7 +375,7 @@ def create_matter(request: HttpRequest, body: MatterIn) -> Any:
     petitioner. Earlier matters of the same petitioner closed by a final 复核 (XFGZ
     Art. 36 para 3) are found with ``POST /matters/final-matters`` before registering."""
     m, secret = _register(request, body)
-    # The caller is a registrar of the registering organ, so visible_to() shows them the
+    # The caller is a registrar of the registering organ, so access.visible() shows them the
     # matter: it is not read back, unless it accuses a unit (the Art. 30 exclusion may
     # apply to the caller's own units, and then the answer is a 404 as for any read).
     if m.accused_unit_id is not None:
@@ -443,7 +443,7 @@ def _final_out(f: FinalMatter) -> dict[str, Any]:
 
 def _registrar(request: HttpRequest) -> None:
     user = request.user
-    if not any(ms.role == Role.REGISTRAR for ms in user.memberships.all()):  # type: ignore[union-attr]
+    if not access.may(user, "register"):
         raise Forbidden("forbidden", "您不是登记员", "Only registrars may do this")
 
 

@@ -7,11 +7,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from xinfang.cases import access
 from xinfang.cases.models import Topic
 from xinfang.core.errors import Forbidden, UserError
 from xinfang.org.models import Unit
 from xinfang.routing.services import suggest
-from xinfang.web.routing import may_route
 
 router = Router(tags=["routing"])
 
@@ -65,7 +65,7 @@ def suggest_endpoint(
     hotline type, each with the rule that matched and why, and this deployment's routing
     history as a separate reason. Registrars and supervisors only. Nothing is applied:
     the registrar decides and the forward/assign event records the choice."""
-    if not may_route(request.user):
+    if not access.may(request.user, "route"):
         raise Forbidden("forbidden", "您无权查看派单建议", "You may not see routing suggestions")
     found = suggest(
         topic=topic_of(topic), area=area_of(area), category=category, hotline_type=hotline_type

@@ -7,7 +7,7 @@ answers on the spot and emergency transfers. Every step writes the event the tra
 function would write (same data after the effect's normalisation, same actor and actor unit,
 same hash chain as ``Event.compute_hash``), and the denormalised columns (``status``,
 ``current_due``, ``current_due_kind``, ``version``, ``event_count``, ``last_hash`` …) are what
-``workflow.refresh_deadlines`` computes: the pure ``deadlines.clock.compute`` over the same
+``records.refresh_deadlines`` computes: the pure ``deadlines.clock.compute`` over the same
 events. Rows are written in batches (``executemany`` on SQLite, ``COPY`` on PostgreSQL).
 
 Deterministic: matter ``i`` depends only on the seed, ``i``, ``N`` and ``until``; batches have
@@ -300,7 +300,7 @@ class Seeder:
             row["version"] += 1
 
     def set_units(self, sim: Sim, lead: Unit | None, assisting: list[Unit] | None = None) -> None:
-        """``effects._set_units``: earlier handling rows go inactive, the new ones follow."""
+        """``records.set_units``: earlier handling rows go inactive, the new ones follow."""
         for u in sim.units:
             u[2] = False
         if lead is not None:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.crypto import blind_index, id_index, normalise_phone
 from xinfang.core.fields import EncryptedTextField
 from xinfang.core.rows import Columns, fetch
-from xinfang.org.models import Role, Unit, memberships_with_units
+from xinfang.org.models import Unit
 
 from .chain import event_fields, event_hash
 
@@ -133,165 +132,16 @@ class Topic(models.Model):
 _TOPIC_COLUMNS = Columns(Topic, "t")
 
 
-# Above this many units the subtree is passed to the database as a subquery, not a list
-# of ids (a province of village committees would exceed a statement's parameters).
-SCOPE_ID_LIMIT = 2000
-
-
-@dataclass(frozen=True)
-class StaffScope:
-    """The units behind a user's need-to-know (scope.md principle 4).
-
-    ``own``: the units the user works in (any role but administrator and auditor);
-    ``supervised``: the path prefixes of the subtrees they supervise (a supervisor's or
-    leader's own unit, or the unit its office ``oversees``); ``subtree``: those subtrees'
-    unit ids, or ``None`` when there are more than ``SCOPE_ID_LIMIT``; ``everything``: the
-    subtrees hold every unit of the deployment, so every matter (each has a registering
-    unit) is inside them.
-    """
-
-    own: frozenset[int]
-    supervised: frozenset[str]
-    subtree: frozenset[int] | None
-    everything: bool
-
-    @property
-    def empty(self) -> bool:
-        return not self.own and not self.supervised
-
-    def units(self) -> set[int]:
-        """Every unit whose matters the scope covers (own units and the subtrees)."""
-        if self.subtree is not None:
-            return set(self.own | self.subtree)
-        return set(self.own) | set(
-            Unit.objects.filter(self.subtree_q()).values_list("pk", flat=True)
-        )
-
-    def subtree_q(self) -> Q:
-        q = Q()
-        for p in sorted(self.supervised):
-            q |= Q(path__startswith=p)
-        return q
-
-
-def staff_scope(user: Any) -> StaffScope:
-    """``user``'s scope in two queries at most (memberships; the subtrees' units)."""
-    if not getattr(user, "is_authenticated", False):
-        return StaffScope(frozenset(), frozenset(), frozenset(), False)
-    memberships = memberships_with_units(user)
-    own = frozenset(m.unit_id for m in memberships if m.role not in (Role.ADMIN, Role.AUDITOR))
-    prefixes = frozenset(
-        (m.unit.oversees or m.unit).path
-        for m in memberships
-        if m.role in (Role.SUPERVISOR, Role.LEADER)
-    )
-    if not prefixes:
-        return StaffScope(own, prefixes, frozenset(), False)
-    q = Q()
-    for p in sorted(prefixes):
-        q |= Q(path__startswith=p)
-    ids = frozenset(Unit.objects.filter(q).values_list("pk", flat=True))
-    # Only a subtree from a root can hold every unit; then one count says whether it does.
-    from_root = any(p.count("/") == 2 for p in prefixes)
-    everything = from_root and len(ids) == Unit.objects.count()
-    return StaffScope(own, prefixes, ids if len(ids) <= SCOPE_ID_LIMIT else None, everything)
-
-
-MQ = TypeVar("MQ", bound="models.QuerySet[Matter]")
-
-
-def narrowed(qs: MQ, scope: StaffScope, *, outside: bool = False, **within: Any) -> MQ:
-    """``qs`` (``visible_to`` for ``scope``) narrowed by an equivalent indexable condition:
-    the union of the matters led, registered or assisted in the scope's units
-    (``outside``: those led or assisted in it that were registered elsewhere; ``within``:
-    field lookups they also meet, e.g. ``status__in``), three index scans. The lead unit
-    is always the active lead ``MatterUnit`` (``effects._set_units``). An OR of the arms
-    would make PostgreSQL give up the indexes and read every matter; without it a county's
-    figures tested every matter of the period against the scope. The assisting arm starts
-    from the units' assignments and tests each one's matter against ``within`` by its key,
-    in a scalar subquery that PostgreSQL cannot turn into a join. As ``pk IN
-    (assignments)``, and as a join whenever a sample of the statistics put fewer matters
-    past their deadline than there were, PostgreSQL read every open matter past or near a
-    deadline instead (at 1 M, 47 k rows to keep 113; a county's overdue query 192 ms,
-    against 49 ms as a subquery)."""
-    if scope.everything and outside:
-        return qs.none()  # every unit is in the scope
-    if scope.empty or scope.everything:
-        return qs
-    units = sorted(scope.units())
-    base = Matter.objects.filter(**within)
-    assigned = MatterUnit.objects.filter(unit_id__in=units, role=MatterUnit.ASSIST, active=True)
-    if within:
-        meets = base.filter(pk=OuterRef("matter_id")).values(one=Value(1))[:1]
-        assigned = assigned.annotate(meets=Subquery(meets)).filter(meets=1)
-    led = base.filter(lead_unit_id__in=units)
-    if outside:
-        # tested in the ``matter_lead_reg`` index: a county's 57 k led matters were each
-        # read from the table to keep the 5.5 k registered elsewhere (PostgreSQL chose to
-        # read the whole table: 0.86 s at 1 M)
-        led = led.exclude(registered_unit_id__in=units)
-        qs = qs.exclude(registered_unit_id__in=units)
-    arms = [] if outside else [base.filter(registered_unit_id__in=units).values("pk")]
-    ids = led.values("pk").union(*arms, assigned.values("matter_id"))
-    return qs.filter(pk__in=ids)
-
-
 def matter_in(matters: models.QuerySet[Matter], field: str = "matter") -> Exists:
     """The condition "the row's ``field`` is one of ``matters``" for rows that point at a
     matter (return visits, follow-up checks, notices, petitioners), tested row by row on the
     matter's key: as ``matter__in=matters`` SQLite first listed every matter ``matters``
-    holds, reading the whole table for a ``visible_to`` set (1 M: 0.9–1.8 s for the visit
+    holds, reading the whole table for a ``access.visible`` set (1 M: 0.9–1.8 s for the visit
     and check lists, 0.85–7.8 s for a phone's earlier matters at intake)."""
     return Exists(matters.filter(pk=OuterRef(f"{field}_id")))
 
 
 class MatterQuerySet(models.QuerySet["Matter"]):
-    def visible_to(self, user: Any, scope: StaffScope | None = None) -> MatterQuerySet:
-        """Need-to-know (scope.md principle 4): the one rule every staff read starts from.
-
-        A user sees a matter when one of their units registered it or handles it (lead or
-        assisting), or when it was registered or is handled in a unit they supervise: a
-        supervisor's or leader's own subtree, or the subtree a supervising office
-        ``oversees``. ``scope`` is ``staff_scope(user)`` when the caller has it already.
-        """
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        scope = scope or staff_scope(user)
-        if scope.empty:
-            return self.none()
-        if scope.everything:
-            qs = self.all()
-        else:
-            units: Any = set(scope.own)
-            if scope.subtree is not None:
-                units |= scope.subtree
-            else:
-                units = Unit.objects.filter(Q(pk__in=sorted(scope.own)) | scope.subtree_q()).values(
-                    "pk"
-                )
-            handled = MatterUnit.objects.filter(matter=OuterRef("pk"), active=True)
-            # The lead unit is always the active lead MatterUnit (effects._set_units): said
-            # as a column, a queue's rows are decided without a subquery each (SQLite 1 M,
-            # 3,530 open rows of a unit: 26 → 18 ms).
-            qs = self.filter(
-                Q(registered_unit_id__in=units)
-                | Q(lead_unit_id__in=units)
-                | Q(Exists(handled.filter(unit_id__in=units)))
-            )
-        # XFGZ Art. 30: a report never reaches the unit it accuses.
-        return qs.exclude(accused_unit_id__in=scope.own) if scope.own else qs
-
-    def identity_visible_to(self, user: Any) -> MatterQuerySet:
-        """Matters whose petitioners ``user`` may see (the rule of ``privacy.can_see_identity``
-        as a query): every non-confidential matter, and confidential ones only for the
-        registering organ's registrars and leader and the lead unit's handler and leader."""
-        ms = list(user.memberships.all()) if getattr(user, "is_authenticated", False) else []
-        reg = [m.unit_id for m in ms if m.role in (Role.REGISTRAR, Role.LEADER)]
-        lead = [m.unit_id for m in ms if m.role in (Role.HANDLER, Role.LEADER)]
-        return self.filter(
-            Q(confidential=False) | Q(registered_unit_id__in=reg) | Q(lead_unit_id__in=lead)
-        )
-
     def open(self) -> MatterQuerySet:
         """Matters still handled on their own: neither finished nor merged into another
         (a merged matter's handling is its main matter's, so it never counts twice)."""
@@ -473,7 +323,7 @@ class Matter(models.Model):
                 fields=["status", "current_due", "accused_unit", "lead_unit"],
                 name="matter_status_due_acc_lead",
             ),
-            # A county's matters led there but registered elsewhere (``narrowed(outside=…)``,
+            # A county's matters led there but registered elsewhere (``access.narrowed(outside=…)``,
             # the dashboard), decided in the index; the key spelled out, for PostgreSQL's
             # index-only scan (SQLite's indexes hold it anyway).
             models.Index(

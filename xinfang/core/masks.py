@@ -13,3 +13,8 @@ def mask_id(number: str) -> str:
     """110101199003071234 → 1101**********1234."""
     n = number.strip()
     return n[:4] + "*" * max(len(n) - 8, 0) + n[-4:] if len(n) >= 9 else "*" * len(n)
+
+
+# What a page, notice or export shows instead of a petitioner's identity that the reader may
+# not see (``cases.access.can_see_identity``).
+HIDDEN = "（保密）"

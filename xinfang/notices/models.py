@@ -1,9 +1,11 @@
-"""Written notices to petitioners: an immutable snapshot per event, editable templates."""
+"""Written notices to petitioners (an immutable snapshot per event, editable templates) and
+messages to staff in their inbox."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -69,3 +71,39 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+class Level(models.TextChoices):
+    WARNING = "warning", _("临期预警")
+    OVERDUE = "overdue", _("超期")
+    SUPERVISION = "supervision", _("督办")
+    ESCALATION = "escalation", _("督办升级")
+    EXTENSION = "extension", _("延期申请")
+    OPINION = "opinion", _("处理意见待审批")
+    REPLY = "reply", _("督办回复")
+
+
+class Notification(models.Model):
+    """A message to one staff member about one matter (shown in their inbox): written by
+    ``notices.staff`` for the events that owe one, and by the sweep for deadlines."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    matter = models.ForeignKey("cases.Matter", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=12, choices=Level.choices)
+    key = models.CharField(max_length=80)
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "supervision_notification"  # created there; moved here with its rows
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "matter", "key"], name="notification_once")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return self.text

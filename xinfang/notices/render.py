@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from xinfang.cases.privacy import HIDDEN
 from xinfang.core.fonts import FONT_NAME, register_font
+from xinfang.core.masks import HIDDEN
 
 from .models import Notice
 

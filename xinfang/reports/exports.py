@@ -11,7 +11,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from xinfang.cases.models import MatterQuerySet, StaffScope
+from xinfang.cases import access
+from xinfang.cases.models import MatterQuerySet
 from xinfang.core.fonts import FONT_NAME, register_font
 
 from . import queries as q
@@ -35,7 +36,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]]) -
 
 
 def report_data(
-    qs: MatterQuerySet, p: q.Period, today: date, scope: StaffScope | None = None
+    qs: MatterQuerySet, p: q.Period, today: date, scope: access.StaffScope | None = None
 ) -> dict[str, Any]:
     b = q.breakdown(qs, p, scope, today)
     return {
@@ -65,7 +66,7 @@ SUMMARY_LABELS = {
 
 
 def excel(
-    qs: MatterQuerySet, p: q.Period, today: date, title: str, scope: StaffScope | None = None
+    qs: MatterQuerySet, p: q.Period, today: date, title: str, scope: access.StaffScope | None = None
 ) -> bytes:
     d = report_data(qs, p, today, scope)
     wb = Workbook()
@@ -110,7 +111,7 @@ def excel(
 
 
 def pdf(
-    qs: MatterQuerySet, p: q.Period, today: date, title: str, scope: StaffScope | None = None
+    qs: MatterQuerySet, p: q.Period, today: date, title: str, scope: access.StaffScope | None = None
 ) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4

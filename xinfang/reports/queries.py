@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from xinfang.cases import access
 from xinfang.cases.models import (
     NOT_OPEN,
     Category,
@@ -30,11 +31,9 @@ from xinfang.cases.models import (
     Event,
     Matter,
     MatterQuerySet,
-    StaffScope,
     Status,
     Topic,
     matter_in,
-    narrowed,
 )
 from xinfang.org.models import Unit
 
@@ -242,7 +241,10 @@ def whole_months(p: Period, today: date) -> bool:
 
 
 def breakdown(
-    qs: QuerySet[Matter], p: Period, scope: StaffScope | None = None, today: date | None = None
+    qs: QuerySet[Matter],
+    p: Period,
+    scope: access.StaffScope | None = None,
+    today: date | None = None,
 ) -> Breakdown:
     """The period's ``Breakdown`` of ``qs`` (the matters ``scope`` sees).
 
@@ -256,7 +258,9 @@ def breakdown(
     if scope is None or scope.empty:
         return _live(qs, p)
     if not whole_months(p, today):
-        return _live(qs, p) if scope.everything else _live(narrowed(qs, scope), p, listed=True)
+        return (
+            _live(qs, p) if scope.everything else _live(access.narrowed(qs, scope), p, listed=True)
+        )
     own = sorted(scope.own)
     if scope.everything:
         b = _counted(p)
@@ -268,7 +272,7 @@ def breakdown(
     if own:
         accusing = Matter.objects.filter(accused_unit_id__in=own, registered_unit_id__in=units)
         b = b - _live(accusing, p, listed=True)
-    elsewhere = narrowed(qs, scope, outside=True)
+    elsewhere = access.narrowed(qs, scope, outside=True)
     # Listed first, then counted by key: as a subquery PostgreSQL joined the period's events
     # to it (a county at 1 M: 4.3–5.4 s; its 5,485 ids listed in 0.6–1.1 s, their counts
     # then 0.2 s). A scope with more such matters keeps the subquery.
@@ -285,11 +289,11 @@ def counts(qs: QuerySet[Matter], p: Period, field: str) -> list[tuple[str, int]]
 
 
 def overdue_by_unit(
-    qs: MatterQuerySet, today: date, limit: int = 15, scope: StaffScope | None = None
+    qs: MatterQuerySet, today: date, limit: int = 15, scope: access.StaffScope | None = None
 ) -> list[tuple[str, int]]:
     late: QuerySet[Matter] = qs.overdue(today).filter(status__in=LIVE)
     if scope is not None:
-        late = narrowed(late, scope, status__in=LIVE, current_due__lt=today)
+        late = access.narrowed(late, scope, status__in=LIVE, current_due__lt=today)
     # counted by key, named after: joined to the units, PostgreSQL expected 5 rows where
     # a county has 2,901 and compared each with every unit (3.4 M pairs, 0.31 s at 1 M).
     # Grouped by ``lead_unit_id + 0``: by the column, SQLite walked the lead unit's index
@@ -307,7 +311,9 @@ def overdue_by_unit(
     return [(name, c) for name, c, _u in rows[:limit]]
 
 
-def on_time(qs: QuerySet[Matter], p: Period, scope: StaffScope | None = None) -> dict[str, Any]:
+def on_time(
+    qs: QuerySet[Matter], p: Period, scope: access.StaffScope | None = None
+) -> dict[str, Any]:
     """Opinions issued in the period: how many within their deadline (handling, review or
     re-examination). Each matter's verdict is the statutory clock's and the time of its
     latest approved opinion, both denormalised onto the matter by the transition function
@@ -318,7 +324,7 @@ def on_time(qs: QuerySet[Matter], p: Period, scope: StaffScope | None = None) ->
     if scope is not None:
         # each arm within the period too: unbounded, a county's arms listed every matter
         # it ever led or registered (118 k at 1 M; 1.5 s on PostgreSQL, 0.37 s bounded)
-        answered = narrowed(answered, scope, **window)
+        answered = access.narrowed(answered, scope, **window)
     rows = (
         answered.filter(answered_on_time__isnull=False)
         .values("kind", "answered_on_time")
@@ -345,15 +351,15 @@ def summary(
     p: Period,
     today: date,
     b: Breakdown | None = None,
-    scope: StaffScope | None = None,
+    scope: access.StaffScope | None = None,
 ) -> dict[str, int]:
     if b is None:
         b = breakdown(qs, p, scope, today)
     open_: QuerySet[Matter] = qs.open().filter(status__in=LIVE)
     late: QuerySet[Matter] = qs.overdue(today).filter(status__in=LIVE)
     if scope is not None:
-        open_ = narrowed(open_, scope, status__in=LIVE)
-        late = narrowed(late, scope, status__in=LIVE, current_due__lt=today)
+        open_ = access.narrowed(open_, scope, status__in=LIVE)
+        late = access.narrowed(late, scope, status__in=LIVE, current_due__lt=today)
     return {
         "received": b.received,
         "collective": b.collective,

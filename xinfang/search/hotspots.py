@@ -11,7 +11,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from xinfang.cases.models import Matter, Topic
+from xinfang.cases import access
+from xinfang.cases.models import Topic
 from xinfang.org.models import Unit
 
 from .services import DOCS, document_frequencies
@@ -48,7 +49,7 @@ def hotspots(
     clusters and whether the period held more than ``MAX_MATTERS`` (then only the newest
     were examined)."""
     lo, hi = _bounds(start, end)
-    qs = Matter.objects.visible_to(user).filter(received_at__gte=lo, received_at__lte=hi)
+    qs = access.visible(user).filter(received_at__gte=lo, received_at__lte=hi)
     if area is not None:
         qs = qs.filter(area__path__startswith=area.path)
     rows: list[dict[str, Any]] = [

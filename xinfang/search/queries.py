@@ -1,10 +1,10 @@
 """Staff full-text search over the matters a user may see.
 
-Results are always a subset of ``Matter.objects.visible_to(user)``. Petitioners' names
-match only matters in ``identity_visible_to(user)`` (XFGZ Art. 30: a reporter's identity
-is never revealed, neither by a hit, a snippet nor a count). Matching ids come from the
-index newest first in chunks and are filtered for visibility per chunk, so no query
-loads all matches and a page costs the same at any table size.
+Results are always a subset of ``access.visible(user)``. Petitioners' names match only
+matters whose identity the user may see (``access.restrict(qs, user, "identity")``; XFGZ
+Art. 30: a reporter's identity is never revealed, neither by a hit, a snippet nor a count).
+Matching ids come from the index newest first in chunks and are filtered for visibility per
+chunk, so no query loads all matches and a page costs the same at any table size.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
-from xinfang.cases.models import Matter, staff_scope
+from xinfang.cases import access
+from xinfang.cases.models import Matter
 from xinfang.core.errors import UserError
 from xinfang.org.models import prefetch_memberships
 
@@ -101,7 +102,7 @@ NARROW = 20000  # users who can reach at most this many matters get them as a se
 class Reach:
     """The units through which a user can see matters at all, read once per search: a
     pre-filter of index chunks by registering and handling unit. It only removes ids
-    that cannot be visible; ``visible_to`` still decides for every id that remains, so
+    that cannot be visible; ``access.visible`` still decides for every id that remains, so
     it can never widen what a user sees.
 
     A user whose units registered or handle at most ``NARROW`` matters (a township's
@@ -110,11 +111,11 @@ class Reach:
     filtered per chunk in SQL, where most ids of a chunk pass anyway."""
 
     def __init__(self, user: Any) -> None:
-        # the scope ``visible_to`` reads, computed once for every chunk of the search, from
-        # memberships read once (identity_visible_to reads them again for name matches)
+        # the scope ``access.visible`` reads, computed once for every chunk of the search, from
+        # memberships read once (the identity rule reads them again for name matches)
         if getattr(user, "is_authenticated", False):
             prefetch_memberships(user)
-        self.scope = staff_scope(user)
+        self.scope = access.staff_scope(user)
         self.units: set[int] = set() if self.scope.empty else self.scope.units()
         self.ids: set[int] | None = self._small_set() if self.units else set()
         self.ordered: list[int] | None = None  # ``ids`` sorted, when a backend needs them
@@ -208,16 +209,16 @@ def _allowed(
         chunk = reach.narrow(chunk)
     if not chunk:
         return []
-    scoped = Matter.objects.visible_to(user, reach.scope if reach is not None else None)
+    scoped = access.visible(user, reach.scope if reach is not None else None)
     vis = set(scoped.filter(pk__in=chunk).values_list("pk", flat=True))
     if vis and names:
         by_text = be.among("main", terms, sorted(vis))
         by_name = vis - by_text
         if by_name:
             ok = set(
-                Matter.objects.identity_visible_to(user)
-                .filter(pk__in=by_name)
-                .values_list("pk", flat=True)
+                access.restrict(
+                    Matter.objects.filter(pk__in=by_name), user, "identity"
+                ).values_list("pk", flat=True)
             )
             vis -= by_name - ok
     return [i for i in chunk if i in vis]

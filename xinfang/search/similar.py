@@ -27,8 +27,9 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from xinfang.cases import access
 from xinfang.cases.inputs import PetitionerIn
-from xinfang.cases.models import Matter, Petitioner, staff_scope
+from xinfang.cases.models import Matter, Petitioner
 from xinfang.org.models import Unit, prefetch_memberships
 
 from .backends import PostgresBackend, Term, backend
@@ -343,14 +344,16 @@ def _same_person(
     user: Any, cand: list[tuple[int, str, float]], visible: set[int], limit: int = 50
 ) -> dict[int, tuple[str, float]]:
     """Matter id → (reason, weight) of the candidates among ``visible`` (the ids
-    ``visible_to`` the user) whose identity the user may also see (XFGZ Art. 30), at most
+    ``access.visible`` the user) whose identity the user may also see (XFGZ Art. 30), at most
     ``limit`` per reason. The visibility test is the one ``similar_matters`` makes for
-    every candidate: building ``visible_to`` again cost more than running it."""
+    every candidate: building ``access.visible`` again cost more than running it."""
     ids = {c[0] for c in cand if c[0] in visible}
     if not ids:
         return {}
     allowed = set(
-        Matter.objects.filter(pk__in=ids).identity_visible_to(user).values_list("pk", flat=True)
+        access.restrict(Matter.objects.filter(pk__in=ids), user, "identity").values_list(
+            "pk", flat=True
+        )
     )
     found: dict[int, tuple[str, float]] = {}
     taken: Counter[str] = Counter()
@@ -379,9 +382,9 @@ def same_person_matters(
     if not cand:
         return {}
     if getattr(user, "is_authenticated", False):
-        prefetch_memberships(user)  # visible_to and identity_visible_to read them
+        prefetch_memberships(user)  # the read and identity rules read them
     ids = {c[0] for c in cand}
-    visible = set(Matter.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    visible = set(access.visible(user).filter(pk__in=ids).values_list("pk", flat=True))
     return _same_person(user, cand, visible)
 
 
@@ -424,15 +427,15 @@ def similar_matters(
         for t in rare:  # the newest matches of each, as FTS5 reads them from its doclist
             hits.update(be.ids("main", [Term((t,))], limit=PER_TOKEN))
     if getattr(user, "is_authenticated", False):
-        prefetch_memberships(user)  # staff_scope and identity_visible_to read them
-    scope = staff_scope(user)  # read once for the visibility test below
+        prefetch_memberships(user)  # access.staff_scope and the identity rule read them
+    scope = access.staff_scope(user)  # read once for the visibility test below
     cand = _same_person_candidates(people, area)
     if exclude_id is not None:
         hits.pop(exclude_id, None)
         cand = [c for c in cand if c[0] != exclude_id]
     ranked = [i for i, _c in hits.most_common(RANKED * 2)]
     visible = set(
-        Matter.objects.visible_to(user, scope)
+        access.visible(user, scope)
         .filter(pk__in={*ranked, *(c[0] for c in cand)})
         .values_list("pk", flat=True)
     )

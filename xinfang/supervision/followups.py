@@ -113,8 +113,8 @@ def record(check: FollowupCheck, *, by: User, held: bool | None, note: str = "")
                 area=m.area,
                 anonymous=m.anonymous,
                 confidential=m.confidential,
+                rebound_of=m,
             )
-            Matter.objects.filter(pk=new.pk).update(repeat_of=m)
             check.reopened = new
         check.save()
     return check

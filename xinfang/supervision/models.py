@@ -1,4 +1,5 @@
-"""Deadline alerts and staff notifications (warnings, overdue, supervision)."""
+"""Deadline alerts, return visits, 回头看 checks, duty rosters and the sweep's marks (the staff
+messages they send are ``notices.models.Notification``)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class Level(models.TextChoices):
-    WARNING = "warning", _("临期预警")
-    OVERDUE = "overdue", _("超期")
-    SUPERVISION = "supervision", _("督办")
-    ESCALATION = "escalation", _("督办升级")
+from xinfang.notices.models import Level
 
 
 class Alert(models.Model):
@@ -36,30 +32,6 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter_id} {self.deadline_kind} {self.due} {self.level}"
-
-
-class Notification(models.Model):
-    """A message to one staff member about one matter (shown in their inbox)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    matter = models.ForeignKey("cases.Matter", on_delete=models.CASCADE, related_name="+")
-    level = models.CharField(max_length=12, choices=Level.choices)
-    key = models.CharField(max_length=80)
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "matter", "key"], name="notification_once")
-        ]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_inbox")]
-
-    def __str__(self) -> str:
-        return self.text
 
 
 class VisitMethod(models.TextChoices):

@@ -9,7 +9,6 @@ batches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
@@ -24,47 +23,16 @@ from xinfang.cases.models import NOT_OPEN, Event, Matter, Status
 from xinfang.core.bulk import insert_new
 from xinfang.core.errors import UserError
 from xinfang.deadlines.clock import LABELS
-from xinfang.org.models import Membership, Role, Unit, User
+from xinfang.notices.models import Notification
+from xinfang.org.models import Membership, Role
 
-from .models import Alert, Level, Notification
+from .models import Alert, Level
 
 
 def warning_days(kind: str) -> int:
     """Days before a deadline that a warning is raised (setting per deadline kind)."""
     cfg = settings.XINFANG.get("WARNING_DAYS", {})
     return int(cfg.get(kind, cfg.get("default", 3)))
-
-
-def _users(unit_ids: Iterable[int], roles: Iterable[str]) -> list[User]:
-    ids = Membership.objects.filter(unit_id__in=list(unit_ids), role__in=list(roles)).values(
-        "user_id"
-    )
-    return list(User.objects.filter(pk__in=ids, is_active=True))
-
-
-def notify(users: Iterable[User], m: Matter, level: str, key: str, text: str, at: datetime) -> int:
-    rows = [
-        Notification(user=u, matter=m, level=level, key=key[:80], text=text[:300], created_at=at)
-        for u in users
-    ]
-    before = Notification.objects.filter(matter=m, key=key[:80]).count()
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    return Notification.objects.filter(matter=m, key=key[:80]).count() - before
-
-
-def supervision_recipients(m: Matter, level: int) -> list[User]:
-    """1 handler, 2 unit leader of the lead unit, 3 leader of the supervising office,
-    4 leader of the organ above it."""
-    lead = m.lead_unit_id
-    office = m.dispatched_by or m.registered_unit
-    if level <= 1:
-        return _users([lead] if lead else [], [Role.HANDLER])
-    if level == 2:
-        return _users([lead] if lead else [], [Role.LEADER])
-    if level == 3:
-        return _users([office.pk], [Role.LEADER, Role.SUPERVISOR])
-    above: Unit | None = office.parent
-    return _users([above.pk] if above else [], [Role.LEADER])
 
 
 def sweep_instant(today: date) -> datetime:
@@ -178,18 +146,9 @@ def _escalate(m: Matter, today: date, now: datetime, res: SweepResult) -> None:
             return
         m2 = transition(m, "escalate_supervision", actor=None, system=True, at=at)
         res.escalated += 1
-        text = (
-            f"{m2.receipt_no}《{m2.title[:30]}》督办逾期未回复，已升级，"
-            f"请于{m2.supervision_due:%Y-%m-%d}前书面回复"
-        )
-        res.notifications += notify(
-            supervision_recipients(m2, m2.supervision_level),
-            m2,
-            Level.ESCALATION,
-            f"esc:{m2.supervision_level}",
-            text,
-            at,
-        )
+        # the event's messages (notices.staff) went to the next level in the same transaction
+        key = f"esc:{m2.supervision_level}"
+        res.notifications += Notification.objects.filter(matter=m2, key=key).count()
 
 
 # Duties that lie with the registering organ or office (XFGZ Arts. 22, 23): the receipt
@@ -299,19 +258,3 @@ def _alert_batch(rows: list[_Near], today: date, now: datetime, res: SweepResult
             notes.append((user_id, m.pk, lv, keys[m.pk], text[:300], at))
     insert_new(Notification, ("user", "matter", "level", "key", "text", "created_at"), notes)
     res.notifications += len(notes)
-
-
-def supervise(m: Matter, *, by: User, reason: str, demand: str, reply_due: date) -> Matter:
-    """Issue a supervision notice (督办) and notify the lead unit's handler."""
-    m = transition(
-        m, "supervise", actor=by, reason=reason, data={"demand": demand, "reply_due": reply_due}
-    )
-    notify(
-        supervision_recipients(m, 1),
-        m,
-        Level.SUPERVISION,
-        f"sup:{m.event_count}",
-        f"{m.receipt_no}《{m.title[:30]}》收到督办：{demand[:80]}，请于{reply_due:%Y-%m-%d}前书面回复",
-        timezone.now(),
-    )
-    return m

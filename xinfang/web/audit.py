@@ -9,13 +9,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from xinfang.audit.models import AccessLog
-from xinfang.org.models import Role
+from xinfang.cases import access
 
 
 @require_GET
 @login_required
 def access_log(request: HttpRequest) -> HttpResponse:
-    if not request.user.memberships.filter(role=Role.AUDITOR).exists():  # type: ignore[union-attr]
+    if not access.may(request.user, "audit"):
         raise Http404
     qs = AccessLog.objects.select_related("user", "matter").order_by("-id")
     g = request.GET

@@ -8,7 +8,7 @@ existing matter stands (procedure.md §1): this only warns, and the registrar de
 
 The petitioner is matched as the same-matter panel matches them (``search.similar``: the
 blind indexes of the ID number and the phone, the same name in the intake's area). Only
-matters ``visible_to`` the user whose identity the user may also see are named (XFGZ
+matters ``access.visible`` the user whose identity the user may also see are named (XFGZ
 Art. 30); the chain's finality is read as ``actions.effects._chain_final`` reads it.
 """
 

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from xinfang.audit.services import log_access
-from xinfang.cases.models import Matter, matter_in
-from xinfang.cases.privacy import can_see_identity
+from xinfang.cases import access
+from xinfang.cases.models import matter_in
 from xinfang.core.errors import UserError
 from xinfang.notices.models import Notice
 from xinfang.notices.render import CONTENT_TYPES, rendered
@@ -36,7 +36,7 @@ def notice_response(notice: Notice, fmt: str, *, masked: bool = False) -> HttpRe
 @require_GET
 @login_required
 def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    visible = Matter.objects.visible_to(request.user)
+    visible = access.visible(request.user)
     notice = get_object_or_404(
         Notice.objects.select_related("matter").filter(matter_in(visible)), pk=pk
     )
@@ -48,4 +48,6 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         detail=f"{notice.number}.{fmt}",
     )
     # The petitioner's identity is shown in the notice exactly when the matter page shows it.
-    return notice_response(notice, fmt, masked=not can_see_identity(request.user, notice.matter))
+    return notice_response(
+        notice, fmt, masked=not access.can_see_identity(request.user, notice.matter)
+    )

@@ -13,27 +13,25 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from xinfang.audit.services import log_access
-from xinfang.cases.models import Matter, StaffScope, staff_scope
-from xinfang.org.models import Level, Role, Unit
+from xinfang.cases import access
+from xinfang.org.models import Level, Unit
 from xinfang.reports import exports
 from xinfang.reports import queries as q
 from xinfang.supervision import rates as rates_mod
 from xinfang.supervision import trends
-
-ALLOWED = (Role.SUPERVISOR, Role.LEADER, Role.AUDITOR)
 
 
 def _check(request: HttpRequest) -> Any:
     return _scoped(request)[0]
 
 
-def _scoped(request: HttpRequest) -> tuple[Any, StaffScope]:
+def _scoped(request: HttpRequest) -> tuple[Any, access.StaffScope]:
     """The reader's visible matters and their scope; a 404 for anyone but supervisors,
     leaders and auditors."""
-    if not any(m.role in ALLOWED for m in request.user.memberships.all()):  # type: ignore[union-attr]
+    if not access.may(request.user, "reports"):
         raise Http404
-    scope = staff_scope(request.user)
-    return Matter.objects.visible_to(request.user, scope), scope
+    scope = access.staff_scope(request.user)
+    return access.visible(request.user, scope), scope
 
 
 def _year(request: HttpRequest, today: date) -> int:
@@ -84,9 +82,8 @@ def _lead_units(user: Any, qs: Any) -> set[int]:
     outside it the lead units of visible matters registered or assisted inside it. Found
     from indexes; ``qs.values("lead_unit").distinct()`` reads every visible matter."""
     from xinfang.cases.models import MatterUnit
-    from xinfang.web.lists import scope_units
 
-    scope = scope_units(user)
+    scope = access.scope_units(user)
     if not scope or len(scope) >= Unit.objects.count():
         return scope
     outside = qs.exclude(lead_unit_id__in=scope).exclude(lead_unit=None)

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from xinfang.cases import access
 from xinfang.cases.models import Topic
-from xinfang.org.models import Role, Unit
+from xinfang.org.models import Unit
 from xinfang.routing.services import suggest
-
-ROUTERS = (Role.REGISTRAR, Role.SUPERVISOR)
-
-
-def may_route(user: Any) -> bool:
-    """Registrars and supervisors route matters and may see the suggestions."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.memberships.filter(role__in=ROUTERS).exists())
 
 
 def _int(v: str | None) -> int:
@@ -32,7 +22,7 @@ def _int(v: str | None) -> int:
 def suggest_fragment(request: HttpRequest) -> HttpResponse:
     """Suggestions for the topic × area × category chosen so far on the registration form.
     Shown, never applied: "use this" registers and opens the forward form filled in."""
-    if not may_route(request.user):
+    if not access.may(request.user, "route"):
         return HttpResponse(status=403)
     g = request.GET
     found = suggest(

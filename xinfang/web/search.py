@@ -15,20 +15,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.audit.services import log_access
+from xinfang.cases import access
 from xinfang.cases.models import Status, Topic
 from xinfang.core.errors import UserError
-from xinfang.org.models import Role, Unit
+from xinfang.org.models import Unit
 from xinfang.search.hotspots import hotspots
 from xinfang.search.queries import Hit, count, search
 from xinfang.search.similar import similar_matters
 from xinfang.web import present
 from xinfang.web.present import choice_label, esc, matter_url
-
-MATTER_ROLES = {Role.REGISTRAR, Role.HANDLER, Role.SUPERVISOR, Role.LEADER}
-
-
-def _roles(request: HttpRequest) -> set[str]:
-    return {m.role for m in request.user.memberships.all()}  # type: ignore[union-attr]
 
 
 @require_GET
@@ -115,7 +110,7 @@ def similar_input(post: Any) -> dict[str, Any]:
 @login_required
 def similar(request: HttpRequest) -> HttpResponse:
     """The registration form's panel: the most similar matters as an HTML fragment."""
-    if not _roles(request) & MATTER_ROLES:
+    if not access.may(request.user, "matters"):
         raise Http404
     args = similar_input(request.POST)
     rows = similar_matters(user=request.user, **args)
@@ -147,7 +142,7 @@ def _date(value: str | None, default: date) -> date:
 def hotspots_page(request: HttpRequest) -> HttpResponse:
     """每月一题: clusters of similar matters by area and period, for supervisors and
     leaders (counts of matters only)."""
-    if not _roles(request) & {Role.SUPERVISOR, Role.LEADER}:
+    if not access.may(request.user, "hotspots"):
         raise Http404
     today = timezone.localdate()
     g = request.GET

@@ -11,17 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from xinfang.cases.models import Matter, Rating, matter_in
+from xinfang.cases import access
+from xinfang.cases.models import Rating, matter_in
 from xinfang.core.errors import UserError
-from xinfang.org.models import Role
+from xinfang.notices.models import Notification
 from xinfang.supervision import followups, visits
-from xinfang.supervision.models import FollowupCheck, Notification, ReturnVisit, VisitMethod
-
-DESK = (Role.REGISTRAR, Role.SUPERVISOR)
+from xinfang.supervision.models import FollowupCheck, ReturnVisit, VisitMethod
 
 
 def _desk(request: HttpRequest) -> None:
-    if not request.user.memberships.filter(role__in=DESK).exists():  # type: ignore[union-attr]
+    if not access.may(request.user, "desk"):
         raise Http404
 
 
@@ -49,7 +48,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 @login_required
 def visit_list(request: HttpRequest) -> HttpResponse:
     _desk(request)
-    visible = Matter.objects.visible_to(request.user)
+    visible = access.visible(request.user)
     rows = (
         ReturnVisit.objects.filter(matter_in(visible), done_at__isnull=True)
         .select_related("matter", "unit")
@@ -66,7 +65,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     _desk(request)
-    visible = Matter.objects.visible_to(request.user)
+    visible = access.visible(request.user)
     v = get_object_or_404(ReturnVisit.objects.filter(matter_in(visible)), pk=pk)
     p = request.POST
 
@@ -97,7 +96,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def followup_list(request: HttpRequest) -> HttpResponse:
     _desk(request)
-    visible = Matter.objects.visible_to(request.user)
+    visible = access.visible(request.user)
     horizon = timezone.localdate() + timedelta(days=7)
     rows = (
         FollowupCheck.objects.filter(matter_in(visible), done_at__isnull=True, due_on__lte=horizon)
@@ -111,7 +110,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def followup_record(request: HttpRequest, pk: int) -> HttpResponse:
     _desk(request)
-    visible = Matter.objects.visible_to(request.user)
+    visible = access.visible(request.user)
     check = get_object_or_404(FollowupCheck.objects.filter(matter_in(visible)), pk=pk)
     try:
         followups.record(

@@ -1,7 +1,7 @@
-"""Staff pages. Each view parses, authorises (``visible_to`` / the transition table), calls
+"""Staff pages. Each view parses, authorises (``access.visible`` / the transition table), calls
 one service and renders. Nothing changes state on GET.
 
-Authorisation: every matter is looked up through ``Matter.objects.visible_to(user)``, so a
+Authorisation: every matter is looked up through ``access.visible(user)``, so a
 matter the user may not see is a 404 whatever the URL; what the user may *do* is decided by
 ``workflow.transition`` (the page only offers ``workflow.allowed_actions``).
 """
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from xinfang.actions.registration import register_matter
 from xinfang.actions.workflow import RULES, allowed_actions, transition
 from xinfang.audit.services import log_access, lookup_detail
+from xinfang.cases import access
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import (
     Category,
@@ -41,10 +42,9 @@ from xinfang.cases.models import (
     Topic,
     matter_in,
 )
-from xinfang.cases.privacy import HIDDEN, can_see_identity
 from xinfang.core.crypto import blind_index, id_index, normalise_phone
 from xinfang.core.errors import UserError
-from xinfang.core.masks import mask_id, mask_phone
+from xinfang.core.masks import HIDDEN, mask_id, mask_phone
 from xinfang.org.models import Role, Unit, User
 
 from . import present
@@ -60,7 +60,6 @@ from .forms import (
     registration_kwargs,
     unit_choices,
 )
-from .lists import open_visible
 
 PAGE = 50
 # The usual next steps, shown first with their form open; the rest follow the table order.
@@ -80,7 +79,7 @@ PRIMARY = [
 
 
 def _visible(request: HttpRequest) -> MatterQuerySet:
-    return Matter.objects.visible_to(request.user)
+    return access.visible(request.user)
 
 
 def _user(request: HttpRequest) -> User:
@@ -98,8 +97,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     """我的待办: visible open matters, nearest deadline first (nulls last), 50 a page."""
     today = timezone.localdate()
     g = request.GET
-    # visible_to(user).open() (and .overdue(today)), answered from indexes
-    qs = open_visible(request.user, overdue_on=today if g.get("overdue") else None)
+    # access.visible(user).open() (and .overdue(today)), answered from indexes
+    qs = access.open_visible(request.user, overdue_on=today if g.get("overdue") else None)
     if g.get("status") in Status.values:
         qs = qs.filter(status=g["status"])
     if g.get("category") in Category.values:
@@ -336,7 +335,7 @@ def petitioner_search(request: HttpRequest) -> HttpResponse:
         pet = Petitioner.objects.filter(
             # a reporter's phone must not reveal that they reported (XFGZ Art. 30)
             _petitioner_q(q),
-            matter_in(_visible(request).identity_visible_to(request.user)),
+            matter_in(access.restrict(_visible(request), request.user, "identity")),
         ).values("matter_id")
         matters = list(
             Matter.objects.filter(pk__in=pet)
@@ -464,7 +463,7 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    show_id = can_see_identity(user, m)
+    show_id = access.can_see_identity(user, m)
     log_access(
         user=user,
         what="matter",
@@ -562,7 +561,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show full phone and ID numbers once, to those entitled; every unmasking is logged."""
     user = _user(request)
     m = get_object_or_404(_visible(request), pk=pk)
-    if not can_see_identity(user, m):
+    if not access.can_see_identity(user, m):
         raise Http404
     log_access(user=user, what="unmask", matter=m, request=request, detail="phone,id_number")
     # Shown in this response only: never in the messages cookie or any cache, so the full
@@ -578,7 +577,7 @@ def attachment(request: HttpRequest, pk: int, aid: int) -> FileResponse:
     """Download an attachment of a visible matter (never a direct media URL). Materials of
     a confidential matter are for those who may see the reporter's identity only."""
     m = get_object_or_404(_visible(request), pk=pk)
-    if not can_see_identity(_user(request), m):
+    if not access.can_see_identity(_user(request), m):
         raise Http404
     a = get_object_or_404(m.attachments, pk=aid)
     log_access(user=request.user, what="attachment", matter=m, detail=a.name, request=request)

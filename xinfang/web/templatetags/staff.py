@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from xinfang.org.models import Role
+from xinfang.cases import access
 
 register = template.Library()
 
@@ -28,13 +28,12 @@ def staff_nav(user: Any) -> dict[str, Any]:
             "unread": 0,
         }
     memberships = list(user.memberships.select_related("unit").order_by("unit__path", "role"))
-    roles = {ms.role for ms in memberships}
     return {
         "memberships": memberships,
-        "can_register": Role.REGISTRAR in roles,
-        "can_admin": bool(user.is_staff or user.is_superuser or Role.ADMIN in roles),
-        "can_desk": bool(roles & {Role.REGISTRAR, Role.SUPERVISOR}),
-        "can_report": bool(roles & {Role.SUPERVISOR, Role.LEADER, Role.AUDITOR}),
-        "can_audit": Role.AUDITOR in roles,
+        "can_register": access.may(user, "register"),
+        "can_admin": access.may(user, "admin"),
+        "can_desk": access.may(user, "desk"),
+        "can_report": access.may(user, "reports"),
+        "can_audit": access.may(user, "audit"),
         "unread": user.notifications.filter(read_at__isnull=True).count(),
     }
