@@ -6,8 +6,9 @@ import pytest
 
 from xinfang.cases.models import Category, Matter
 from xinfang.core.errors import UserError
+from xinfang.search.frequencies import DOCS
 from xinfang.search.models import SearchDoc, SearchTerm
-from xinfang.search.services import DOCS, fold_pending, index_matters
+from xinfang.search.services import fold_pending, index_matters
 
 from ..factories import World, register
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from xinfang.search import services
+from xinfang.search.frequencies import DOCS, document_frequencies
 from xinfang.search.models import SearchTerm, SearchTermDelta
-from xinfang.search.services import DOCS, document_frequencies, fold_pending, rebuild
+from xinfang.search.services import fold_pending, rebuild
 
 from ..factories import World, register
 

@@ -28,8 +28,9 @@ from xinfang.actions.workflow import transition
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Event, Matter
 from xinfang.notices.models import Notification
+from xinfang.supervision.marks import sweep_instant
 from xinfang.supervision.models import Alert, FollowupCheck, ReturnVisit, SweepMark
-from xinfang.supervision.services import SweepResult, sweep, sweep_instant
+from xinfang.supervision.services import SweepResult, sweep
 
 from ..factories import World, answered, handled
 

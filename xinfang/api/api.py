@@ -26,14 +26,16 @@ from xinfang.actions.workflow import LABELS, allowed_actions, transition
 from xinfang.audit.services import log_access
 from xinfang.cases import access
 from xinfang.cases.clock import clock_for
-from xinfang.cases.inputs import PetitionerIn
+from xinfang.cases.inputs import RegistrationIn
 from xinfang.cases.models import Event, Matter, MatterUnit, Status, Topic
 from xinfang.core.errors import Forbidden, UserError, bad_text
 from xinfang.core.masks import HIDDEN, mask_phone
 from xinfang.deadlines import provisional
 from xinfang.deadlines.calendar import load_calendar
-from xinfang.org.models import Unit, units_by_pk
+from xinfang.org.models import Unit
+from xinfang.search.queries import search
 from xinfang.search.schemas import SearchPage, SimilarIn, SimilarOut
+from xinfang.search.similar import similar_matters
 from xinfang.web.finality import FinalMatter, final_matters
 
 from .models import ApiToken
@@ -388,38 +390,8 @@ def create_matter(request: HttpRequest, body: MatterIn) -> Any:
 
 def _register(request: HttpRequest, body: MatterIn) -> tuple[Matter, str]:
     """``register_matter`` with the request's fields: the matter and its lookup secret."""
-    # the registering organ, the area and the accused unit in one read
-    units = units_by_pk([u for u in (body.unit, body.area, body.accused_unit) if u])
-    unit = _unit_or_error(body.unit, "unit", "登记机关不存在", "No such unit", units)
-    assert unit is not None
-    topic = None
-    if body.topic:
-        topic = Topic.active(body.topic)
-        if topic is None:
-            raise UserError("bad_topic", "问题类别不存在", "No such topic", field="topic")
-    area = _unit_or_error(body.area, "area", "问题属地不存在", "No such area", units)
-    accused = _unit_or_error(
-        body.accused_unit, "accused_unit", "被反映单位不存在", "No such accused unit", units
-    )
-    return register_matter(
-        by=request.user,  # type: ignore[arg-type]
-        unit=unit,
-        channel=body.channel,
-        category=body.category,
-        title=body.title,
-        content=body.content,
-        facts=body.facts,
-        received_at=body.received_at,
-        petitioners=[PetitionerIn(**p.model_dump()) for p in body.petitioners],
-        topic=topic,
-        area=area,
-        hotline_type=body.hotline_type,
-        is_collective=body.is_collective,
-        headcount=body.headcount,
-        anonymous=body.anonymous,
-        confidential=body.confidential,
-        accused_unit=accused,
-    )
+    reg = RegistrationIn.parse(body.model_dump())
+    return register_matter(by=request.user, **reg.kwargs())  # type: ignore[arg-type]
 
 
 # --- registration after a final 复核 (XFGZ Art. 36 para 3) ---------------------------
@@ -646,7 +618,6 @@ def search_matters(
 ) -> Any:
     """Full-text search over visible matters (terms of ≥2 characters, space = AND);
     ``order``: relevance | newest; ``next`` is the cursor of the following page."""
-    from xinfang.search.queries import search
 
     res = search(request.user, q, order=order, limit=limit, after=after)
     if res.hits:
@@ -669,7 +640,6 @@ def search_matters(
 @api.post("/matters/similar", response={200: list[SimilarOut], **ERRORS}, tags=["search"])
 def similar(request: HttpRequest, body: SimilarIn) -> Any:
     """Visible matters that may be the same matter as the text being registered."""
-    from xinfang.search.similar import similar_matters
 
     area = _unit_or_error(body.area, "area", "问题属地不存在", "Unknown area")
     topic = Topic.objects.filter(pk=body.topic).first() if body.topic else None

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from xinfang.audit.services import log_access
 from xinfang.core.errors import UserError
 from xinfang.core.rows import Columns, fetch
 from xinfang.org.models import TOTP_ROLES, Membership, User, requires_2fa
@@ -91,7 +92,6 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
     def revoke(self, *, by: Any, request: Any = None) -> int:
         """Revoke these tokens; one access-log row per token. Returns how many."""
-        from xinfang.audit.services import log_access
 
         with transaction.atomic():
             chosen = self.filter(revoked=False).select_related("user")

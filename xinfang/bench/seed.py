@@ -55,8 +55,10 @@ from xinfang.core.crypto import blind_index, encrypt, id_index, normalise_phone
 from xinfang.deadlines.calendar import load_calendar
 from xinfang.deadlines.clock import TZ, compute
 from xinfang.demo import texts as demo_texts
-from xinfang.org.models import Role, Unit, UnitKind
+from xinfang.ops.counters import rebuild
+from xinfang.org.models import Membership, Role, Unit, UnitKind, User
 from xinfang.supervision.models import FollowupCheck, ReturnVisit
+from xinfang.supervision.services import sweep
 
 from . import texts
 from .org import Deployment, Office
@@ -1169,8 +1171,6 @@ def reset_sequences() -> None:
         return
     from django.core.management.color import no_style
 
-    from xinfang.org.models import Membership, User
-
     models = [
         Matter,
         Event,
@@ -1210,9 +1210,6 @@ def after_seed(until: datetime) -> None:
     off in the event log), so that a benchmark's sweep is a day's run; on PostgreSQL a
     vacuum."""
     from django.core.management import call_command
-
-    from xinfang.ops.counters import rebuild
-    from xinfang.supervision.services import sweep
 
     rebuild()
     with connection.cursor() as cur:

@@ -203,6 +203,16 @@ def can_see(user: Any, matter: Matter) -> bool:
     return any(u in own or any(p.startswith(r) for r in roots) for u, p in places)
 
 
+def own_units_only(qs: MQ, user: Any) -> MQ:
+    """``qs`` cut to the matters of the user's own units — registered, led or assisted
+    there — without the subtrees they supervise (the queue's "本单位" filter)."""
+    units = [ms.unit_id for ms in user.memberships.all() if ms.role not in OUTSIDE]
+    handling = MatterUnit.objects.filter(unit_id__in=units, active=True).values("matter_id")
+    return qs.filter(
+        Q(lead_unit_id__in=units) | Q(registered_unit_id__in=units) | Q(pk__in=handling)
+    )
+
+
 def scope_units(user: Any, scope: StaffScope | None = None) -> set[int]:
     """The units whose matters ``user`` sees: their own units, and the subtrees a
     supervisor or leader supervises."""

@@ -16,6 +16,8 @@ from django.contrib.admin.utils import unquote
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
+from xinfang.audit.services import log_access
+
 from .models import Matter, Petitioner, Topic
 
 
@@ -48,7 +50,6 @@ class PersonalDataAdmin(admin.ModelAdmin):
     ``admin``), with the object's matter where it has one."""
 
     def _log(self, request: HttpRequest, detail: str, matter: Matter | None = None) -> None:
-        from xinfang.audit.services import log_access
 
         log_access(
             user=request.user,

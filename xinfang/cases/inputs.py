@@ -3,8 +3,18 @@ the staff pages, the API or the portal."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, Self
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from xinfang.core.errors import UserError
+from xinfang.org.models import Unit, units_by_pk
+
+from .models import Topic
 
 
 @dataclass
@@ -22,3 +32,123 @@ class PetitionerIn:
             return value
         known = {k: value[k] for k in cls.__dataclass_fields__ if k in value}
         return cls(**known)
+
+
+@dataclass
+class RegistrationIn:
+    """A matter to register, as every face hands it over (``register(by, reg)``): the staff
+    form, the API, the portal and the bulk import build it with ``parse`` from the plain
+    values they receive (ids, text, ISO times), so a unit, topic or time is read and
+    refused in one way whatever the face."""
+
+    unit: Unit
+    channel: str
+    category: str
+    title: str
+    content: str
+    received_at: datetime
+    petitioners: list[PetitionerIn] = field(default_factory=list)
+    facts: str = ""
+    topic: Topic | None = None
+    area: Unit | None = None
+    hotline_type: str = ""
+    is_collective: bool = False
+    headcount: int = 1
+    anonymous: bool = False
+    confidential: bool = False
+    accused_unit: Unit | None = None
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any], *, organs: Sequence[Unit] | None = None) -> Self:
+        """Read ``raw`` (ids for the units and the topic — a topic also by its code —,
+        ``received_at`` as a datetime or as ISO text in local time when it has no zone,
+        absent meaning now), refusing with a
+        ``UserError`` on the field what cannot be read. ``organs``: the units the caller may
+        register for (the staff form's choice); the content itself is validated by
+        registration."""
+        units = units_by_pk(
+            [int(v) for k in ("unit", "area", "accused_unit") if (v := _id(raw.get(k)))]
+        )
+        unit = _unit(raw.get("unit"), units, "unit", "登记机关不存在", "No such unit")
+        if unit is None or (organs is not None and unit.pk not in {u.pk for u in organs}):
+            raise UserError(
+                "bad_unit", "请选择登记机关", "Choose the registering organ", field="unit"
+            )
+        topic = None
+        if raw.get("topic") not in (None, ""):
+            topic = Topic.active(str(raw["topic"]).strip())
+            if topic is None:
+                raise UserError("bad_topic", "问题类别不存在", "No such topic", field="topic")
+        return cls(
+            unit=unit,
+            channel=str(raw.get("channel") or ""),
+            category=str(raw.get("category") or ""),
+            title=str(raw.get("title") or ""),
+            content=str(raw.get("content") or ""),
+            facts=str(raw.get("facts") or ""),
+            received_at=_when(raw.get("received_at")),
+            petitioners=[PetitionerIn.of(p) for p in raw.get("petitioners") or ()],
+            topic=topic,
+            area=_unit(raw.get("area"), units, "area", "问题属地不存在", "No such area"),
+            accused_unit=_unit(
+                raw.get("accused_unit"),
+                units,
+                "accused_unit",
+                "被反映单位不存在",
+                "No such accused unit",
+            ),
+            hotline_type=str(raw.get("hotline_type") or ""),
+            is_collective=bool(raw.get("is_collective")),
+            headcount=_headcount(raw.get("headcount")),
+            anonymous=bool(raw.get("anonymous")),
+            confidential=bool(raw.get("confidential")),
+        )
+
+    def kwargs(self) -> dict[str, Any]:
+        """``register_matter``'s keyword arguments."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _id(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def _unit(value: Any, known: dict[int, Unit], field: str, zh: str, en: str) -> Unit | None:
+    if value in (None, ""):
+        return None
+    pk = _id(value)
+    found = known.get(pk) if pk is not None else None
+    if found is None:
+        raise UserError(f"bad_{field}", zh, en, field=field)
+    return found
+
+
+def _when(value: Any) -> datetime:
+    if value in (None, ""):
+        return timezone.localtime()
+    if isinstance(value, datetime):
+        return value  # as sent: registration refuses one without its time zone
+    when = parse_datetime(str(value).strip())
+    if when is None:
+        raise UserError(
+            "bad_time", "收到时间格式不正确", "Invalid received time", field="received_at"
+        )
+    # a form's local time (datetime-local) is the deployment's
+    return when if timezone.is_aware(when) else timezone.make_aware(when)
+
+
+def _headcount(value: Any) -> int:
+    text = str(value if value not in (None, "") else 1).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise UserError(
+            "bad_headcount",
+            "人数应为正整数",
+            "Head-count must be a positive number",
+            field="headcount",
+        )
+    return int(text)

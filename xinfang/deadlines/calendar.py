@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from . import statutory
+from .models import CalendarDay, DayKind, PublishedYear
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,6 @@ def load_calendar() -> Calendar:
         return hit[1]
     from django.utils import timezone
 
-    from .models import CalendarDay, DayKind
-
     holidays: set[date] = set()
     workdays: set[date] = set()
     for d, kind in CalendarDay.objects.values_list("date", "kind"):
@@ -132,8 +131,6 @@ def _published_years() -> frozenset[int] | None:
     """The years marked loaded; ``None`` while their table does not exist yet (a data
     migration of another app that counts deadlines before ``deadlines.0003`` ran)."""
     from django.db import DatabaseError, connection, transaction
-
-    from .models import PublishedYear
 
     def read() -> frozenset[int]:
         return frozenset(PublishedYear.objects.values_list("year", flat=True))

@@ -26,6 +26,7 @@ from django.db import transaction
 from xinfang.core.errors import UserError
 
 from . import calendar, statutory
+from .models import CalendarDay, PublishedYear
 
 DATA = Path(__file__).resolve().parent / "data"
 KINDS = ("holiday", "workday")
@@ -70,7 +71,6 @@ def shipped_years() -> list[int]:
 
 def loaded_years() -> list[int]:
     """The years whose arrangement is loaded (``PublishedYear``)."""
-    from .models import PublishedYear
 
     return list(PublishedYear.objects.order_by("year").values_list("year", flat=True))
 
@@ -78,7 +78,6 @@ def loaded_years() -> list[int]:
 def mark_loaded(years: Iterable[int], source: str) -> list[int]:
     """Mark ``years`` as loaded (idempotent) and clear the calendar cache; the years that
     were not marked before, in order."""
-    from .models import PublishedYear
 
     new = []
     for year in sorted(set(years)):
@@ -196,7 +195,6 @@ def load_days(days: Iterable[DayIn], source: str, *, replace: bool = False) -> L
     deleted, so a corrected notice fully supersedes the earlier one. The calendar cache is
     cleared now and again after commit, so no process keeps a stale calendar.
     """
-    from .models import CalendarDay
 
     days = list(days)
     source = source[:200]

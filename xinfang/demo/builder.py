@@ -22,11 +22,18 @@ from django.db.models import Q, prefetch_related_objects
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from xinfang.audit.models import AccessLog, ChainHead
 from xinfang.cases.catalogue import ensure_default_topics
-from xinfang.cases.models import Matter
+from xinfang.cases.models import Event, Matter, Topic
 from xinfang.core.errors import UserError
+from xinfang.notices.models import Notice
 from xinfang.org.models import Level, Membership, Role, Unit, UnitKind, User
+from xinfang.reception.models import Booking, ReceptionDay
+from xinfang.reports.models import MonthCount
+from xinfang.routing.models import RoutingRule
+from xinfang.routing.services import save_rule
 
+from .stories import World, plan, tell
 from .texts import TOWNS
 
 PASSWORD = "Xinfang-demo-2026"
@@ -315,7 +322,6 @@ def generate(
     Matters are created in the order they were received, so receipt serials run with
     time; ``batch`` matters share one transaction.
     """
-    from .stories import World, plan, tell
 
     now = timezone.now()
     specs = plan(random.Random(seed), n, now)
@@ -352,10 +358,6 @@ def add_catalogue(d: Demo) -> int:
     its department county-wide, and housing in 城关镇 to the township with the housing
     bureau assisting. Idempotent; returns how many rules were created."""
     from datetime import date
-
-    from xinfang.cases.models import Topic
-    from xinfang.routing.models import RoutingRule
-    from xinfang.routing.services import save_rule
 
     county, created = d.units["county"], 0
     start = date(timezone.localdate().year, 1, 1)
@@ -411,10 +413,6 @@ def reset() -> None:
     Refuses (and deletes nothing) when the database holds matters registered outside the
     demo organisation: ``--reset`` is for demo databases only.
     """
-    from xinfang.audit.models import AccessLog, ChainHead
-    from xinfang.cases.models import Event
-    from xinfang.notices.models import Notice
-    from xinfang.reception.models import Booking, ReceptionDay
 
     root = demo_root()
     users = User.objects.filter(username__in=demo_usernames())
@@ -447,7 +445,6 @@ def reset() -> None:
         AccessLog.objects.all().delete()
         ChainHead.objects.all().delete()
         # Every matter is a demo matter here, so every monthly count is of demo matters.
-        from xinfang.reports.models import MonthCount
 
         MonthCount.objects.all().delete()
         Notice.objects.filter(matter_id__in=ids).delete()
@@ -457,7 +454,6 @@ def reset() -> None:
         days = ReceptionDay.objects.filter(unit_id__in=unit_ids)
         Booking.objects.filter(reception__in=days).delete()
         days.delete()
-        from xinfang.routing.models import RoutingRule
 
         RoutingRule.objects.filter(Q(area_id__in=unit_ids) | Q(lead_id__in=unit_ids)).delete()
         User.objects.filter(pk__in=user_ids).delete()
@@ -467,7 +463,6 @@ def reset() -> None:
 
 def add_reception_days(d: Demo, today: datetime) -> int:
     """A few published leaders' reception days (XFGZ Art. 18) around today, once."""
-    from xinfang.reception.models import ReceptionDay
 
     if ReceptionDay.objects.filter(unit=d.units["county"]).exists():
         return 0

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from xinfang.actions.registration import register_matter
 from xinfang.actions.workflow import transition
+from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Category, Channel, HotlineType, Kind, Matter, Status, Topic
 from xinfang.core.errors import UserError
 from xinfang.deadlines.calendar import Calendar, load_calendar
@@ -725,7 +726,6 @@ class Story:
     def before_handling_due(self, days: float) -> date:
         """A working day about ``days`` from now in the story, but inside the handling period
         (XFGZ Art. 34 extends a running period only)."""
-        from xinfang.cases.clock import clock_for
 
         day = timezone.localdate(self.tl.t) + timedelta(
             days=round(days * (0.5 + self.rng.random()))

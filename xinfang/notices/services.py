@@ -12,6 +12,7 @@ from typing import Any
 from django.template import Context, Template
 from django.utils import timezone
 
+from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Decision, Event, Kind, Matter
 from xinfang.deadlines import provisional
 from xinfang.deadlines.clock import Deadline
@@ -140,7 +141,6 @@ def _addressable(matter: Matter) -> list[Any]:
 
 
 def _next_right(matter: Matter, organ: Unit, issued: date | None = None) -> str:
-    from xinfang.cases.clock import clock_for
 
     if matter.kind == Kind.REEXAM:
         return (
@@ -173,7 +173,6 @@ def _template(kind: str) -> tuple[str, str, int]:
 
 
 def build_context(matter: Matter, event: Event, kind: str, organ: Unit) -> dict[str, Any]:
-    from xinfang.cases.clock import clock_for
 
     people = _addressable(matter)
     names = "、".join(p.name for p in people[:3])

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
+from xinfang.audit.models import AccessLog
 from xinfang.cases.chain import event_body, event_fields
 
 Mac = Callable[[bytes], str]
@@ -87,7 +88,6 @@ def rekey_events(
 
 
 def _access_body(row: Any, prev: str) -> bytes:
-    from xinfang.audit.models import AccessLog
 
     return AccessLog(
         at=row.at,

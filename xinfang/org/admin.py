@@ -7,6 +7,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from xinfang.audit.services import log_access
+
 from .models import Membership, Unit, User
 from .services import (
     audit_account_flags,
@@ -96,7 +98,6 @@ class XinfangUserAdmin(UserAdmin):
 
     def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
         """Role changes made in the admin are audited like those made by the services."""
-        from xinfang.audit.services import log_access
 
         before = set(form.instance.memberships.values_list("unit_id", "role"))
         super().save_formset(request, form, formset, change)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import get_language
 
+from xinfang.audit.services import log_access
 from xinfang.core import throttle
 
 LIMIT = 5  # failures of one account
@@ -63,7 +64,6 @@ def unlock(username: str) -> None:
 
 class ThrottledAuthenticationForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
-        from xinfang.audit.services import log_access
 
         _, window, _ = _limits()
         username = str(self.data.get("username") or "")

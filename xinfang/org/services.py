@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from xinfang.audit.services import log_access
 from xinfang.core.errors import UserError
 
 from .auth import unlock
@@ -23,7 +24,6 @@ def sync_staff_flag(user: User) -> None:
 
 
 def grant_role(*, user: User, unit: Unit, role: str, by: Any, request: Any = None) -> Membership:
-    from xinfang.audit.services import log_access
 
     with transaction.atomic():
         m, _ = Membership.objects.get_or_create(user=user, unit=unit, role=role)
@@ -35,7 +35,6 @@ def grant_role(*, user: User, unit: Unit, role: str, by: Any, request: Any = Non
 
 
 def revoke_role(*, user: User, unit: Unit, role: str, by: Any, request: Any = None) -> None:
-    from xinfang.audit.services import log_access
 
     with transaction.atomic():
         Membership.objects.filter(user=user, unit=unit, role=role).delete()
@@ -56,7 +55,6 @@ def _temporary_password() -> str:
 def reset_password(*, user: User, by: Any, request: Any = None) -> str:
     """An administrator resets a staff member's password. Returns a temporary password,
     to be handed over once; the user must choose a new one at the next sign-in."""
-    from xinfang.audit.services import log_access
 
     temporary = _temporary_password()
     with transaction.atomic():
@@ -69,7 +67,6 @@ def reset_password(*, user: User, by: Any, request: Any = None) -> str:
 
 def mark_password_set_by_admin(*, user: User, by: Any, request: Any = None) -> None:
     """The admin's own password form set a password: audit it and require a new one."""
-    from xinfang.audit.services import log_access
 
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(must_change_password=True)
@@ -78,7 +75,6 @@ def mark_password_set_by_admin(*, user: User, by: Any, request: Any = None) -> N
 
 def reset_two_factor(*, user: User, by: Any, request: Any = None) -> None:
     """An administrator clears a lost authenticator; the user enrols again at sign-in."""
-    from xinfang.audit.services import log_access
 
     with transaction.atomic():
         user.totp_secret, user.totp_confirmed_at, user.totp_last_step = "", None, None
@@ -89,7 +85,6 @@ def reset_two_factor(*, user: User, by: Any, request: Any = None) -> None:
 def unlock_sign_in(*, user: User, by: Any, request: Any = None) -> None:
     """An administrator ends the lock on a staff member's account after failed sign-ins
     (someone else may have caused it: the lock is per account)."""
-    from xinfang.audit.services import log_access
 
     unlock(user.username)
     log_access(user=by, what="unlock_login", request=request, detail=user.username)
@@ -103,8 +98,6 @@ def change_own_password(
     ones agree and Django's password validators accept it."""
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
-
-    from xinfang.audit.services import log_access
 
     if not user.check_password(old):
         raise UserError(
@@ -136,7 +129,6 @@ def change_own_password(
 
 def audit_account_flags(*, user: User, before: dict[str, bool], by: Any, request: Any) -> None:
     """Record changes of the flags that grant or remove access (active, superuser)."""
-    from xinfang.audit.services import log_access
 
     for flag in ("is_active", "is_superuser"):
         now = bool(getattr(user, flag))

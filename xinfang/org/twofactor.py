@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 
+from xinfang.audit.services import log_access
 from xinfang.core import throttle
 
 from .auth import ThrottledAuthenticationForm
@@ -131,7 +132,6 @@ def enrol(request: HttpRequest) -> HttpResponse:
             user, step, totp_secret=secret, totp_confirmed_at=timezone.now()
         ):
             del request.session["2fa_new_secret"]
-            from xinfang.audit.services import log_access
 
             log_access(user=user, what="enrol_2fa", request=request)
             messages.success(request, _said("已启用双因素认证", "Two-factor sign-in is on"))

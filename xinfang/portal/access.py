@@ -31,6 +31,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from xinfang.actions.registration import hash_secret
+from xinfang.audit.services import log_access
 from xinfang.cases.models import Matter
 from xinfang.core import throttle as counters
 from xinfang.core.crypto import blind_index, normalise_phone
@@ -162,8 +163,6 @@ def verify(request: HttpRequest, receipt_no: str, secret: str) -> Matter:
         if n > limit:
             wait = max(wait, counters.retry_after(_key(kind, who)), 1)
         if n == limit + 1:  # the first refusal in this window
-            from xinfang.audit.services import log_access
-
             log_access(user=None, what="lookup_locked", detail=who, request=request)
     if wait:
         raise TooMany(wait)

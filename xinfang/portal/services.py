@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from xinfang.actions.registration import register_matter
+from xinfang.cases.inputs import PetitionerIn, RegistrationIn
 from xinfang.cases.models import Channel, Matter
 from xinfang.notices.notify import after_commit
 
@@ -39,9 +40,7 @@ def submit_online(
         }
     ]
     people += [{"name": r, "is_representative": True} for r in data["representatives"]]
-    m, secret = register_matter(
-        by=None,
-        by_citizen=True,
+    reg = RegistrationIn(
         unit=data["organ"],
         channel=Channel.ONLINE,
         category=data["category"],
@@ -49,14 +48,14 @@ def submit_online(
         content=data["content"],
         facts=data.get("facts", ""),
         received_at=timezone.now(),
-        petitioners=people,
+        petitioners=[PetitionerIn.of(p) for p in people],
         topic=data.get("topic"),
         area=data.get("area"),
         is_collective=collective,
         headcount=data.get("headcount") or 1,
         accused_unit=data.get("accused"),
-        attachments=files,
     )
+    m, secret = register_matter(by=None, by_citizen=True, **reg.kwargs(), attachments=files)
     access.hit("submit_ip", ip)
     access.hit("submit_phone", phone)
     after_commit(

@@ -22,9 +22,11 @@ from xinfang.actions.workflow import LABELS, allowed_actions, transition
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Event, Kind, Matter, Status
 from xinfang.core.errors import UserError
+from xinfang.notices.models import Notice
 from xinfang.org.models import Unit
 from xinfang.reception.models import ReceptionDay
 from xinfang.reception.services import book, keep_days, places_left, upcoming
+from xinfang.web.notices import notice_response
 
 from . import access, knowledge
 from .forms import RatingForm, SubmissionForm, place_name
@@ -325,11 +327,6 @@ def material(request: HttpRequest, receipt_no: str) -> HttpResponse:
 @require_GET
 def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """A written notice as PDF or DOCX, only for a session that verified its matter."""
-    try:
-        from xinfang.notices.models import Notice
-        from xinfang.web.notices import notice_response
-    except ImportError as exc:  # notices app not installed in this deployment
-        raise Http404 from exc
     n = get_object_or_404(Notice.objects.select_related("matter"), pk=pk)
     if not access.allowed(request, n.matter):
         raise Http404

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from xinfang.cases.models import Category, HotlineType, Matter, Topic
+from xinfang.cases.models import Category, Event, HotlineType, Matter, Topic
 from xinfang.core.errors import UserError
 from xinfang.org.models import Unit, User
 
@@ -320,7 +320,6 @@ def count(matter: Matter, unit: Unit | None, *, dispatched: int = 0, objected: i
 
 def rebuild_counts() -> int:
     """Recompute every counter from the event log (after an import or a restore)."""
-    from xinfang.cases.models import Event
 
     totals: dict[tuple[int, int, int], list[int]] = {}
     lead: dict[int, int] = {}

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import DatabaseError, connection
 
+from .frequencies import DOCS, document_frequencies
 from .text import tokens
 
 FIELDS = ("title", "body", "other", "names")
@@ -284,8 +285,6 @@ class PostgresBackend:
             return None
         key = (scope == "title", tuple(terms))
         if key not in self._share:
-            from .services import DOCS, document_frequencies
-
             toks = {tok for t in terms for tok in t.tokens}
             found = None
             if toks and not any(t.prefix or t.receipt for t in terms):

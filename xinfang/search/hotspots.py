@@ -15,7 +15,7 @@ from xinfang.cases import access
 from xinfang.cases.models import Topic
 from xinfang.org.models import Unit
 
-from .services import DOCS, document_frequencies
+from .frequencies import DOCS, document_frequencies
 from .similar import Idf, bigrams
 
 MAX_MATTERS = 5000  # newest matters of the period examined

@@ -50,7 +50,7 @@ class SearchTermDelta(models.Model):
     (about 150 rows scattered over the term table, 1.2 ms of its write transaction on
     SQLite, which holds the database's one write lock), and every ``FOLD``-th registration
     adds the pending rows to ``SearchTerm`` in one sorted pass. Readers add what is pending
-    (``services.document_frequencies``), so frequencies stay exact."""
+    (``frequencies.document_frequencies``), so frequencies stay exact."""
 
     terms = models.TextField()  # space-separated (no token holds a space)
     # random: with the key, names the row for readers' caches even where SQLite hands a

@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 
 from xinfang.cases import access
-from xinfang.cases.models import Matter
+from xinfang.cases.models import Matter, MatterUnit
 from xinfang.core.errors import UserError
 from xinfang.org.models import prefetch_memberships
 
@@ -123,8 +123,6 @@ class Reach:
     def _small_set(self) -> set[int] | None:
         from django.db import connection
 
-        from xinfang.cases.models import MatterUnit
-
         units = sorted(self.units)
         matter, handling = Matter._meta.db_table, MatterUnit._meta.db_table
         us = ",".join(["%s"] * len(units))
@@ -147,8 +145,6 @@ class Reach:
         """The ids of ``chunk`` registered or handled (actively) in one of the units.
         Raw SQL: building ORM lookups for thousands of ids costs more than running them."""
         from django.db import connection
-
-        from xinfang.cases.models import MatterUnit
 
         if not self.units or not chunk:
             return []

@@ -33,7 +33,7 @@ from xinfang.cases.models import Matter, Petitioner
 from xinfang.org.models import Unit, prefetch_memberships
 
 from .backends import PostgresBackend, Term, backend
-from .services import DOCS, document_frequencies
+from .frequencies import DOCS, document_frequencies
 from .specifics import NAME_KINDS, Specifics, compare, extract
 from .text import tokens
 

@@ -14,9 +14,8 @@ from xinfang.cases.models import Event, Matter, Status
 from xinfang.core.errors import UserError
 from xinfang.org.models import User
 
-from .marks import events_after
+from .marks import events_after, sweep_instant
 from .models import FollowupCheck
-from .services import sweep_instant
 
 
 def offsets() -> list[int]:
@@ -27,7 +26,7 @@ def schedule(today: date, now: datetime | None = None) -> int:
     """Create the checks for matters concluded in the last max(offsets) days before
     ``today`` (a check is due ``offset`` days after the day of the conclusion). Idempotent,
     and decided by ``today``, not the wall clock; ``now`` dates the job's mark (default:
-    ``services.sweep_instant(today)``). After its first run it reads only conclusions
+    ``marks.sweep_instant(today)``). After its first run it reads only conclusions
     recorded since the last run (``marks.events_after``)."""
     days = offsets()
     now = now or sweep_instant(today)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime, time
+
+from django.utils import timezone
 
 from xinfang.cases.models import Event
 
@@ -40,3 +42,15 @@ def matters_touched(after: int) -> list[int]:
     recorded to find the last few thousand (0.39 s for 5,000 of 7 M at 1 M matters)."""
     touched = Event.objects.filter(pk__gt=after).order_by().values_list("matter_id", flat=True)
     return sorted(set(touched))
+
+
+def sweep_instant(today: date) -> datetime:
+    """The instant at which the sweep for ``today`` dates what it writes: the wall-clock
+    time when ``today`` is the current day in the deployment's time zone (Asia/Shanghai by
+    default), so that a live run records when it ran; for any other day, the last second
+    of that day (23:59:59), after everything recorded during the day, as the day's own
+    sweep would have been. Either way its date is ``today``."""
+    now = timezone.now()
+    if timezone.localdate(now) == today:
+        return now
+    return timezone.make_aware(datetime.combine(today, time(23, 59, 59)))

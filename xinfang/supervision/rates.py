@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from xinfang.cases.models import Event, Matter
 from xinfang.org.models import Unit
+from xinfang.reports.counters import rate_totals
 
 from .models import ReturnVisit
 
@@ -98,7 +99,6 @@ Counts = tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]
 
 def _from_counters(first: date, stop: date) -> Counts:
     """Visits and ratings per unit from the counters (``reports.counters.rate_totals``)."""
-    from xinfang.reports.counters import rate_totals
 
     visits: dict[int, dict[str, int]] = {}
     ratings: dict[int, dict[str, int]] = {}

@@ -10,7 +10,7 @@ batches.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -26,25 +26,16 @@ from xinfang.deadlines.clock import LABELS
 from xinfang.notices.models import Notification
 from xinfang.org.models import Membership, Role
 
+from .followups import schedule
+from .marks import sweep_instant
 from .models import Alert, Level
+from .visits import create_due_visits
 
 
 def warning_days(kind: str) -> int:
     """Days before a deadline that a warning is raised (setting per deadline kind)."""
     cfg = settings.XINFANG.get("WARNING_DAYS", {})
     return int(cfg.get(kind, cfg.get("default", 3)))
-
-
-def sweep_instant(today: date) -> datetime:
-    """The instant at which the sweep for ``today`` dates what it writes: the wall-clock
-    time when ``today`` is the current day in the deployment's time zone (Asia/Shanghai by
-    default), so that a live run records when it ran; for any other day, the last second
-    of that day (23:59:59), after everything recorded during the day, as the day's own
-    sweep would have been. Either way its date is ``today``."""
-    now = timezone.now()
-    if timezone.localdate(now) == today:
-        return now
-    return timezone.make_aware(datetime.combine(today, time(23, 59, 59)))
 
 
 @dataclass
@@ -123,8 +114,6 @@ def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
             continue
     # After the escalations, so that the jobs' marks pass this run's own events too and a
     # second run for the day finds nothing new to read.
-    from .followups import schedule
-    from .visits import create_due_visits
 
     res.visits = create_due_visits(today, now)
     schedule(today, now)

@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from xinfang.cases.models import Event
+from xinfang.reports.counters import rate_totals
 
 from .models import ReturnVisit
 from .rates import _cfg, whole_days
@@ -85,7 +86,6 @@ def monthly(start: datetime, end: datetime, *, unit_ids: set[int]) -> list[Month
 
 def _from_counters(first: date, stop: date, *, unit_ids: set[int], w: float) -> list[Month]:
     """The same months from the counters (``reports.counters.rate_totals``)."""
-    from xinfang.reports.counters import rate_totals
 
     months = {
         key: {

@@ -12,6 +12,7 @@ from xinfang.actions.workflow import transition
 from xinfang.cases.models import Matter, Status
 from xinfang.core.errors import UserError
 from xinfang.org.models import User
+from xinfang.reports.counters import add_visit
 
 from .marks import events_after, matters_touched
 from .models import ReturnVisit, VisitMethod
@@ -22,7 +23,7 @@ CHUNK = 2000
 def create_due_visits(today: date, now: datetime) -> int:
     """A visit task for every answered matter and every matter whose handling period
     ended before ``today``, once each, created at ``now`` (the sweep passes
-    ``services.sweep_instant(today)``). Returns how many were created.
+    ``marks.sweep_instant(today)``). Returns how many were created.
 
     Answered matters are looked for among those with events since the last run
     (``marks.events_after``); the first run reads them all."""
@@ -108,8 +109,6 @@ def record_visit(
         visit.note = note[:500]
         visit.save()
         if reached:
-            from xinfang.reports.counters import add_visit
-
             add_visit(visit.unit_id, at, contacted=bool(contacted), solved=bool(solved))
         m = visit.matter
         if reached and rating and not m.rating and m.status in (Status.ANSWERED, Status.CONCLUDED):

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +18,8 @@ from xinfang.actions.effects import (
     REDIRECT_CHANNELS,
     SERVICE_METHODS,
 )
-from xinfang.cases.models import Decision, Rating, Topic
-from xinfang.core.errors import UserError
+from xinfang.cases.inputs import RegistrationIn
+from xinfang.cases.models import Decision, Rating
 from xinfang.org.models import Role, Unit, User
 
 Label = str | Promise
@@ -226,58 +224,42 @@ def petitioner_rows(post: QueryDict | dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def registration_kwargs(post: QueryDict, files: Any, units: list[Unit]) -> dict[str, Any]:
-    """Keyword arguments of ``register_matter`` from the registration form.
+    """Keyword arguments of ``register_matter`` from the registration form: the form's
+    values read as every face reads them (``cases.inputs.RegistrationIn.parse``), and the
+    files. Raises ``UserError`` for input that cannot even be read."""
+    raw: dict[str, Any] = {k: post.get(k, "") for k in REGISTRATION_FIELDS}
+    raw["unit"] = post.get("unit", str(units[0].pk) if units else "")
+    raw["petitioners"] = [
+        {
+            "name": r["name"],
+            "phone": r["phone"],
+            "address": r["address"],
+            "id_number": r["id"],
+            "is_representative": r["rep"],
+        }
+        for r in petitioner_rows(post)
+    ]
+    reg = RegistrationIn.parse(raw, organs=units)
+    return {**reg.kwargs(), "attachments": files.getlist("attachments")}
 
-    Only parsing happens here; ``register_matter`` validates the content and is atomic.
-    Raises ``UserError`` for input that cannot even be parsed.
-    """
-    unit = next((u for u in units if str(u.pk) == post.get("unit", str(units[0].pk))), None)
-    if unit is None:
-        raise UserError("bad_unit", "请选择登记机关", "Choose the registering organ", field="unit")
-    raw = post.get("received_at", "").strip()
-    received = parse_datetime(raw) if raw else timezone.localtime()
-    if received is None:
-        raise UserError(
-            "bad_time", "收到时间格式不正确", "Invalid received time", field="received_at"
-        )
-    if timezone.is_naive(received):
-        received = timezone.make_aware(received)
-    headcount = (post.get("headcount") or "1").strip()
-    if not headcount.isdigit() or int(headcount) < 1:
-        raise UserError(
-            "bad_headcount",
-            "人数应为正整数",
-            "Head-count must be a positive number",
-            field="headcount",
-        )
-    return {
-        "unit": unit,
-        "channel": post.get("channel", ""),
-        "category": post.get("category", ""),
-        "hotline_type": post.get("hotline_type", ""),
-        "title": post.get("title", ""),
-        "content": post.get("content", ""),
-        "facts": post.get("facts", ""),
-        "received_at": received,
-        "petitioners": [
-            {
-                "name": r["name"],
-                "phone": r["phone"],
-                "address": r["address"],
-                "id_number": r["id"],
-                "is_representative": r["rep"],
-            }
-            for r in petitioner_rows(post)
-        ],
-        "topic": Topic.objects.filter(pk=_int(post.get("topic"))).first(),
-        "area": Unit.objects.filter(pk=_int(post.get("area"))).first(),
-        "accused_unit": Unit.objects.filter(pk=_int(post.get("accused_unit"))).first(),
-        "is_collective": bool(post.get("is_collective")),
-        "headcount": int(headcount),
-        "anonymous": bool(post.get("anonymous")),
-        "confidential": bool(post.get("confidential")),
-        "attachments": files.getlist("attachments"),
-    }
+
+# The form's fields read as they are (the unit and the petitioners are read apart).
+REGISTRATION_FIELDS = (
+    "channel",
+    "category",
+    "hotline_type",
+    "title",
+    "content",
+    "facts",
+    "received_at",
+    "topic",
+    "area",
+    "accused_unit",
+    "is_collective",
+    "headcount",
+    "anonymous",
+    "confidential",
+)
 
 
 def petitioner_keys(post: QueryDict | dict[str, Any]) -> list[dict[str, str]]:

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from xinfang.actions.workflow import LABELS
 from xinfang.cases.models import Category, Decision, Event, Kind, Matter, Rating, Status
 from xinfang.core.errors import UserError
 from xinfang.deadlines import provisional
@@ -158,7 +159,6 @@ def deadline_label(kind: str) -> str:
 
 def event_label(e: Event) -> str:
     """The timeline label: a relayed event also says what the main matter did."""
-    from xinfang.actions.workflow import LABELS
 
     label = LABELS.get(e.action, e.action)
     if e.action == "relay":

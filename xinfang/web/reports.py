@@ -14,11 +14,13 @@ from django.views.decorators.http import require_GET
 
 from xinfang.audit.services import log_access
 from xinfang.cases import access
+from xinfang.cases.models import MatterUnit
 from xinfang.org.models import Level, Unit
 from xinfang.reports import exports
 from xinfang.reports import queries as q
 from xinfang.supervision import rates as rates_mod
 from xinfang.supervision import trends
+from xinfang.supervision.models import DutyShift
 
 
 def _check(request: HttpRequest) -> Any:
@@ -81,7 +83,6 @@ def _lead_units(user: Any, qs: Any) -> set[int]:
     """Units whose rates ``user`` may look at: those of the scope they see matters in, and
     outside it the lead units of visible matters registered or assisted inside it. Found
     from indexes; ``qs.values("lead_unit").distinct()`` reads every visible matter."""
-    from xinfang.cases.models import MatterUnit
 
     scope = access.scope_units(user)
     if not scope or len(scope) >= Unit.objects.count():
@@ -190,8 +191,6 @@ def drill(request: HttpRequest, unit: int, metric: str) -> HttpResponse:
 def duty(request: HttpRequest) -> HttpResponse:
     """The printable duty roster (值班表) of the user's units for one week."""
     from datetime import timedelta
-
-    from xinfang.supervision.models import DutyShift
 
     today = timezone.localdate()
     try:

@@ -46,6 +46,7 @@ from xinfang.core.crypto import blind_index, id_index, normalise_phone
 from xinfang.core.errors import UserError
 from xinfang.core.masks import HIDDEN, mask_id, mask_phone
 from xinfang.org.models import Role, Unit, User
+from xinfang.routing.services import suggest_for
 
 from . import present
 from .finality import ARTICLE, FinalMatter, default_reason, final_matters
@@ -109,11 +110,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if within.isdigit():
         qs = qs.due_within(int(within), today)
     if g.get("mine"):
-        units = [ms.unit_id for ms in _user(request).memberships.all()]
-        handling = MatterUnit.objects.filter(unit_id__in=units, active=True).values("matter_id")
-        qs = qs.filter(
-            Q(lead_unit_id__in=units) | Q(registered_unit_id__in=units) | Q(pk__in=handling)
-        )
+        qs = access.own_units_only(qs, request.user)
     q = (g.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(receipt_no__icontains=q) | Q(title__icontains=q))
@@ -441,7 +438,6 @@ def _routing(m: Matter, forms: list[dict[str, Any]], prefill: dict[str, str]) ->
     Shown, never applied (PIPL Art. 24)."""
     if not any(f["action"] in ("forward", "assign") for f in forms):
         return []
-    from xinfang.routing.services import suggest_for
 
     found = suggest_for(m)
     chosen = next((s for s in found if str(s.lead.pk) == prefill.get("forward")), None)

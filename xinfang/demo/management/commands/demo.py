@@ -20,6 +20,8 @@ from xinfang.demo.builder import (
     generate,
     reset,
 )
+from xinfang.ops.witness import witness_once
+from xinfang.supervision.services import sweep
 
 
 class Command(BaseCommand):
@@ -61,11 +63,9 @@ class Command(BaseCommand):
             lambda it: tqdm(it, desc="生成事项 / matters", unit="件", disable=o["verbosity"] == 0),
         )
         took = time.monotonic() - t0
-        from xinfang.supervision.services import sweep
 
         swept = sweep()
         add_reception_days(d, timezone.now())
-        from xinfang.ops.witness import witness_once
 
         witness_once()  # the chains' heads, so `xinfang audit verify` has its witness
         today = timezone.localdate()

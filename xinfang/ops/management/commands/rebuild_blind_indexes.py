@@ -11,6 +11,7 @@ from django.db import connection, transaction
 
 from xinfang.cases.models import Petitioner
 from xinfang.core.crypto import blind_index, decrypt, id_index, normalise_phone
+from xinfang.reception.models import Booking
 
 BATCH = 2000
 
@@ -44,7 +45,6 @@ class Command(BaseCommand):
                     )
                 n += len(rows)
                 last = rows[-1][0]
-        from xinfang.reception.models import Booking
 
         for b in Booking.objects.exclude(phone="").iterator(chunk_size=BATCH):
             Booking.objects.filter(pk=b.pk).update(
