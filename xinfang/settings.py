@@ -146,8 +146,8 @@ def _database() -> dict[str, Any]:
         db["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
     else:
         # No JIT: a page's query that crosses jit_above_cost spends its compile time
-        # first (a county's dashboard at 1 M: 208 ms of a 1.03 s query), and pages run
-        # short queries that it cannot pay back.
+        # first (a sizeable share of a county's dashboard query), and pages run short
+        # queries that it cannot pay back.
         db["OPTIONS"] = {**db.get("OPTIONS", {}), "options": "-c jit=off"}
         # Separate names let several test runs share one server without colliding.
         db["TEST"] = {"NAME": os.environ.get("XINFANG_PG_TEST_NAME") or None}

@@ -485,7 +485,7 @@ def _deadline_rows(qs: Any, after: str | None, n: int) -> list[Matter]:
     """``n`` matters of ``qs`` from the cursor on, nearest deadline first and those without
     one last. The dated ones come in order from the deadline index (``matter_due``), the
     undated ones by key: one ``ORDER BY current_due NULLS LAST`` sorted every visible
-    matter, open or closed, for each page (106 k rows for a province at 100 k)."""
+    matter, open or closed, for each page."""
     due, pk = _parse_cursor(after) if after else (None, 0)
     rows: list[Matter] = []
     if not after or due is not None:

@@ -1218,7 +1218,7 @@ def after_seed(until: datetime) -> None:
     call_command("reindex")
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # What autovacuum does to a database that has been running a while: the visibility
-        # map that lets index-only scans skip the table (counting 20 k of a county's
-        # matters by registering unit read 16 k table pages before it, none after).
+        # map that lets index-only scans skip the table (counting a county's matters by
+        # registering unit read table pages before it, none after).
         with connection.cursor() as cur:
             cur.execute("VACUUM (ANALYZE)")

@@ -114,9 +114,8 @@ def narrowed(qs: MQ, scope: StaffScope, *, outside: bool = False, **within: Any)
     from the units' assignments and tests each one's matter against ``within`` by its key,
     in a scalar subquery that PostgreSQL cannot turn into a join. As ``pk IN
     (assignments)``, and as a join whenever a sample of the statistics put fewer matters
-    past their deadline than there were, PostgreSQL read every open matter past or near a
-    deadline instead (at 1 M, 47 k rows to keep 113; a county's overdue query 192 ms,
-    against 49 ms as a subquery)."""
+    past their deadline than there were, PostgreSQL could read every open matter past or
+    near a deadline instead of the unit's few."""
     if scope.everything and outside:
         return qs.none()  # every unit is in the scope
     if scope.empty or scope.everything:
@@ -129,9 +128,9 @@ def narrowed(qs: MQ, scope: StaffScope, *, outside: bool = False, **within: Any)
         assigned = assigned.annotate(meets=Subquery(meets)).filter(meets=1)
     led = base.filter(lead_unit_id__in=units)
     if outside:
-        # tested in the ``matter_lead_reg`` index: a county's 57 k led matters were each
-        # read from the table to keep the 5.5 k registered elsewhere (PostgreSQL chose to
-        # read the whole table: 0.86 s at 1 M)
+        # tested in the ``matter_lead_reg`` index: otherwise every matter a county leads
+        # was read from the table to keep the few registered elsewhere (or PostgreSQL
+        # chose to read the whole table)
         led = led.exclude(registered_unit_id__in=units)
         qs = qs.exclude(registered_unit_id__in=units)
     arms = [] if outside else [base.filter(registered_unit_id__in=units).values("pk")]

@@ -136,8 +136,8 @@ def matter_in(matters: models.QuerySet[Matter], field: str = "matter") -> Exists
     """The condition "the row's ``field`` is one of ``matters``" for rows that point at a
     matter (return visits, follow-up checks, notices, petitioners), tested row by row on the
     matter's key: as ``matter__in=matters`` SQLite first listed every matter ``matters``
-    holds, reading the whole table for a ``access.visible`` set (1 M: 0.9–1.8 s for the visit
-    and check lists, 0.85–7.8 s for a phone's earlier matters at intake)."""
+    holds, reading the whole table for a ``access.visible`` set (the visit and check lists,
+    a phone's earlier matters at intake)."""
     return Exists(matters.filter(pk=OuterRef(f"{field}_id")))
 
 
@@ -332,12 +332,12 @@ class Matter(models.Model):
                 condition=models.Q(lead_unit__isnull=False),
             ),
             # A same-name petitioner's earlier matters in the area chosen at intake
-            # (``similar._same_person_candidates``): 200 namesakes tested in the index, not
-            # read from the table (PostgreSQL 1 M: 4.1 → 0.9–1.0 ms a suggestion).
+            # (``similar._same_person_candidates``): the newest namesakes tested in the
+            # index, not each read from the table.
             models.Index(fields=["area", "id"], name="matter_area_id"),
             # A scope's opinions of a period (``on_time``'s arms), one range per unit instead
-            # of the province's opinions of the period (at 1 M, 290 k to keep a county's
-            # 17 k: 1.2 s on SQLite); only answered matters are in them.
+            # of every opinion of the province in the period, read to keep a county's share;
+            # only answered matters are in them.
             models.Index(
                 fields=["lead_unit", "answered_at", "id"],
                 name="matter_lead_answered",

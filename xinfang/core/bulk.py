@@ -15,9 +15,8 @@ def insert_new(
     values as the database takes them: see ``connection.ops.adapt_datefield_value`` and
     ``adapt_datetimefield_value``), for SQLite and PostgreSQL alike. What
     ``bulk_create(ignore_conflicts=True)`` does, without a model instance per row and a
-    field-by-field preparation of each value: those were four fifths of a sweep that wrote
-    185 k alerts and notifications (SQLite 1 M: 12.8 of 20 s under the profiler, against
-    2.8 s in SQLite itself)."""
+    field-by-field preparation of each value: in a sweep that wrote many alerts and
+    notifications those took most of its time, several times what SQLite itself spent."""
     qn = connection.ops.quote_name
     meta = model._meta
     cols = ", ".join(qn(meta.get_field(f).column) for f in fields)

@@ -1,12 +1,12 @@
 """Model instances from one hand-written SELECT, for the few reads every API request makes.
 
 Each API registration reads its token with the user, the user's memberships with their
-units, and the units and topic it names. Through querysets those reads cost 0.6–1.6 ms of
-Python each (SQLite, 2 cores; building and compiling the query, not running it, which takes
-about a tenth of that), a quarter of the request's CPU. ``Columns`` writes a model's
-column list once and turns a result row back into an instance exactly as the ORM does:
-the database's and the field's own converters, then ``Model.from_db``. The SQL is the
-caller's; the instances are ordinary ones (saved, compared and displayed as any other).
+units, and the units and topic it names. Through querysets those reads cost mostly Python
+time (building and compiling the query, not running it), a large share of the request's CPU.
+``Columns`` writes a model's column list once and turns a result row back into an instance
+exactly as the ORM does: the database's and the field's own converters, then
+``Model.from_db``. The SQL is the caller's; the instances are ordinary ones (saved, compared
+and displayed as any other).
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ class Insert(Generic[M]):
     ``pre_save`` and ``get_db_prep_save``: encryption, JSON, time zones), split in two:
     ``prepare`` before the write transaction, ``run`` inside it. On SQLite, with one
     writer at a time, every millisecond spent holding the write lock is a millisecond no
-    other registration can write (at 8 concurrent API clients the lock was held
-    throughout), so the lock is kept for sending rows. Values not known until the
+    other registration can write (with several API clients writing at once the lock is
+    never free), so the lock is kept for sending rows. Values not known until the
     transaction (a receipt number, the matter's key) are ``late``: given to ``run``.
     ``keyed``: the rows carry their keys (from ``next_key``) instead of getting them from
     the insert."""

@@ -164,7 +164,7 @@ DIMS = ("channel", "category", "topic_id", "area_id", "is_collective")
 def _local_month(p: Period) -> Case:
     """The local month ('YYYY-MM') of ``received_at`` as a CASE over the period's month
     boundaries: plain comparisons, where ``TruncMonth`` is a Python function called per
-    row on SQLite (a third of a county's dashboard)."""
+    row on SQLite (a large share of a county's dashboard)."""
     whens = []
     y, m = p.start.year, p.start.month
     while date(y, m, 1) < p.end:
@@ -205,7 +205,7 @@ def _live(qs: QuerySet[Matter], p: Period, *, listed: bool = False) -> Breakdown
 def _counted(p: Period, units: Sequence[int] | None = None) -> Breakdown:
     """From the monthly counters: the sums over every unit, or (``units``) the rows of
     those registering units. Channels by month; every other dimension summed over the
-    period by the database (a province's year holds ~19 k topic × area rows)."""
+    period by the database (a province's year holds a row per topic × area and month)."""
     b = Breakdown()
     rows = MonthCount.objects.filter(month__gte=p.start, month__lt=p.end)
     rows = rows.filter(unit=MonthCount.ALL) if units is None else rows.filter(unit__in=units)
@@ -251,8 +251,8 @@ def breakdown(
     Over whole months it reads the monthly counters: for a scope of every matter their sums
     (a province's year: a few thousand rows instead of its matters and events), less the
     matters that accuse one of the reader's own units, which they do not see (XFGZ Art.
-    30); for any other scope the rows of its units (the matters registered in it: nine in
-    ten of a county's), less those accusing the reader's units, plus the visible matters
+    30); for any other scope the rows of its units (the matters registered in it: most of
+    a county's), less those accusing the reader's units, plus the visible matters
     registered elsewhere (led or assisted in the scope), counted live."""
     today = today or timezone.localdate()
     if scope is None or scope.empty:
@@ -274,8 +274,8 @@ def breakdown(
         b = b - _live(accusing, p, listed=True)
     elsewhere = access.narrowed(qs, scope, outside=True)
     # Listed first, then counted by key: as a subquery PostgreSQL joined the period's events
-    # to it (a county at 1 M: 4.3–5.4 s; its 5,485 ids listed in 0.6–1.1 s, their counts
-    # then 0.2 s). A scope with more such matters keeps the subquery.
+    # to it, several times slower than listing the ids and counting their events by key.
+    # A scope with more such matters keeps the subquery.
     ids = list(elsewhere.values_list("pk", flat=True)[: ELSEWHERE_LISTED + 1])
     if len(ids) <= ELSEWHERE_LISTED:
         elsewhere = Matter.objects.filter(pk__in=ids)
@@ -294,11 +294,10 @@ def overdue_by_unit(
     late: QuerySet[Matter] = qs.overdue(today).filter(status__in=LIVE)
     if scope is not None:
         late = access.narrowed(late, scope, status__in=LIVE, current_due__lt=today)
-    # counted by key, named after: joined to the units, PostgreSQL expected 5 rows where
-    # a county has 2,901 and compared each with every unit (3.4 M pairs, 0.31 s at 1 M).
-    # Grouped by ``lead_unit_id + 0``: by the column, SQLite walked the lead unit's index
-    # to get the groups in order (the province: 135 ms, against 24 ms from the covering
-    # ``matter_status_due_acc_lead``).
+    # counted by key, named after: joined to the units, PostgreSQL expected a few rows
+    # where a county has thousands and compared each with every unit. Grouped by
+    # ``lead_unit_id + 0``: by the column, SQLite walked the lead unit's index to get the
+    # groups in order instead of reading the covering ``matter_status_due_acc_lead``.
     n = dict(
         late.exclude(lead_unit__isnull=True)
         .values(u=F("lead_unit_id") + 0)
@@ -323,7 +322,7 @@ def on_time(
     answered: QuerySet[Matter] = qs.filter(**window)
     if scope is not None:
         # each arm within the period too: unbounded, a county's arms listed every matter
-        # it ever led or registered (118 k at 1 M; 1.5 s on PostgreSQL, 0.37 s bounded)
+        # it ever led or registered
         answered = access.narrowed(answered, scope, **window)
     rows = (
         answered.filter(answered_on_time__isnull=False)

@@ -47,9 +47,9 @@ def trigrams(toks: Sequence[str]) -> list[tuple[int, str]]:
     which hold about the phrase's own matches, instead of rechecking every title that holds
     拖欠 and 工资 (a GIN index keeps no positions). The bigrams stay: the same tokens, the
     same sets as FTS5. Titles only: there a phrase of common bigrams that no title holds
-    rechecked 41 k titles (270 ms at 1 M, an earlier measurement; 16 ms with trigrams); in
-    the main text trigrams doubled the GIN index and its vectors for no gain (a common
-    phrase's matches are rechecked either way)."""
+    rechecked every title holding its bigrams, where its trigrams find at once that none
+    matches; in the main text trigrams made the GIN index and its vectors much larger for
+    no gain (a common phrase's matches are rechecked either way)."""
     out = []
     for i in range(len(toks) - 1):
         a, b = toks[i], toks[i + 1]
@@ -86,12 +86,11 @@ def forget_fts_statistics(cur: Any) -> None:
     """Drop planner statistics of the FTS5 shadow tables (``search_fts_data``, ``_idx``, …).
 
     A whole-database ``ANALYZE`` taken while the index was small (the seeder runs one
-    before the rebuild) leaves e.g. ``search_fts_data`` at 2 rows; FTS5's own statements
-    are then planned for a tiny table and every segment merge reads the whole index
-    (24,000 pages at 100 k matters): 300–450 ms in every 16th registration's commit.
-    Without statistics SQLite plans them as for a fresh index (p95 of one insert and
-    commit 1.1 ms instead of 345 ms, measured on a copy of the 100 k bench database).
-    FTS5 reaches its tables by key, so nothing is lost."""
+    before the rebuild) leaves e.g. ``search_fts_data`` counted as nearly empty; FTS5's
+    own statements are then planned for a tiny table and every segment merge reads the
+    whole index, inside the commit of the registration that triggers it. Without
+    statistics SQLite plans them as for a fresh index. FTS5 reaches its tables by key, so
+    nothing is lost."""
     cur.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
     if cur.fetchone() is None:
         return
@@ -276,7 +275,7 @@ class PostgresBackend:
         documents that hold it at most; None when the terms are not a plain AND of
         phrases, or for the names, of which these frequencies say nothing (a given name's
         bigram: in no body, in thousands of names; entering the names index through it
-        took 140 ms at 1 M, through the name's phrase 6–16 ms).
+        is far slower than through the name's phrase).
 
         Frequencies are kept for tokens (title and body), not trigrams: in titles a trigram
         is in at most as many documents as the rarer of its two bigrams, so the trigram
@@ -314,11 +313,12 @@ class PostgresBackend:
 
     def _ranged(self, scope: str, terms: Sequence[Term]) -> tuple[str, list[Any]]:
         """``_where`` for a range of ids. The planner estimates a phrase as if its lexemes
-        were independent (38 k documents hold 拖欠工资; it expected 55) and then rechecks
-        every match instead of the few in the range. Matching the rarest lexeme through the
-        index, which it estimates right, and the whole query as a plain function call
-        lets it intersect the lexeme's bitmap with the range's. A query that is that one
-        lexeme (a term of two or three characters) is decided by the index alone."""
+        were independent (it expects a handful of documents to hold a common phrase such
+        as 拖欠工资) and then rechecks every match instead of the few in the range. Matching
+        the rarest lexeme through the index, which it estimates right, and the whole query
+        as a plain function call lets it intersect the lexeme's bitmap with the range's. A
+        query that is that one lexeme (a term of two or three characters) is decided by the
+        index alone."""
         rare = self._rarest(scope, terms)
         if rare is None:
             return self._where(scope, terms)
@@ -357,7 +357,7 @@ class PostgresBackend:
     @contextmanager
     def bitmaps(self) -> Iterator[None]:
         """One ``SET``/``RESET`` for several ranged queries in a row (a suggestion's token
-        windows; a pair around each cost 0.3–0.4 ms a window at 1 M)."""
+        windows, where a pair around each would add two statements a window)."""
         if self._bitmapped:
             yield
             return
@@ -373,12 +373,12 @@ class PostgresBackend:
         """The newest ``limit`` matches below ``below``, in windows of matter ids.
 
         Ordered by the key alone, a rare term made the planner walk the primary key
-        backwards testing every row (3.3 s at 1 M for a term in no document); a bitmap of
-        all matches then a sort rechecks every match (0.47 s for a phrase in 38 k
-        documents). A window sized from the rarest token's document frequency rechecks
-        only the matches inside it (``_ranged``); one that holds too few grows until the
-        oldest matter is passed. Where every match in a window is rechecked (a phrase), the
-        first window is sized for fewer matches (``RECHECKED_SPAN``)."""
+        backwards testing every row (all of them for a term in no document); a bitmap of
+        all matches then a sort rechecks every match, however common the phrase. A window
+        sized from the rarest token's document frequency rechecks only the matches inside
+        it (``_ranged``); one that holds too few grows until the oldest matter is passed.
+        Where every match in a window is rechecked (a phrase), the first window is sized
+        for fewer matches (``RECHECKED_SPAN``)."""
         if below is None:
             below = self._top_key() + 1
         rare = self._rarest(scope, terms)
@@ -396,9 +396,9 @@ class PostgresBackend:
 
     # The first window holds this many times ``limit`` matches at the global share. A
     # window reads every match in it and rechecks a phrase in each (a main vector read
-    # from TOAST): 拖欠工资 in a window of 2,655 matches took 36 ms warm, 140 ms in a search,
-    # for 400 wanted. An extra window costs a bitmap of the term's postings (~9 ms for a
-    # term in 41 k documents), so windows decided by the index alone start wider.
+    # from TOAST), so a phrase's window costs in proportion to its matches. An extra
+    # window costs a bitmap of the term's postings, so windows decided by the index alone
+    # start wider.
     SPAN = 1.5
     RECHECKED_SPAN = 0.4
 
@@ -417,7 +417,7 @@ class PostgresBackend:
             while hi > 0 and len(out) < limit:
                 lo = max(hi - width, 0)
                 # no lower bound for the oldest window: a bitmap of the key from 0 is the
-                # whole table's (0.1 s at 1 M for a name in no title or body)
+                # whole table's, read in full for a name in no title or body
                 cond = ("AND matter_id >= %s " if lo else "") + "AND matter_id < %s"
                 cur.execute(
                     f"SELECT matter_id FROM search_searchdoc WHERE {where} {cond} "
@@ -473,8 +473,7 @@ class PostgresBackend:
             if covers and (complete or len([i for i in ids if below is None or i < below]) >= want):
                 return ids, complete
         # what is wanted, not more: every match a window returns is read from the heap, and
-        # a phrase's is rechecked too (a county supervisor's first page wants 420; fetching
-        # 5,000 took 27 ms for 低保 and 60 ms for 拖欠工资 at 1 M)
+        # a phrase's is rechecked too, so a larger fetch costs in proportion
         size = max(want, self.FIRST)
         ids = self._fetch(scope, terms, below, size)
         complete = len(ids) < size
@@ -499,7 +498,7 @@ class PostgresBackend:
         ``share``: the share of documents that hold it. A single lexeme is decided by the
         index alone, so only the matches inside each window are read from the heap, and no
         document is decompressed. (Counting all tokens per row in one query over the newest
-        matches of any of them decompressed every candidate: p95 213–257 ms at 1 M.)"""
+        matches of any of them decompressed every candidate.)"""
         return self._windows(
             "tsv @@ %s::tsquery", [f"'{token}'"], self._top_key() + 1, limit, share, self.SPAN
         )
@@ -507,7 +506,7 @@ class PostgresBackend:
     def among(self, scope: str, terms: Sequence[Term], ids: Sequence[int]) -> set[int]:
         """Which of ``ids`` match: the term's bitmap ANDed with theirs. The range between
         them would recheck every match of a common term in it (a township's matches span
-        the years: 2 s at 1 M for 物业)."""
+        the years, and a term such as 物业 has matches all through them)."""
         if not ids:
             return set()
         got = self._memo.get((scope, tuple(terms)))

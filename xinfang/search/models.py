@@ -47,9 +47,9 @@ class SearchTerm(models.Model):
 class SearchTermDelta(models.Model):
     """The document-frequency terms of one registered matter, not yet added to
     ``SearchTerm``. Registration appends one row here instead of updating a row per term
-    (about 150 rows scattered over the term table, 1.2 ms of its write transaction on
-    SQLite, which holds the database's one write lock), and every ``FOLD``-th registration
-    adds the pending rows to ``SearchTerm`` in one sorted pass. Readers add what is pending
+    (rows scattered over the term table, written inside a transaction that on SQLite holds
+    the database's one write lock), and every ``FOLD``-th registration adds the pending rows
+    to ``SearchTerm`` in one sorted pass. Readers add what is pending
     (``frequencies.document_frequencies``), so frequencies stay exact."""
 
     terms = models.TextField()  # space-separated (no token holds a space)

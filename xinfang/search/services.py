@@ -124,9 +124,9 @@ def _bump(df: Counter[str]) -> None:
         return
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            # one statement for the ~150 terms of a matter (as 150 it took 7 ms of a 33 ms
-            # registration at 1 M), the terms and counts sent as two space-separated texts
-            # (no token holds a space): adapting them as two arrays took 0.54 ms of Python
+            # one statement for all the terms of a matter (one per term was a large share
+            # of a registration), the terms and counts sent as two space-separated texts
+            # (no token holds a space): adapting them as two arrays was slower in Python
             cur.execute(
                 "INSERT INTO search_searchterm(term, df) SELECT t, n FROM "
                 "unnest(string_to_array(%s, ' '), string_to_array(%s, ' ')::int[]) AS u(t, n) "
@@ -293,10 +293,9 @@ def _cache_mb() -> int:
 @contextmanager
 def _big_cache() -> Iterator[None]:
     """A big page cache on SQLite while the index is rebuilt (``_cache_mb``; used only as
-    far as the index needs). With 256 MB a rebuild at 1 M matters re-read the growing index
-    through the kernel from about 400 k matters on and slowed from ~2,300 to ~240 matters a
-    second (stopped at 41 % after 9 minutes); with 3 GB it kept ~2,300 a second and
-    finished in 7.5 minutes."""
+    far as the index needs). With a cache smaller than the index, a rebuild re-reads the
+    growing index through the kernel once it has outgrown the cache and slows down sharply;
+    with one that holds the index it keeps its pace to the end."""
     if connection.vendor != "sqlite":
         yield
         return

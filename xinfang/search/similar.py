@@ -96,14 +96,14 @@ class UnitNameTokens:
 
     The main index holds the names of a matter's registering unit, area and accused unit
     (``services._other``), so a bigram of a unit's name (高街 of 城高街道, 李社 of 南李社区) is in
-    every matter of that unit, while its document frequency counts titles and texts only:
-    高街 is counted in 7,865 documents at 1 M and is in the index of 85,336. Candidates are
-    not fetched through such bigrams: they would bring matters of the same place rather than
-    the same text (the area is a signal of its own), and their postings are ten times
-    denser than the frequency that sizes the fetch (PostgreSQL read 13,077 rows from the
-    heap for 150 wanted, 46 ms warm). Read again when this process saves or deletes a unit
-    and every ``TTL`` seconds, for units changed by another process: until then a new
-    unit's bigrams may still fetch candidates, as they did before."""
+    every matter of that unit, while its document frequency counts titles and texts only, so
+    far more matters hold it in the index than it is counted in. Candidates are not fetched
+    through such bigrams: they would bring matters of the same place rather than the same
+    text (the area is a signal of its own), and their postings are much denser than the
+    frequency that sizes the fetch (PostgreSQL read many times the rows wanted from the
+    heap). Read again when this process saves or deletes a unit and every ``TTL`` seconds,
+    for units changed by another process: until then a new unit's bigrams may still fetch
+    candidates, as they did before."""
 
     TTL = 300.0
 
@@ -153,9 +153,8 @@ def bigrams(text: str) -> set[str]:
 def bag(text: str) -> frozenset[str]:
     """``bigrams`` of a candidate's text, cached per process as ``specifics.extract`` is:
     at intake an office's recent matters come back as candidates for one new text after
-    another, and tokenising them (~125 texts a call) took about 30% of a suggestion on
-    SQLite in a profile at 1 M. Tokens are interned, so cached sets share their strings
-    (2,048 texts of ~230 characters took 16 MiB)."""
+    another, and tokenising them again was a large share of a suggestion. Tokens are
+    interned, so cached sets share their strings instead of each holding its own."""
     return frozenset(map(sys.intern, bigrams(text)))
 
 
@@ -324,7 +323,7 @@ def _same_person_candidates(
         if len(name) >= 2 and area_id is not None:
             # the same name, not a name that contains it (张三 is not 张三丰), through the
             # names' own index: as a phrase in the names' text index a common name was
-            # rechecked in every document holding its bigrams (p95 53 ms at 1 M)
+            # rechecked in every document holding its bigrams
             named = (
                 Petitioner.objects.filter(name=name)
                 .order_by("-matter_id")
@@ -488,8 +487,8 @@ def similar_matters(
             scored.append((round(min(score, 1.0), 3), pk, reasons, round(sim, 3)))
     scored.sort(key=lambda x: (-x[0], -x[1]))
     scored = scored[:limit]
-    # what the panel and the API show, not whole rows and four units (on PostgreSQL that
-    # took 4.2 ms for 8 rows, against 1.3 ms for the rows alone)
+    # what the panel and the API show, not whole rows and four units (on PostgreSQL those
+    # cost several times as much as the rows shown)
     matters = Matter.objects.select_related("lead_unit").only(*SHOWN)
     by_id = matters.in_bulk([pk for _s, pk, _r, _t in scored])
     out = [Similar(by_id[pk], sc, rs, ts) for sc, pk, rs, ts in scored if pk in by_id]

@@ -19,11 +19,11 @@ MAX_FIELD = 4000  # characters of one field that are indexed (PostgreSQL positio
 
 
 # Full-width ASCII forms and the ideographic space, as NFKC maps them. Chinese text is
-# full of full-width punctuation (，。！), and NFKC of a text holding any costs ~30 µs per
-# 200 characters where a text already in NFKC costs 0.3 µs (CPython's quick check);
+# full of full-width punctuation (，。！), and NFKC of a text holding any is much slower
+# than of a text already in NFKC (which CPython's quick check returns as it is);
 # replacing those characters by their images first gives the same result (NFKC of a
-# character's compatibility decomposition is NFKC of the character) in a quarter of the
-# time. tests/search/test_text.py compares the two over the whole of Unicode.
+# character's compatibility decomposition is NFKC of the character) in much less time.
+# tests/search/test_text.py compares the two over the whole of Unicode.
 _FULLWIDTH = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH["\u3000"] = " "
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")

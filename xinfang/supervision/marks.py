@@ -39,7 +39,7 @@ def events_after(job: str, now: datetime) -> Iterator[int | None]:
 def matters_touched(after: int) -> list[int]:
     """Ids of the matters with an event after ``after``, in order. Unordered in SQL: with
     the events' default order (matter, seq) SQLite walked that index over every event ever
-    recorded to find the last few thousand (0.39 s for 5,000 of 7 M at 1 M matters)."""
+    recorded to find the newest few."""
     touched = Event.objects.filter(pk__gt=after).order_by().values_list("matter_id", flat=True)
     return sorted(set(touched))
 

@@ -68,8 +68,8 @@ class ReturnVisit(models.Model):
         indexes = [
             models.Index(fields=["unit", "done_at"], name="visit_unit_done"),
             # the visit list: the oldest visible visits still to make, read in order and
-            # checked one by one until a page is full (1 M: 219 k waiting; with an index of
-            # done_at alone SQLite tested and sorted them all, 0.4–0.7 s); and done_at ranges
+            # checked one by one until a page is full (with an index of done_at alone
+            # SQLite tested and sorted every waiting visit); and done_at ranges
             models.Index(fields=["done_at", "created_at"], name="visit_waiting"),
         ]
 

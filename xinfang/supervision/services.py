@@ -86,7 +86,7 @@ def sweep(today: date | None = None, *, batch: int = 2000) -> SweepResult:
     ids = sorted(near.order_by().values_list("pk", flat=True))
     for i in range(0, len(ids), batch):
         # only what deciding on an alert needs, as tuples: on a day's second run every
-        # alert exists, and building 50 k model instances was most of its time
+        # alert exists, and building a model instance per matter was most of its time
         rows = [
             _Near(*r)
             for r in near.filter(pk__in=ids[i : i + batch])

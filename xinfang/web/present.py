@@ -249,7 +249,7 @@ def _choice_labels(enum: Any, language: str) -> dict[str, str]:
 def choice_label(enum: Any, value: str) -> str:
     """The label of a choice in the active language, as ``get_FOO_display`` gives it but
     from a table built once per language (``get_FOO_display`` rebuilds and translates
-    every choice on each call: a third of the queue page's rendering)."""
+    every choice on each call, a large share of the queue page's rendering)."""
     return _choice_labels(enum, get_language() or "").get(value, value)
 
 

@@ -10,12 +10,11 @@ all threads and worker processes on the host. The lock is released when the tran
 commits or rolls back, or when the connection closes.
 
 WAL checkpoints run after the lock is released. SQLite's automatic checkpoint (every 1,000
-pages of WAL) ran inside the commit, 9–16 ms in 7 to 15 of 400 registrations timed one by
-one at 100 k matters, while the lock was held and every queued writer waited. Here the
-commit that finds the last checkpoint ``CHECKPOINT_EVERY`` seconds old runs a passive one
-once the lock is free (it waits for no one and no one waits for it); the automatic
-checkpoint stays, at ``FALLBACK_PAGES``, for writes that never commit through here
-(autocommit statements).
+pages of WAL) runs inside the commit that crosses the threshold, while the lock is held and
+every queued writer waits. Here the commit that finds the last checkpoint
+``CHECKPOINT_EVERY`` seconds old runs a passive one once the lock is free (it waits for no
+one and no one waits for it); the automatic checkpoint stays, at ``FALLBACK_PAGES``, for
+writes that never commit through here (autocommit statements).
 """
 
 from __future__ import annotations
