@@ -155,6 +155,15 @@ def answered(
     return transition(m, "approve_opinion", actor=w.leader, at=at)
 
 
+def concluded(w: World, m: Matter) -> Matter:
+    """``m``, just registered at the office, taken to the town, answered and concluded."""
+    transition(m, "forward", actor=w.registrar, data={"unit": w.town.pk})
+    transition(m, "accept", actor=w.handler)
+    transition(m, "submit_opinion", actor=w.handler, data=opinion())
+    transition(m, "approve_opinion", actor=w.leader)
+    return transition(m, "conclude", actor=w.handler)
+
+
 def opinion(decision: str = "explain") -> dict[str, str]:
     return {
         "decision": decision,
