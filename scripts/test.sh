@@ -11,6 +11,7 @@ V="$VENV/bin"
 echo "==> ruff";  "$V/ruff" check . && "$V/ruff" format --check .
 echo "==> mypy";  "$V/mypy" xinfang
 echo "==> import layers (.importlinter)"; "$V/lint-imports" --no-cache
+echo "==> every module imports on its own"; "$V/python" scripts/import_check.py
 echo "==> migrations are up to date"; DATABASE_URL= "$V/xinfang" makemigrations --check --dry-run
 PG_URL=${XINFANG_PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 echo "==> pytest on SQLite"

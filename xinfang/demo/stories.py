@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -24,8 +24,10 @@ from xinfang.deadlines.calendar import Calendar, load_calendar
 from xinfang.org.models import Unit, User
 
 from . import texts
-from .builder import Demo
 from .texts import TOWNS, Town
+
+if TYPE_CHECKING:  # the builder runs the stories
+    from .builder import Demo
 
 # plan → (weight, {variant: (received between … days ago)})
 PLANS: dict[str, tuple[float, dict[str, tuple[float, float]]]] = {

@@ -1,0 +1,115 @@
+"""What waits for a user's action (待办), grouped by the action, with counts.
+
+Each group names the step of the procedure it stands for and the roles the transition
+table lets take it, in the units where the user holds them: the registering organ routes,
+decides objections and answers new online submissions; the lead unit's handlers accept,
+handle and reply to a 督办; its leaders sign opinions and decide extensions. A matter the
+user may see but whose next step is someone else's is not in the list (it stays under
+"本单位在办" and in search).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.org.models import Role
+
+from . import access
+from .models import NOT_OPEN, Channel, Kind, MatterQuerySet, Status
+
+OFFICE = (Role.REGISTRAR, Role.SUPERVISOR)
+HANDLE = (Role.HANDLER,)
+LEAD = (Role.HANDLER, Role.LEADER)  # a 督办 escalates from the handlers to the leaders
+SIGN = (Role.LEADER,)
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: Any  # lazily translated
+    roles: tuple[str, ...]
+    field: str  # the matter's unit that must be one of the user's units with those roles
+    where: Q
+
+
+GROUPS = (
+    Group(
+        "online",
+        _("新网上信访"),
+        OFFICE,
+        "registered_unit_id",
+        Q(status=Status.REGISTERED, kind=Kind.ORIGINAL, channel=Channel.ONLINE),
+    ),
+    Group(
+        "route",
+        _("待转送交办"),
+        OFFICE,
+        "registered_unit_id",
+        Q(status=Status.REGISTERED, kind=Kind.ORIGINAL) & ~Q(channel=Channel.ONLINE),
+    ),
+    Group("objection", _("待处理异议"), OFFICE, "registered_unit_id", Q(status=Status.OBJECTED)),
+    Group("accept", _("待受理"), HANDLE, "lead_unit_id", Q(status=Status.DISPATCHED)),
+    Group(
+        "review",
+        _("待受理复查复核"),
+        OFFICE,
+        "registered_unit_id",
+        Q(status=Status.REGISTERED) & ~Q(kind=Kind.ORIGINAL),
+    ),
+    Group("approve", _("待审批意见"), SIGN, "lead_unit_id", Q(status=Status.OPINION_PENDING)),
+    Group(
+        "extension",
+        _("待批延期"),
+        SIGN,
+        "lead_unit_id",
+        Q(status=Status.HANDLING, extension_state="requested"),
+    ),
+    Group(
+        "supervision",
+        _("待回复督办"),
+        LEAD,
+        "lead_unit_id",
+        Q(supervision_due__isnull=False) & ~Q(status__in=NOT_OPEN),
+    ),
+    Group("handle", _("办理中"), HANDLE, "lead_unit_id", Q(status=Status.HANDLING)),
+    Group("conclude", _("待办结"), HANDLE, "lead_unit_id", Q(status=Status.ANSWERED)),
+)
+BY_KEY = {g.key: g for g in GROUPS}
+
+
+def _units(user: Any, roles: tuple[str, ...]) -> list[int]:
+    return sorted({m.unit_id for m in user.memberships.all() if m.role in roles})
+
+
+def condition(user: Any, key: str | None = None) -> Q | None:
+    """The condition of group ``key`` for ``user`` (every group's when ``key`` is None), or
+    None when the user holds none of its roles anywhere."""
+    out: Q | None = None
+    for g in [BY_KEY[key]] if key else GROUPS:
+        units = _units(user, g.roles)
+        if units:
+            q = g.where & Q(**{f"{g.field}__in": units})
+            out = q if out is None else out | q
+    return out
+
+
+def waiting(user: Any, key: str | None = None) -> MatterQuerySet:
+    """The visible open matters waiting for ``user`` (in group ``key``, or in any)."""
+    q = condition(user, key)
+    qs = access.open_visible(user)
+    return qs.filter(q) if q is not None else qs.none()
+
+
+def counts(user: Any) -> list[tuple[Group, int]]:
+    """Every group the user's roles give them, with how many matters wait in it."""
+    out = []
+    visible = access.open_visible(user)
+    for g in GROUPS:
+        q = condition(user, g.key)
+        if q is not None:
+            out.append((g, visible.filter(q).count()))
+    return out
