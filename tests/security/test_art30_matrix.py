@@ -671,8 +671,8 @@ def test_notices(viewer: Viewer, case: Case, fmt: str) -> None:
 def test_queue_and_lists(viewer: Viewer, case: Case) -> None:
     """我的待办 with its filters and search box, the inbox, return visits, 回头看."""
     for params in ({}, {"q": case.receipt_no}, {"category": "report"}):
-        out = "GET /" + (f"?{next(iter(params))}=…" if params else "")
-        r = viewer.get("/", **params)
+        out = "GET /?view=open" + (f"&{next(iter(params))}=…" if params else "")
+        r = viewer.get("/", view="open", **params)
         if not viewer.status(out, r, 200):
             continue
         if viewer.hidden:

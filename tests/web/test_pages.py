@@ -192,13 +192,13 @@ def test_queue_sorted_by_deadline_nulls_last_with_constant_queries(world: World)
         data={"reason_kind": "material"},
     )
     assert paused.current_due_kind == "resume"  # even a paused matter owes a dated duty
-    c.get("/")  # the first request of a session records its activity time (idle timeout)
+    c.get("/?view=open")  # the first request of a session records its activity time (idle timeout)
     with CaptureQueriesContext(connection) as few:
-        assert c.get("/").status_code == 200
+        assert c.get("/?view=open").status_code == 200
     for i in range(25):
         handled(w, at=now - timedelta(days=i))
     with CaptureQueriesContext(connection) as many:
-        r = c.get("/")
+        r = c.get("/?view=open")
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
     html = text(r)
     expected = list(
@@ -237,7 +237,7 @@ def test_queue_filters(world: World) -> None:
     c = login(w.registrar)
 
     def shown(query: str) -> set[str]:
-        html = text(c.get("/" + query))
+        html = text(c.get("/?view=open&" + query.lstrip("?")))
         return {m.title for m in (old, new, report) if m.receipt_no in html}
 
     assert shown("") == {"老问题", "新问题", "举报违规"}
@@ -250,7 +250,7 @@ def test_queue_filters(world: World) -> None:
     assert shown(f"?q={old.receipt_no}") == {"老问题"}
     assert shown("?mine=1") == {"老问题", "新问题", "举报违规"}  # registered here
     handler = login(w.handler)
-    assert new.receipt_no in text(handler.get("/?mine=1"))
+    assert new.receipt_no in text(handler.get("/?view=open&mine=1"))
 
 
 def test_queue_paginates_50(world: World) -> None:
@@ -399,14 +399,14 @@ def test_queue_beyond_its_id_cap_shows_n_plus_and_still_pages(world: World, monk
     for i in range(7):
         handled(w, at=now - timedelta(days=i))
     c = login(w.supervisor)
-    html = text(c.get("/"))
+    html = text(c.get("/?view=open"))
     assert "7 件" in html and "7+ 件" not in html
     monkeypatch.setattr(views, "QUEUE_IDS", 5)
     monkeypatch.setattr(views, "PAGE", 2)
-    first = text(c.get("/"))
+    first = text(c.get("/?view=open"))
     assert "5+ 件" in first and "第 1 / 3 页" in first
     expected = list(
         access.visible(w.supervisor).open().by_deadline().values_list("receipt_no", flat=True)
     )
-    last = text(c.get("/", {"page": 3}))
+    last = text(c.get("/", {"view": "open", "page": 3}))
     assert expected[4] in last and expected[5] not in last  # the 5 nearest, in order

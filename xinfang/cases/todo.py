@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.org.models import Role
+from xinfang.org.models import Role, memberships_with_units, prefetch_memberships
 
 from . import access
 from .models import NOT_OPEN, Channel, Kind, MatterQuerySet, Status
@@ -82,7 +82,7 @@ BY_KEY = {g.key: g for g in GROUPS}
 
 
 def _units(user: Any, roles: tuple[str, ...]) -> list[int]:
-    return sorted({m.unit_id for m in user.memberships.all() if m.role in roles})
+    return sorted({m.unit_id for m in memberships_with_units(user) if m.role in roles})
 
 
 def condition(user: Any, key: str | None = None) -> Q | None:
@@ -104,12 +104,18 @@ def waiting(user: Any, key: str | None = None) -> MatterQuerySet:
     return qs.filter(q) if q is not None else qs.none()
 
 
-def counts(user: Any) -> list[tuple[Group, int]]:
-    """Every group the user's roles give them, with how many matters wait in it."""
-    out = []
-    visible = access.open_visible(user)
-    for g in GROUPS:
-        q = condition(user, g.key)
-        if q is not None:
-            out.append((g, visible.filter(q).count()))
-    return out
+def counts(user: Any) -> tuple[list[tuple[Group, int]], int]:
+    """Every group the user's roles give them with how many matters wait in it, and how many
+    wait in any (a matter can be in two groups), in one query."""
+    if not getattr(user, "is_authenticated", False):
+        return [], 0
+    prefetch_memberships(user)
+    mine = [(g, q) for g in GROUPS if (q := condition(user, g.key)) is not None]
+    if not mine:
+        return [], 0
+    anywhere = condition(user)
+    assert anywhere is not None
+    found = access.open_visible(user).aggregate(
+        _all=Count("pk", filter=anywhere), **{g.key: Count("pk", filter=q) for g, q in mine}
+    )
+    return [(g, found[g.key]) for g, _q in mine], found["_all"]

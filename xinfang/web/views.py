@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from xinfang.actions.registration import register_matter
 from xinfang.actions.workflow import RULES, allowed_actions, transition
 from xinfang.audit.services import log_access, lookup_detail
-from xinfang.cases import access
+from xinfang.cases import access, todo
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import (
     Category,
@@ -95,22 +95,28 @@ def _user(request: HttpRequest) -> User:
 @require_GET
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """我的待办: visible open matters, nearest deadline first (nulls last), 50 a page."""
+    """我的待办: what waits for this user's action, grouped by the action with counts
+    (``cases.todo``), nearest deadline first (nulls last), 50 a page; or (``view=open``)
+    every open matter the user may see, with 本单位在办 and 已超期 as filters."""
     today = timezone.localdate()
     g = request.GET
-    # access.visible(user).open() (and .overdue(today)), answered from indexes
-    qs = access.open_visible(request.user, overdue_on=today if g.get("overdue") else None)
+    groups, waiting = todo.counts(request.user)
+    key = g.get("todo") if g.get("todo") in todo.BY_KEY else None
+    listing = "open" if g.get("view") == "open" or not groups else "todo"
+    if listing == "todo":
+        qs = todo.waiting(request.user, key)
+    else:
+        # access.visible(user).open() (and .overdue(today)), answered from indexes
+        qs = access.open_visible(request.user, overdue_on=today if g.get("overdue") else None)
+        if g.get("mine"):
+            qs = access.own_units_only(qs, request.user)
     if g.get("status") in Status.values:
         qs = qs.filter(status=g["status"])
     if g.get("category") in Category.values:
         qs = qs.filter(category=g["category"])
-    if g.get("overdue"):
-        qs = qs.overdue(today)
     within = (g.get("within") or "").strip()
     if within.isdigit():
         qs = qs.due_within(int(within), today)
-    if g.get("mine"):
-        qs = access.own_units_only(qs, request.user)
     q = (g.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(receipt_no__icontains=q) | Q(title__icontains=q))
@@ -128,7 +134,11 @@ def queue(request: HttpRequest) -> HttpResponse:
             "categories": Category.choices,
             "f": g,
             "keep": keep.urlencode(),
-            "filtered": any(g.get(k) for k in ("q", "status", "category", "overdue", "within")),
+            "filtered": any(g.get(k) for k in ("q", "status", "category", "within")),
+            "listing": listing,
+            "groups": groups,
+            "group": todo.BY_KEY.get(key or ""),
+            "waiting": waiting,
         },
     )
 
