@@ -533,9 +533,12 @@ class Suite:
         }
 
     def op_queue(self, a: dict[str, Any]) -> dict[str, Any]:
+        """Every open matter the handler may see (``view=open``: the list earlier runs
+        timed as "/"), and the default page, what waits for the handler grouped by step."""
         c = self.client(a["handler"])
-        r = summary(timed_gets(c, lambda i: "/", 5, self.args.runs))
-        return {**r, "user": a["handler"], "open_in_unit": a["handler_open"]}
+        r = summary(timed_gets(c, lambda i: "/?view=open", 5, self.args.runs))
+        todo = summary(timed_gets(c, lambda i: "/", 5, self.args.runs))
+        return {**r, "todo": todo, "user": a["handler"], "open_in_unit": a["handler_open"]}
 
     def op_matter(self, a: dict[str, Any]) -> dict[str, Any]:
         from xinfang.cases.access import visible
@@ -556,7 +559,7 @@ class Suite:
         user = User.objects.get(username=a["county_supervisor"])
         n = visible(user).overdue(timezone.localdate()).count()
         c = self.client(a["county_supervisor"])
-        r = summary(timed_gets(c, lambda i: "/?overdue=1", 3, self.args.runs))
+        r = summary(timed_gets(c, lambda i: "/?view=open&overdue=1", 3, self.args.runs))
         return {**r, "user": a["county_supervisor"], "overdue_visible": n}
 
     def op_rates(self, a: dict[str, Any]) -> dict[str, Any]:

@@ -33,6 +33,7 @@ def _data(w: World, action: str) -> dict[str, Any]:
         "not_accept": {"ground": "art19", "existing": "__existing__"},
         "emergency_transfer": {"line": "120"},
         "object": {},
+        "correct_registration": {"title": "更正后的摘要"},
         "set_units": {"lead": w.town.pk, "assisting": [w.housing.pk]},
         "appoint_leader": {
             "leader": w.users["leader"].pk,

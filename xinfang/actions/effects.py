@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from xinfang.cases import access
 from xinfang.cases.clock import clock_for, policy
+from xinfang.cases.inputs import PETITIONER_FIELDS
 from xinfang.cases.models import (
     TERMINAL,
     Attachment,
@@ -27,8 +28,9 @@ from xinfang.cases.models import (
     Petitioner,
     Rating,
     Status,
+    Topic,
 )
-from xinfang.core.errors import UserError
+from xinfang.core.errors import UserError, check_text
 from xinfang.deadlines.calendar import load_calendar
 from xinfang.deadlines.clock import local_date
 from xinfang.notices.models import Notice
@@ -902,5 +904,84 @@ def anonymise(m: Matter, d: dict[str, Any], c: Ctx) -> Outcome:
             transaction.on_commit(partial(f.file.delete, save=False))
         for n in notices:  # the rendered files hold the old text
             transaction.on_commit(partial(forget_rendered, n.pk))
+
+    return Outcome(after=after)
+
+
+# What a correction may change (XFGZ Art. 22: the office registers what it received): the
+# matter's classification and summary, and the first petitioner's name and contact.
+CORRECTABLE = ("category", "topic", "area", "title")
+PETITIONER_CORRECTABLE = ("name", "phone", "address")
+
+
+def correct_registration(m: Matter, d: dict[str, Any], c: Ctx) -> Outcome:
+    """The registering organ corrects what it registered, until the matter is accepted.
+    The event keeps each changed classification before and after; for the petitioner it
+    names the fields that changed, never their values (those stay encrypted in their row)."""
+    before = {
+        "category": (m.category, m.get_category_display()),
+        "topic": (m.topic_id, m.topic.name if m.topic else ""),
+        "area": (m.area_id, m.area.name if m.area else ""),
+        "title": (m.title, m.title),
+    }
+    changes: dict[str, dict[str, str]] = {}
+    if d.get("category") not in (None, "") and d["category"] != m.category:
+        if d["category"] not in Category.values:
+            raise UserError(
+                "bad_category", "请选择信访事项性质", "Choose a category", field="category"
+            )
+        m.category = d["category"]
+        m.confidential = m.confidential or m.category == Category.REPORT  # XFGZ Art. 30
+    if d.get("topic") not in (None, "") and str(d["topic"]) != str(m.topic_id):
+        topic = Topic.active(str(d["topic"]))
+        if topic is None:
+            raise UserError("bad_topic", "问题类别不存在", "No such topic", field="topic")
+        m.topic = topic
+    if d.get("area") not in (None, "") and str(d["area"]) != str(m.area_id):
+        m.area = _unit(d["area"], "area")
+    if d.get("title") not in (None, "") and str(d["title"]).strip() != m.title:
+        m.title = check_text(
+            str(d["title"]).strip(),
+            field="title",
+            zh="摘要",
+            en="Summary",
+            max_length=120,
+            multiline=False,
+        )
+    now = {
+        "category": (m.category, m.get_category_display()),
+        "topic": (m.topic_id, m.topic.name if m.topic else ""),
+        "area": (m.area_id, m.area.name if m.area else ""),
+        "title": (m.title, m.title),
+    }
+    for k in CORRECTABLE:
+        if before[k][0] != now[k][0]:
+            changes[k] = {"from": str(before[k][1]), "to": str(now[k][1])}
+    person = Petitioner.objects.filter(matter=m).order_by("order").first()
+    fixed = []
+    if person is not None:
+        limits = {f: (zh, en, n) for f, zh, en, n in PETITIONER_FIELDS}
+        for f in PETITIONER_CORRECTABLE:
+            v = d.get(f"petitioner_{f}")
+            if v in (None, "") or str(v).strip() == (getattr(person, f) or ""):
+                continue
+            zh, en, n = limits[f]
+            setattr(
+                person,
+                f,
+                check_text(str(v).strip(), field=f"petitioner_{f}", zh=zh, en=en, max_length=n),
+            )
+            fixed.append(f)
+    if not changes and not fixed:
+        raise UserError("nothing_changed", "没有需要更正的内容", "Nothing to correct")
+    if person is not None and fixed:
+        person.save()
+    d.clear()
+    d["changes"] = changes
+    if fixed:
+        d["petitioner_fields"] = fixed
+
+    def after(m: Matter, ev: Event) -> None:
+        index_matters([m.pk])  # the title, topic, area and name are searchable
 
     return Outcome(after=after)

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from xinfang.cases.inputs import PetitionerIn
+from xinfang.cases.inputs import PETITIONER_FIELDS, PetitionerIn
 from xinfang.cases.models import (
     Attachment,
     Category,
@@ -53,13 +53,6 @@ MATTERS, PETITIONERS = Insert(Matter, keyed=True), Insert(Petitioner)
 MAX_TEXT = 20_000  # characters of a request or of its facts and reasons
 MAX_HEADCOUNT = 100_000
 MIN_YEAR = 2000  # no matter was received before it
-# The petitioner's fields: the model's column sizes (checked, never cut short silently).
-PETITIONER_FIELDS = (
-    ("name", "信访人姓名", "The petitioner's name", 100),
-    ("phone", "联系电话", "The phone number", 40),
-    ("address", "地址", "The address", 200),
-    ("id_number", "证件号码", "The ID number", 40),
-)
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ALLOWED_TYPES = {
     "application/pdf": b"%PDF",

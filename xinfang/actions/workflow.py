@@ -735,6 +735,17 @@ RULES: dict[str, Rule] = {
             effect=fx.relay,
         ),
         Rule(
+            "correct_registration",
+            "更正登记信息",
+            (S.REGISTERED, S.DISPATCHED, S.OBJECTED),
+            None,
+            ("registrar@registering",),
+            "信访工作条例第二十二条",
+            reason_required=True,
+            public=False,
+            effect=fx.correct_registration,
+        ),
+        Rule(
             "anonymise",
             "按保存期限删除个人信息",
             tuple(sorted(TERMINAL)),

@@ -16,6 +16,14 @@ from xinfang.org.models import Unit, units_by_pk
 
 from .models import Topic
 
+# The petitioner's fields: the model's column sizes (checked, never cut short silently).
+PETITIONER_FIELDS = (
+    ("name", "信访人姓名", "The petitioner's name", 100),
+    ("phone", "联系电话", "The phone number", 40),
+    ("address", "地址", "The address", 200),
+    ("id_number", "证件号码", "The ID number", 40),
+)
+
 
 @dataclass
 class PetitionerIn:

@@ -19,7 +19,7 @@ from xinfang.actions.effects import (
     SERVICE_METHODS,
 )
 from xinfang.cases.inputs import RegistrationIn
-from xinfang.cases.models import Decision, Rating
+from xinfang.cases.models import Category, Decision, Rating
 from xinfang.org.models import Role, Unit, User
 
 Label = str | Promise
@@ -31,10 +31,11 @@ class Field:
 
     name: str
     label: Label
-    # text | textarea | date | number | select | units | multiunits | leaders | receipt
+    # text | textarea | date | number | select | units | multiunits | leaders | receipt | topics
     kind: str = "text"
     choices: tuple[tuple[str, Label], ...] = ()
     required: bool = True
+    value: str = ""  # shown filled in (a correction shows what is registered now)
 
 
 def _c(d: dict[str, str]) -> tuple[tuple[str, Label], ...]:
@@ -150,6 +151,15 @@ ACTION_FIELDS: dict[str, list[Field]] = {
     "answer_supervision": [Field("reply", _("书面回复"), "textarea")],
     "link_repeat": [Field("existing", _("原信访事项受理编号"), "receipt")],
     "merge": [Field("main", _("主办事项受理编号"), "receipt")],
+    "correct_registration": [
+        Field("category", _("性质"), "select", tuple(Category.choices), required=False),
+        Field("topic", _("问题类别"), "topics", required=False),
+        Field("area", _("问题属地"), "units", required=False),
+        Field("title", _("摘要"), required=False),
+        Field("petitioner_name", _("信访人姓名"), required=False),
+        Field("petitioner_phone", _("联系电话"), required=False),
+        Field("petitioner_address", _("地址"), required=False),
+    ],
     "escalate_supervision": [
         Field("days", _("新的回复期限（天，不填为5天）"), "number", required=False)
     ],

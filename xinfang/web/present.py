@@ -238,6 +238,19 @@ def describe_event(e: Event, unit_names: dict[int, str] | None = None) -> list[s
         add(_("评价"), _choice_label(Rating, d["rating"]))
     if d.get("comment"):
         add(_("理由"), d["comment"])
+    corrected = {
+        "category": _("性质"),
+        "topic": _("问题类别"),
+        "area": _("问题属地"),
+        "title": _("摘要"),
+    }
+    for key, label in corrected.items():
+        change = (d.get("changes") or {}).get(key)
+        if change:
+            add(label, f"{change.get('from') or '—'} → {change.get('to') or '—'}")
+    if d.get("petitioner_fields"):
+        names = {"name": _("信访人姓名"), "phone": _("联系电话"), "address": _("地址")}
+        add(_("已更正"), "、".join(str(names.get(f, f)) for f in d["petitioner_fields"]))
     return lines
 
 

@@ -9,6 +9,7 @@ matter the user may not see is a 404 whatever the URL; what the user may *do* is
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -53,6 +54,7 @@ from .finality import ARTICLE, FinalMatter, default_reason, final_matters
 from .forms import (
     ACTION_FIELDS,
     REASON_LABEL,
+    Field,
     area_key,
     leader_choices,
     parse_action,
@@ -417,7 +419,7 @@ def _action_forms(
             "action": a,
             "label": RULES[a].label,
             "article": present.cite(RULES[a].article),
-            "fields": ACTION_FIELDS.get(a, []),
+            "fields": _filled(m, user, a),
             "reason": REASON_LABEL.get(a, _("说明"))
             if a in REASON_LABEL or RULES[a].reason_required
             else "",
@@ -427,6 +429,24 @@ def _action_forms(
         }
         for a in actions
     ]
+
+
+def _filled(m: Matter, user: User, action: str) -> list[Field]:
+    """The action's fields; a correction's filled in with what is registered now (the
+    petitioner's only for a user who may see who wrote)."""
+    fields = ACTION_FIELDS.get(action, [])
+    if action != "correct_registration":
+        return fields
+    now = {
+        "category": m.category,
+        "topic": str(m.topic_id or ""),
+        "area": str(m.area_id or ""),
+        "title": m.title,
+    }
+    person = m.petitioners.order_by("order").first()
+    if person is not None and access.can_see_identity(user, m):
+        now |= {f"petitioner_{k}": getattr(person, k) or "" for k in ("name", "phone", "address")}
+    return [replace(f, value=now.get(f.name, "")) for f in fields]
 
 
 def _prefill(request: HttpRequest) -> dict[str, str]:
@@ -514,6 +534,9 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "forms": forms,
             "units": unit_choices() if kinds & {"units", "multiunits"} else [],
+            "topics": Topic.objects.filter(is_active=True).order_by("code")
+            if "topics" in kinds
+            else [],
             "suggestions": suggestions,
             "leaders": leader_choices() if "leaders" in kinds else [],
             "assisting": [

@@ -38,6 +38,7 @@ ACTION_LABELS = [
     gettext_noop("提交处理意见"),
     gettext_noop("退回处理意见"),
     gettext_noop("按保存期限删除个人信息"),
+    gettext_noop("更正登记信息"),
     gettext_noop("出具书面答复意见"),
     gettext_noop("督促落实"),
     gettext_noop("报送办结报告"),
