@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.org.models import Role, memberships_with_units, prefetch_memberships
@@ -111,11 +111,15 @@ def waiting(user: Any, key: str | None = None) -> MatterQuerySet:
 
 def counts(user: Any) -> tuple[list[tuple[Group, int]], int]:
     """Every group the user's roles give them with how many matters wait in it, and how many
-    wait in any (a matter can be in two groups): one count each, from the unit indexes."""
+    wait in any (a matter can be in two groups), in one query over the matters in any
+    group (each group's condition an index range)."""
     if not getattr(user, "is_authenticated", False):
         return [], 0
     prefetch_memberships(user)
-    mine = [g for g in GROUPS if condition(user, g.key) is not None]
+    mine = [(g, q) for g in GROUPS if (q := condition(user, g.key)) is not None]
     if not mine:
         return [], 0
-    return [(g, waiting(user, g.key).count()) for g in mine], waiting(user).count()
+    found = waiting(user).aggregate(
+        _all=Count("pk"), **{g.key: Count("pk", filter=q) for g, q in mine}
+    )
+    return [(g, found[g.key]) for g, _q in mine], found["_all"]
