@@ -16,17 +16,17 @@ from xinfang.search.similar import similar_matters
 
 from ..factories import World, concluded, login, register
 
-ID = "11010519900307123X"
+ID = "11010519900106123X"
 LEAK = "锦绣花园三号楼顶层自去年起每逢下雨渗水，多次找物业维修无果，请求督促物业修复防水层。"
 
 
 def test_normalised_in_any_width_case_and_spacing() -> None:
     key = crypto.id_index(ID)
     assert key and len(key) == 64
-    assert crypto.id_index("110105 19900307 123x") == key
-    assert crypto.id_index("１１０１０５１９９００３０７１２３ｘ") == key  # full-width
-    assert crypto.id_index("110105-19900307-123X") == key
-    assert crypto.id_index("11010519900307123Y") != key
+    assert crypto.id_index("110105 19900106 123x") == key
+    assert crypto.id_index("１１０１０５１９９００１０６１２３ｘ") == key  # full-width
+    assert crypto.id_index("110105-19900106-123X") == key
+    assert crypto.id_index("11010519900106123Y") != key
     # never equal to a phone's index for the same digits, never made from short or CJK text
     assert crypto.id_index("13800001234") != crypto.blind_index("13800001234")
     assert crypto.id_index("12345") == "" and crypto.id_index("北京某某科技有限公司") == ""
@@ -56,7 +56,7 @@ def test_same_id_number_is_the_strongest_same_person_signal(world: World) -> Non
         user=world.registrar,
         title="锦绣花园漏水",
         text=LEAK,
-        petitioners=[{"name": "张三丰", "id_number": "110105 19900307 123x"}],
+        petitioners=[{"name": "张三丰", "id_number": "110105 19900106 123x"}],
         area=None,
         topic=None,
     )

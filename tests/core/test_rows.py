@@ -141,7 +141,7 @@ def test_insert_writes_what_save_writes(world: World) -> None:
 
     m = register(world)
     people = [
-        Petitioner(name="王五", phone="13700001111", id_number="360421199001011234", order=1),
+        Petitioner(name="王五", phone="13700001111", id_number="360421199001181234", order=1),
         Petitioner(name="赵六", phone="", address="城关镇", order=2),
     ]
     ins = Insert(Petitioner)

@@ -67,7 +67,7 @@ pytestmark = pytest.mark.django_db
 
 NAME = "王举报"
 PHONE = "13911112222"
-ID_NUMBER = "360421199001011234"
+ID_NUMBER = "360421199001181234"
 ADDRESS = "城关镇检举路1号"
 TITLE = "宅基地审批违规收费问题检举"
 CONTENT = "城关镇有工作人员在宅基地审批中收取好处费，请求查处。"

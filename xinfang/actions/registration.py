@@ -16,7 +16,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from xinfang.cases.inputs import PETITIONER_FIELDS, PetitionerIn
+from xinfang.cases.inputs import (
+    PETITIONER_FIELDS,
+    PetitionerIn,
+    check_id_number,
+    check_phone,
+)
 from xinfang.cases.models import (
     Attachment,
     Category,
@@ -111,6 +116,10 @@ def _clean_petitioners(
             check_text(
                 getattr(p, name), field="petitioners", zh=zh, en=en, max_length=n, multiline=False
             )
+        if p.phone:
+            check_phone(p.phone)
+        if p.id_number:
+            check_id_number(p.id_number)
     if not people and not anonymous:
         raise UserError(
             "no_petitioner",

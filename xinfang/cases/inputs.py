@@ -3,6 +3,7 @@ the staff pages, the API or the portal."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -23,6 +24,45 @@ PETITIONER_FIELDS = (
     ("address", "地址", "The address", 200),
     ("id_number", "证件号码", "The ID number", 40),
 )
+
+
+# A resident identity number (GB 11643-1999): 17 digits and a check character.
+RESIDENT_ID = re.compile(r"^\d{17}[\dXx]$")
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+# A phone number as people write it: digits with an area code, separators, an extension.
+PHONE_CHARS = re.compile(r"^\+?[\d\s\-()（）转#]+$")
+
+
+def check_id_number(value: str, *, field: str = "petitioners") -> str:
+    """``value`` unless it is shaped as a resident identity number (18 characters, spaces
+    and dashes aside) whose check character is wrong: a mistyped number would name someone
+    else, and would never match the same person's other matters. Other documents
+    (passports, old 15-digit numbers) pass as written."""
+    compact = re.sub(r"[\s-]", "", value)
+    if RESIDENT_ID.match(compact):
+        total = sum(int(c) * w for c, w in zip(compact[:17], ID_WEIGHTS, strict=True))
+        if "10X98765432"[total % 11] != compact[17].upper():
+            raise UserError(
+                "bad_id_number",
+                f"身份证号码{value}的校验位不符，请核对",
+                f"The check character of ID number {value} is wrong; check the number",
+                field=field,
+            )
+    return value
+
+
+def check_phone(value: str, *, field: str = "petitioners") -> str:
+    """``value`` if it reads as a phone number: digits (at least 5, at most 20) with an area
+    code, separators or an extension; an address or a name typed into it is refused."""
+    digits = sum(c.isdigit() for c in value)
+    if not PHONE_CHARS.match(value) or not 5 <= digits <= 20:
+        raise UserError(
+            "bad_phone",
+            f"联系电话“{value[:20]}”不是电话号码：只能填写数字，可含区号和分机",
+            f"'{value[:20]}' is not a phone number: digits only, with area code or extension",
+            field=field,
+        )
+    return value
 
 
 @dataclass

@@ -156,9 +156,9 @@ ACTION_FIELDS: dict[str, list[Field]] = {
         Field("topic", _("问题类别"), "topics", required=False),
         Field("area", _("问题属地"), "units", required=False),
         Field("title", _("摘要"), required=False),
-        Field("petitioner_name", _("信访人姓名"), required=False),
-        Field("petitioner_phone", _("联系电话"), required=False),
-        Field("petitioner_address", _("地址"), required=False),
+        Field("petitioner_name", _("信访人姓名（不改请留空）"), required=False),
+        Field("petitioner_phone", _("联系电话（不改请留空）"), required=False),
+        Field("petitioner_address", _("地址（不改请留空）"), required=False),
     ],
     "escalate_supervision": [
         Field("days", _("新的回复期限（天，不填为5天）"), "number", required=False)

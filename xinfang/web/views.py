@@ -213,6 +213,16 @@ def register(request: HttpRequest) -> HttpResponse:
         % {"no": m.receipt_no, "secret": secret},
         extra_tags="secret",
     )
+    if not m.anonymous and not any(p.address or p.phone for p in m.petitioners.all()):
+        # XFGZ Art. 23: no notice is owed where the address is unclear; say so now, while
+        # the petitioner may still be asked for one (a correction adds it until acceptance)
+        messages.warning(
+            request,
+            _(
+                "未登记信访人的地址或电话，告知书将无法送达。如能联系到信访人，"
+                "请在本事项页“更正登记信息”中补充。"
+            ),
+        )
     found = THEN.match(then)
     if found is not None and found[1] == "art36":
         return _not_accept_art36(request, user, m, found[2])
@@ -419,7 +429,7 @@ def _action_forms(
             "action": a,
             "label": RULES[a].label,
             "article": present.cite(RULES[a].article),
-            "fields": _filled(m, user, a),
+            "fields": _filled(m, a),
             "reason": REASON_LABEL.get(a, _("说明"))
             if a in REASON_LABEL or RULES[a].reason_required
             else "",
@@ -431,9 +441,10 @@ def _action_forms(
     ]
 
 
-def _filled(m: Matter, user: User, action: str) -> list[Field]:
-    """The action's fields; a correction's filled in with what is registered now (the
-    petitioner's only for a user who may see who wrote)."""
+def _filled(m: Matter, action: str) -> list[Field]:
+    """The action's fields; a correction's classification filled in with what is
+    registered now. The petitioner's fields stay empty: the page shows their numbers
+    masked until a logged reveal, and an empty field keeps what is registered."""
     fields = ACTION_FIELDS.get(action, [])
     if action != "correct_registration":
         return fields
@@ -443,9 +454,6 @@ def _filled(m: Matter, user: User, action: str) -> list[Field]:
         "area": str(m.area_id or ""),
         "title": m.title,
     }
-    person = m.petitioners.order_by("order").first()
-    if person is not None and access.can_see_identity(user, m):
-        now |= {f"petitioner_{k}": getattr(person, k) or "" for k in ("name", "phone", "address")}
     return [replace(f, value=now.get(f.name, "")) for f in fields]
 
 
