@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from xinfang.actions.effects import OPINION_FIELDS
 from xinfang.actions.registration import register_matter
 from xinfang.actions.workflow import RULES, allowed_actions, transition
 from xinfang.audit.services import log_access, lookup_detail
@@ -33,6 +34,7 @@ from xinfang.cases.clock import clock_for
 from xinfang.cases.models import (
     Category,
     Channel,
+    Decision,
     Event,
     HotlineType,
     Matter,
@@ -457,6 +459,33 @@ def _filled(m: Matter, action: str) -> list[Field]:
     return [replace(f, value=now.get(f.name, "")) for f in fields]
 
 
+def _drafts(m: Matter, events: list[Event]) -> list[dict[str, Any]]:
+    """The handling opinion's drafts, newest first, each with what the leader said in
+    returning it: the whole text the leader approves (the 处理意见书 is made from the
+    newest), and how it came to be. Shown while the opinion waits for approval and kept
+    on the page afterwards."""
+    out: list[dict[str, Any]] = []
+    for e in events:
+        if e.action == "submit_opinion":
+            out.append(
+                {
+                    "n": len(out) + 1,
+                    "by": e.actor,
+                    "at": present.ymd_hm(e.at),
+                    "decision": present.choice_label(Decision, str(e.data.get("decision", ""))),
+                    "parts": [(_(zh), e.data.get(k, "")) for k, zh in OPINION_FIELDS],
+                    "returned": "",
+                }
+            )
+        elif e.action == "return_opinion" and out:
+            out[-1]["returned"] = e.reason
+            out[-1]["returned_at"] = present.ymd_hm(e.at)
+    out.reverse()
+    if out and m.status != Status.OPINION_PENDING:
+        out[0]["approved"] = m.status in (Status.ANSWERED, Status.CONCLUDED)
+    return out
+
+
 def _prefill(request: HttpRequest) -> dict[str, str]:
     """``?merge=<receipt no>`` / ``?link_repeat=<receipt no>`` open that form filled in;
     ``?route=<unit id>`` (a routing suggestion's "use this") fills forward and assign."""
@@ -554,6 +583,7 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
                 ).select_related("unit")
             ],
             "followups": m.followups.order_by("id"),
+            "drafts": _drafts(m, events),
             # 并案 and 重复件, both ways, among matters this user may see.
             "main": _visible(request).filter(pk=m.merged_into_id).first()
             if m.merged_into_id
