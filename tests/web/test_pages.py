@@ -410,3 +410,22 @@ def test_queue_beyond_its_id_cap_shows_n_plus_and_still_pages(world: World, monk
     )
     last = text(c.get("/", {"view": "open", "page": 3}))
     assert expected[4] in last and expected[5] not in last  # the 5 nearest, in order
+
+
+def test_every_staff_page_has_the_header_and_the_menu_names_every_page(world: World) -> None:
+    """Reports, the duty roster and the access log kept their own header without 退出; the
+    duty roster and 热点问题 were in no menu."""
+    w = world
+    for user, path in (
+        (w.supervisor, "/reports/"),
+        (w.supervisor, "/reports/rates/"),
+        (w.supervisor, "/reports/duty/"),
+        (w.supervisor, "/search/hotspots/"),
+        (w.auditor, "/audit/access/"),
+    ):
+        html = text(login(user).get(path))
+        assert "退出" in html and 'aria-label="主菜单"' in html, path
+    menu = text(login(w.supervisor).get("/"))
+    assert "/reports/duty/" in menu and "/search/hotspots/" in menu
+    menu = text(login(w.handler).get("/"))
+    assert "/reports/duty/" not in menu and "/search/hotspots/" not in menu

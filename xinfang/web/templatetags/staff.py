@@ -25,6 +25,7 @@ def staff_nav(user: Any) -> dict[str, Any]:
             "can_desk": False,
             "can_report": False,
             "can_audit": False,
+            "can_hotspots": False,
             "unread": 0,
         }
     memberships = list(user.memberships.select_related("unit").order_by("unit__path", "role"))
@@ -35,5 +36,6 @@ def staff_nav(user: Any) -> dict[str, Any]:
         "can_desk": access.may(user, "desk"),
         "can_report": access.may(user, "reports"),
         "can_audit": access.may(user, "audit"),
+        "can_hotspots": access.may(user, "hotspots"),
         "unread": user.notifications.filter(read_at__isnull=True).count(),
     }
