@@ -381,3 +381,26 @@ def test_citizen_is_told_of_each_new_notice(world: World, django_capture_on_comm
             f"您的信访事项{m.receipt_no}有新的受理告知书，请凭受理编号和查询码在网上信访查看。",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "unsaid"),
+    [
+        ("zh-hans", ["您的诉求最多5000字，请删减后再提交", "请选择受理机关"], ["确保", "Please"]),
+        ("en", ["Your request: at most 5000 characters", "Please choose an organ"], ["请", "字"]),
+    ],
+)
+def test_refusals_in_one_language_in_the_offices_words(
+    world: World, language: str, said: list[str], unsaid: list[str]
+) -> None:
+    """Not Django's "确保该变量包含不超过 5000 字符", and never Chinese and English in one
+    message."""
+    c = Client()
+    c.cookies["django_language"] = language
+    data = {**form(world, content="长" * 5001, organ=""), "step": "submit"}
+    html = c.post("/portal/submit/", data).content.decode()
+    errors = " ".join(re.findall(r'<span class="err">([^<]*)</span>', html))
+    for text in said:
+        assert text in errors, errors
+    for text in unsaid:
+        assert text not in errors, errors

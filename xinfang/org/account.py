@@ -19,6 +19,7 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from xinfang.core.errors import UserError
@@ -46,10 +47,7 @@ class IdleTimeout:
             last = request.session.get(LAST_SEEN)
             if last is not None and now - int(last) > _idle_seconds():
                 logout(request)
-                messages.info(
-                    request,
-                    "长时间未操作，已自动退出，请重新登录（Signed out after inactivity）",
-                )
+                messages.info(request, _("长时间未操作，已自动退出，请重新登录"))
                 return redirect(f"{settings.LOGIN_URL}?next={request.path}")
             if last is None or now - int(last) >= TOUCH_EVERY:
                 request.session[LAST_SEEN] = now
@@ -93,7 +91,7 @@ def password(request: HttpRequest) -> HttpResponse:
             error = e
         else:
             update_session_auth_hash(request, user)
-            messages.success(request, "密码已修改（Password changed）")
+            messages.success(request, _("密码已修改"))
             return redirect("/")
     return render(
         request,

@@ -1,6 +1,7 @@
 """Forms of the citizen portal: they parse and check input; the services write.
 
-Error messages are Chinese first with English in brackets, like ``UserError.message``.
+Error messages are in the reader's language (Chinese, or English when chosen), in the
+office's own words: the length of a long text is said in characters of that text.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.actions.registration import MAX_REPRESENTATIVES
@@ -58,17 +60,25 @@ class AreaChoiceField(forms.ModelChoiceField):
         return place_name(obj)
 
 
-def _required(label: str) -> dict[str, str]:
-    return {"required": f"请填写{label}（required）"}
+def _messages(label: Any, limit: int) -> dict[str, Any]:
+    """A required field's messages: missing, and (``limit``) too long, counted in characters."""
+    return {
+        "required": format_lazy(_("请填写{label}"), label=label),
+        "max_length": format_lazy(
+            _("{label}最多{limit}字，请删减后再提交"), label=label, limit=limit
+        ),
+    }
+
+
+def _longest(label: Any, limit: int) -> dict[str, Any]:
+    return {"max_length": _messages(label, limit)["max_length"]}
 
 
 def valid_phone(value: str) -> None:
     """7–15 digits after removing spaces and dashes: mobiles and landlines with area code."""
     digits = normalise_phone(value).lstrip("+")
     if not (7 <= len(digits) <= 15 and digits.isdigit()):
-        raise forms.ValidationError(
-            "请填写正确的手机或固定电话号码（Please enter a valid phone number）"
-        )
+        raise forms.ValidationError(_("请填写正确的手机或固定电话号码"))
 
 
 class SubmissionForm(forms.Form):
@@ -77,49 +87,50 @@ class SubmissionForm(forms.Form):
 
     organ = forms.ModelChoiceField(
         queryset=Unit.objects.none(),
-        empty_label="请选择",
-        error_messages={
-            "required": "请选择受理机关（Please choose an organ）",
-            "invalid_choice": "请选择受理机关（Please choose an organ）",
-        },
+        empty_label=_("请选择"),
+        error_messages={"required": _("请选择受理机关"), "invalid_choice": _("请选择受理机关")},
     )
     category = forms.ChoiceField(
         choices=Category.choices,
         initial=Category.CLAIM,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择事项性质（Please choose a category）"},
+        error_messages={"required": _("请选择事项性质")},
     )
     topic = forms.ModelChoiceField(
-        queryset=Topic.objects.filter(is_active=True), required=False, empty_label="请选择"
+        queryset=Topic.objects.filter(is_active=True), required=False, empty_label=_("请选择")
     )
-    area = AreaChoiceField(queryset=Unit.objects.none(), required=False, empty_label="请选择")
+    area = AreaChoiceField(queryset=Unit.objects.none(), required=False, empty_label=_("请选择"))
     # XFGZ Art. 30: whom a report accuses, so that it never reaches that unit or one under it.
     accused = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), required=False, empty_label="不清楚或不涉及单位"
+        queryset=Unit.objects.none(), required=False, empty_label=_("不清楚或不涉及单位")
     )
-    title = forms.CharField(max_length=120, error_messages=_required("事项摘要"))
+    title = forms.CharField(max_length=120, error_messages=_messages(_("事项摘要"), 120))
     content = forms.CharField(
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages=_required("您的诉求"),
+        error_messages=_messages(_("您的诉求"), TEXT_MAX),
     )
     facts = forms.CharField(
-        max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}), required=False
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        error_messages=_longest(_("事实和理由"), TEXT_MAX),
     )
     name = forms.CharField(
         max_length=100,
-        error_messages=_required("姓名"),
+        error_messages=_messages(_("姓名"), 100),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     phone = forms.CharField(
         max_length=40,
         validators=[valid_phone],
-        error_messages=_required("联系电话"),
+        error_messages=_messages(_("联系电话"), 40),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     address = forms.CharField(
         max_length=200,
         required=False,
+        error_messages=_longest(_("地址"), 200),
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
     is_collective = forms.BooleanField(required=False)
@@ -128,7 +139,7 @@ class SubmissionForm(forms.Form):
         max_value=100000,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={"invalid": "人数请填写数字（Head-count must be a number）"},
+        error_messages={"invalid": _("人数请填写数字")},
     )
     rep2 = forms.CharField(max_length=100, required=False)
     rep3 = forms.CharField(max_length=100, required=False)
@@ -152,11 +163,7 @@ class SubmissionForm(forms.Form):
             data["representatives"] = [r for r in reps if r]
             head = data.get("headcount") or 0
             if head < 2 or head < 1 + len(data["representatives"]):
-                self.add_error(
-                    "headcount",
-                    "多人联名反映的，人数应不少于2人且不少于代表人数"
-                    "（Head-count must be at least 2 and cover the representatives）",
-                )
+                self.add_error("headcount", _("多人联名反映的，人数应不少于2人且不少于代表人数"))
         else:
             data["representatives"] = []
             data["headcount"] = 1
@@ -179,9 +186,14 @@ class RatingForm(forms.Form):
     rating = forms.ChoiceField(
         choices=Rating.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择评价（Please choose a rating）"},
+        error_messages={"required": _("请选择评价")},
     )
-    comment = forms.CharField(max_length=500, required=False, widget=forms.Textarea)
+    comment = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.Textarea,
+        error_messages=_longest(_("评价理由"), 500),
+    )
 
 
 class LookupForm(forms.Form):

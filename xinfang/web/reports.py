@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from xinfang.audit.services import log_access
@@ -235,7 +236,7 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         month = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 2 else 0
         if not 1 <= month <= 12:
             return HttpResponse(
-                "月份应为1至12的数字（The month must be a number from 1 to 12）",
+                _("月份应为1至12的数字"),
                 status=400,
                 content_type="text/plain; charset=utf-8",
             )
