@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from xinfang.web import urls as staff
+
+admin.site.site_header = _("信访事项办理系统 · 系统管理")
+admin.site.site_title = _("信访事项办理系统")
+admin.site.index_title = _("系统管理")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -41,3 +41,21 @@ def test_an_administrator_unlocks_an_account(world: World) -> None:
     assert AccessLog.objects.filter(
         what="unlock_login", user=world.admin, detail="handler"
     ).exists()
+
+
+def test_the_admin_speaks_the_offices_language(world: World, django_user_model) -> None:
+    """Not "Django 管理" with English section headers."""
+    from django.utils import timezone
+
+    from ..factories import TOTP_SECRET
+
+    root = django_user_model.objects.create_superuser(
+        "root", password="x-long-password-2026", totp_secret=TOTP_SECRET
+    )
+    django_user_model.objects.filter(pk=root.pk).update(totp_confirmed_at=timezone.now())
+    c = Client()
+    c.force_login(root)
+    html = c.get("/admin/").content.decode()
+    assert "信访事项办理系统 · 系统管理" in html and "Django" not in html
+    for section in ("信访事项", "单位与人员", "告知文书与消息", "期限与节假日"):
+        assert section in html, section

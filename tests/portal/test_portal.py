@@ -404,3 +404,38 @@ def test_refusals_in_one_language_in_the_offices_words(
         assert text in errors, errors
     for text in unsaid:
         assert text not in errors, errors
+
+
+def test_lookup_takes_the_secret_as_people_type_it(world: World) -> None:
+    """Dashes of any kind, spaces, lower case and full-width letters from a phone keyboard."""
+    no, secret = secret_of(submit(Client(), world).content.decode())
+    plain = secret.replace("-", "")
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in secret.replace("-", "－"))
+    for typed in (
+        secret.lower(),
+        f" {plain[:4]} {plain[4:8]} {plain[8:]} ",
+        secret.replace("-", "–"),
+        wide,
+    ):
+        r = Client().post("/portal/track/", {"receipt_no": f" {no} ", "secret": typed})
+        assert r.status_code == 302, typed
+    wrong = plain[:-1] + ("A" if plain[-1] != "A" else "B")
+    r = Client().post("/portal/track/", {"receipt_no": no, "secret": wrong})
+    assert r.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [
+        ("青山县城关镇人民政府", "青山县城关镇"),
+        ("城关镇桃园村民委员会", "城关镇桃园村"),
+        ("城关镇桃园村村民委员会", "城关镇桃园村"),
+        ("滨江街道金沙湾社区居民委员会", "滨江街道金沙湾社区"),
+        ("滨江街道金沙湾居民委员会", "滨江街道金沙湾社区"),
+    ],
+)
+def test_places_are_named_as_places_without_a_doubled_suffix(name: str, place: str) -> None:
+    from xinfang.org.models import Unit
+    from xinfang.portal.forms import place_name
+
+    assert place_name(Unit(name=name)) == place

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
@@ -7,6 +8,7 @@ class Config(AppConfig):
 
     name = "xinfang.ops"
     label = "ops"
+    verbose_name = _("运维")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

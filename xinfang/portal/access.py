@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import secrets
 import time
+import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -140,6 +141,21 @@ def chain_ids(m: Matter) -> list[int]:
     return ids
 
 
+def typed_secret(secret: str) -> str:
+    """The secret as it was issued (``ABCD-EFGH-JKLM``) from what a person typed or a phone
+    keyboard produced: full-width letters, lower case, spaces and any kind of dash."""
+    compact = "".join(c for c in unicodedata.normalize("NFKC", secret) if c.isalnum()).upper()
+    if len(compact) == 12:
+        return f"{compact[:4]}-{compact[4:8]}-{compact[8:]}"
+    return compact
+
+
+def typed_receipt_no(receipt_no: str) -> str:
+    """The receipt number from what was typed: full-width digits and dashes, spaces."""
+    text = unicodedata.normalize("NFKC", receipt_no)
+    return "".join("-" if c in "-‐‑‒–—―" else c for c in text if not c.isspace())[:40]
+
+
 def verify(request: HttpRequest, receipt_no: str, secret: str) -> Matter:
     """Open a matter by receipt number and secret, or raise the one generic error.
 
@@ -148,9 +164,9 @@ def verify(request: HttpRequest, receipt_no: str, secret: str) -> Matter:
     either limit a wrong one is refused with ``TooMany`` instead.
     """
     ip = client_ip(request)
-    no = receipt_no.strip()[:40]
+    no = typed_receipt_no(receipt_no)
     m = Matter.objects.filter(receipt_no=no).first() if no else None
-    given = hash_secret(secret.strip().upper())
+    given = hash_secret(typed_secret(secret))
     # Compare even when the number is unknown, so both paths take the same time.
     stored = m.secret_hash if m is not None else hash_secret("-")
     if secrets.compare_digest(stored, given) and m is not None:

@@ -47,11 +47,13 @@ def areas() -> QuerySet[Unit]:
 
 
 def place_name(unit: Unit) -> str:
-    """A place, not an organ: 青山县城关镇 rather than 青山县城关镇人民政府."""
+    """A place, not an organ: 青山县城关镇 rather than 青山县城关镇人民政府, 桃园村 for both
+    桃园村民委员会 and 桃园村村民委员会 (never 桃园村村)."""
     name = unit.name
     for suffix, short in (("人民政府", ""), ("村民委员会", "村"), ("居民委员会", "社区")):
         if name.endswith(suffix):
-            return name[: -len(suffix)] + short
+            stem = name[: -len(suffix)]
+            return stem if short and stem.endswith(short) else stem + short
     return name
 
 

@@ -183,9 +183,9 @@ def track(request: HttpRequest) -> HttpResponse:
     """Look up by receipt number and secret; both failures give the same answer."""
     if request.method == "GET":
         return render(request, "portal/track.html", {})
-    no = request.POST.get("receipt_no", "")[:40]
+    no = request.POST.get("receipt_no", "")[:80]
     try:
-        m = access.verify(request, no, request.POST.get("secret", "")[:40])
+        m = access.verify(request, no, request.POST.get("secret", "")[:80])
     except access.TooMany as e:
         resp = render(request, "portal/track.html", {"error": said(e)}, status=429)
         resp["Retry-After"] = str(e.retry_after)
