@@ -150,7 +150,7 @@ def test_provisional_on_every_surface_until_the_arrangement_is_loaded(
     html = staff_page(w, m, "en")
     assert "18 Feb 2027" in html and NOTE_EN in html and NOTE_ZH not in html
     # The staff queue marks the date too.
-    queue = login(w.registrar_town).get("/").content.decode()
+    queue = login(w.registrar_town).get("/?view=open").content.decode()
     assert 'class="tag warn provisional"' in queue
 
     # The API: a boolean on the deadline, and on the list's nearest deadline.
@@ -175,7 +175,7 @@ def test_provisional_on_every_surface_until_the_arrangement_is_loaded(
     assert (d.due, d.provisional) == (D("2027-02-18"), False)
     assert "（暂定：" not in staff_page(w, m)
     assert NOTE_EN not in staff_page(w, m, "en")
-    assert 'class="tag warn provisional"' not in login(w.registrar_town).get("/").content.decode()
+    assert 'class="tag warn provisional"' not in login(w.registrar_town).get("/?view=open").content.decode()
     assert api_deadline(w, m)["provisional"] is False
     assert api_row(w, m)["current_due_provisional"] is False
     html = portal_page(m)
