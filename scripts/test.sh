@@ -8,7 +8,8 @@ need_apt "fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc" \
          "gettext:/usr/bin/msgfmt"
 make_venv "[dev]"
 V="$VENV/bin"
-echo "==> ruff";  "$V/ruff" check . && "$V/ruff" format --check .
+echo "==> ruff";  "$V/ruff" check .
+"$V/ruff" format --check .
 echo "==> mypy";  "$V/mypy" xinfang
 echo "==> import layers (.importlinter)"; "$V/lint-imports" --no-cache
 echo "==> every module imports on its own"; "$V/python" scripts/import_check.py

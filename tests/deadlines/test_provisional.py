@@ -175,7 +175,10 @@ def test_provisional_on_every_surface_until_the_arrangement_is_loaded(
     assert (d.due, d.provisional) == (D("2027-02-18"), False)
     assert "（暂定：" not in staff_page(w, m)
     assert NOTE_EN not in staff_page(w, m, "en")
-    assert 'class="tag warn provisional"' not in login(w.registrar_town).get("/?view=open").content.decode()
+    assert (
+        'class="tag warn provisional"'
+        not in login(w.registrar_town).get("/?view=open").content.decode()
+    )
     assert api_deadline(w, m)["provisional"] is False
     assert api_row(w, m)["current_due_provisional"] is False
     html = portal_page(m)

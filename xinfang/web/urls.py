@@ -18,6 +18,7 @@ urlpatterns = [
     path("matters/<int:pk>/", views.matter_page, name="matter"),
     path("matters/<int:pk>/act/<str:action>/", views.act, name="act"),
     path("matters/<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("matters/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("matters/<int:pk>/files/<int:aid>/", views.attachment, name="attachment"),
     path("petitioners/", views.petitioner_search, name="petitioner_search"),
 ]

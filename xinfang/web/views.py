@@ -9,6 +9,7 @@ matter the user may not see is a 404 whatever the URL; what the user may *do* is
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
@@ -208,7 +209,9 @@ def register(request: HttpRequest) -> HttpResponse:
         _log_finals(request, user, finals)
         ctx["finals"] = _final_rows(request, finals)
         return render(request, "web/register.html", ctx, status=400)
-    # The secret is stored only as a hash: this message is the one time it is shown.
+    # The secret is stored only as a hash: this message and the counter receipt printed now
+    # (kept in this session for RECEIPT_MINUTES) are the only times it is shown.
+    request.session[RECEIPT_KEY] = {"pk": m.pk, "secret": secret, "at": time.time()}
     messages.success(
         request,
         _("已登记，受理编号 %(no)s。查询码 %(secret)s 只显示这一次，请告知信访人。")
@@ -245,6 +248,41 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 THEN = re.compile(r"^(merge|link_repeat|route|art36):([0-9A-Za-z-]{1,40})$")
+RECEIPT_KEY = "counter_receipt"
+RECEIPT_MINUTES = 30
+
+
+def _receipt_secret(request: HttpRequest, pk: int) -> str | None:
+    """The lookup secret of the matter just registered in this session, while its counter
+    receipt may still be printed; None otherwise (it is never stored in clear)."""
+    kept = request.session.get(RECEIPT_KEY) or {}
+    if kept.get("pk") != pk or time.time() - float(kept.get("at", 0)) > RECEIPT_MINUTES * 60:
+        return None
+    return str(kept.get("secret") or "") or None
+
+
+@require_GET
+@login_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """登记回执: a printable receipt handed over the counter after registration — the receipt
+    number, the date, the organ, what was registered, the lookup secret (while this session
+    keeps it) and what happens next (XFGZ Art. 23: within 15 days the petitioner is told
+    whether it is accepted)."""
+    m = get_object_or_404(_visible(request).select_related("registered_unit"), pk=pk)
+    secret = _receipt_secret(request, pk)
+    log_access(user=request.user, what="receipt", matter=m, request=request)
+    person = m.petitioners.order_by("order").first()
+    return render(
+        request,
+        "web/receipt.html",
+        {
+            "m": m,
+            "secret": secret,
+            "person": person.name if person is not None and not m.anonymous else "",
+            "registered": present.ymd_hm(m.registered_at),
+            "track": request.build_absolute_uri(reverse("portal:track")),
+        },
+    )
 
 
 def _finals(user: User, post: Any, exclude_id: int | None = None) -> list[FinalMatter]:
@@ -542,6 +580,7 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
     clock = clock_for(m, events=events)
     prefill = _prefill(request)
     forms = _action_forms(m, user, prefill)
+    receipt_ready = _receipt_secret(request, m.pk) is not None
     suggestions = _routing(m, forms, prefill)
     kinds = {f.kind for a in forms for f in a["fields"]}
     return render(
@@ -584,6 +623,7 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "followups": m.followups.order_by("id"),
             "drafts": _drafts(m, events),
+            "receipt_ready": receipt_ready,
             # 并案 and 重复件, both ways, among matters this user may see.
             "main": _visible(request).filter(pk=m.merged_into_id).first()
             if m.merged_into_id

@@ -14,8 +14,13 @@
   });
 })();
 
-// A live count under long fields, so a long text is shortened before it is sent.
+// A live count under long fields, so a long text is shortened before it is sent; a print
+// button where a page is meant to be printed (shown only when this script runs).
 document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { window.print(); });
+  });
   document.querySelectorAll("textarea[maxlength]").forEach(function (t) {
     var max = parseInt(t.getAttribute("maxlength"), 10);
     if (!max || max < 200) return;
