@@ -256,6 +256,9 @@ XINFANG: dict[str, Any] = {
     "DESIGNATE_AFTER_AGREED_OBJECTION": False,
     # XFGZ Art. 34 extends a running handling period; an expired one cannot be extended.
     "EXTEND_AFTER_EXPIRY": False,
+    # A matter received more than this many days before it is registered needs the reason
+    # it is registered late (补录), recorded on its register event.
+    "BACKDATE_DAYS": 30,
     # Days before a deadline that the sweep warns, per deadline kind (default for others).
     "WARNING_DAYS": {"default": 3, "objection": 2},
     # PIPL Arts. 19, 47: years after conclusion that personal data of a matter is kept,

@@ -97,6 +97,8 @@ def import_matters(
                 content=str(row.get("诉求") or ""),
                 facts=str(row.get("事实和理由") or ""),
                 received_at=received,
+                # records carried over from an earlier system are registered late by nature
+                backdate_reason=str(row.get("补录原因") or "").strip() or "批量导入",
                 petitioners=[
                     {
                         "name": str(row.get("姓名") or ""),

@@ -9,9 +9,10 @@ import hashlib
 import secrets
 import zipfile
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -215,9 +216,12 @@ def register_matter(
     at: datetime | None = None,
     by_citizen: bool = False,
     rebound_of: Matter | None = None,
+    backdate_reason: str = "",
 ) -> tuple[Matter, str]:
     """Register a matter received through any channel (XFGZ Arts. 17–22).
 
+    ``backdate_reason`` (补录): why a matter received more than ``BACKDATE_DAYS`` before
+    ``at`` is registered only now; required then, and recorded on the register event.
     ``rebound_of``: the concluded matter whose problem a 回头看 check found back; the new
     matter repeats it (``repeat_of``, and the register event names it).
 
@@ -268,6 +272,20 @@ def register_matter(
             f"Received time is before {MIN_YEAR}",
             field="received_at",
         )
+    backdate_reason = (backdate_reason or "").strip()
+    late = at - received_at > timedelta(days=int(settings.XINFANG["BACKDATE_DAYS"]))
+    if late and not backdate_reason:
+        # a typing slip (1900, last year's date) would start every deadline in the past and
+        # top every overdue list: a receipt this old is registered only with its reason
+        raise UserError(
+            "backdate_reason_required",
+            f"收到时间早于登记{settings.XINFANG['BACKDATE_DAYS']}天以上，请核对；"
+            "确属补录的，请填写补录原因",
+            f"Received more than {settings.XINFANG['BACKDATE_DAYS']} days before registration: "
+            "check the date, or give the reason for registering it late",
+            field="received_at",
+        )
+    check_text(backdate_reason, field="backdate_reason", zh="补录原因", en="Reason", max_length=200)
     if received_at > at:
         raise UserError(
             "future", "收到时间不能晚于现在", "Received time is in the future", field="received_at"
@@ -293,6 +311,7 @@ def register_matter(
     office = unit.kind in (UnitKind.XINFANG_OFFICE, UnitKind.HOTLINE)
     register_data: dict[str, Any] = {
         "received_on": timezone.localdate(received_at).isoformat(),
+        **({"backdated": backdate_reason} if late else {}),
         "channel": channel,
         "office": office,
         "anonymous": anonymous or not any(p.address or p.phone for p in people),

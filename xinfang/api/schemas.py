@@ -48,6 +48,11 @@ class MatterIn(Schema):
     anonymous: bool = False
     confidential: bool = False
     accused_unit: Id | None = None
+    backdate_reason: str = Field(
+        "",
+        max_length=200,
+        description="Required when received more than BACKDATE_DAYS (30) days ago (补录).",
+    )
 
 
 class ActionIn(Schema):

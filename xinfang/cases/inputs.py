@@ -105,6 +105,7 @@ class RegistrationIn:
     anonymous: bool = False
     confidential: bool = False
     accused_unit: Unit | None = None
+    backdate_reason: str = ""  # 补录: why a matter received long ago is registered only now
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any], *, organs: Sequence[Unit] | None = None) -> Self:
@@ -150,6 +151,7 @@ class RegistrationIn:
             headcount=_headcount(raw.get("headcount")),
             anonymous=bool(raw.get("anonymous")),
             confidential=bool(raw.get("confidential")),
+            backdate_reason=str(raw.get("backdate_reason") or ""),
         )
 
     def kwargs(self) -> dict[str, Any]:

@@ -262,6 +262,7 @@ REGISTRATION_FIELDS = (
     "content",
     "facts",
     "received_at",
+    "backdate_reason",
     "topic",
     "area",
     "accused_unit",
