@@ -12,6 +12,7 @@ Everything a deployment changes comes from the environment:
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -256,6 +257,23 @@ XINFANG: dict[str, Any] = {
     "DESIGNATE_AFTER_AGREED_OBJECTION": False,
     # XFGZ Art. 34 extends a running handling period; an expired one cannot be extended.
     "EXTEND_AFTER_EXPIRY": False,
+    # The local hotline regulation cited beside the 信访工作条例 (core.law): the steps it
+    # governs here are answering a consultation on the spot, emergency transfer, routing by
+    # the dispatch catalogue, return visits and the ranking of units. The default is
+    # Beijing's; a deployment names its own city's or province's, or none ({}).
+    "HOTLINE_REGULATION": json.loads(os.environ["XINFANG_HOTLINE_REGULATION"])
+    if os.environ.get("XINFANG_HOTLINE_REGULATION")
+    else {
+        "name": "北京市接诉即办工作条例",
+        "short": "BJ",
+        "articles": {
+            "on_the_spot": "第二条",
+            "emergency": "第十一条",
+            "routing": "第十一条",
+            "return_visit": "第二十三条",
+            "ranking": "第三十二条",
+        },
+    },
     # A matter received more than this many days before it is registered needs the reason
     # it is registered late (补录), recorded on its register event.
     "BACKDATE_DAYS": 30,

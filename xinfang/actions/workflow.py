@@ -30,6 +30,7 @@ from xinfang.cases.models import (
     Matter,
     Status,
 )
+from xinfang.core import law
 from xinfang.core.errors import Conflict, Forbidden, UserError
 from xinfang.deadlines.clock import Clock
 from xinfang.notices import staff
@@ -161,8 +162,9 @@ def _g_consultation(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     if m.hotline_type != HotlineType.CONSULT:
         raise UserError(
             "not_consultation",
-            "只有当场可以答复的咨询类工单可以当场答复办结（北京市接诉即办工作条例第二条）",
-            "Only a consultation can be answered on the spot and closed (BJ Art. 2)",
+            "只有当场可以答复的咨询类工单可以当场答复办结"
+            + (f"（{law.cite('on_the_spot')}）" if law.cite("on_the_spot") else ""),
+            "Only a consultation can be answered on the spot and closed",
         )
 
 
@@ -347,7 +349,7 @@ RULES: dict[str, Rule] = {
             (S.REGISTERED,),
             S.TRANSFERRED,
             ("registrar@registering",),
-            "北京市接诉即办工作条例第十一条",
+            law.cite("emergency"),
             reason_required=True,
             kinds=(Kind.ORIGINAL,),
             effect=fx.emergency_transfer,
@@ -358,7 +360,7 @@ RULES: dict[str, Rule] = {
             (S.REGISTERED,),
             S.CLOSED_ON_SPOT,
             ("registrar@registering",),
-            "北京市接诉即办工作条例第二条",
+            law.cite("on_the_spot"),
             reason_required=True,
             guards=(_g_no_merged, _g_consultation),
             kinds=(Kind.ORIGINAL,),

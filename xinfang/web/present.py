@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.actions.workflow import LABELS
 from xinfang.cases.models import Category, Decision, Event, Kind, Matter, Rating, Status
+from xinfang.core import law
 from xinfang.core.errors import UserError
 from xinfang.deadlines import provisional
 from xinfang.deadlines.calendar import load_calendar
@@ -89,7 +90,8 @@ def cite(article: str) -> str:
     if not article or not is_english():
         return article
     out = article
-    for zh, en in LAWS.items():
+    local = {law.name(): law.short()} if law.name() and law.short() else {}
+    for zh, en in {**local, **LAWS}.items():
         out = out.replace(zh, f"{en} ")
     out = re.sub(r"第([零一二三四五六七八九十百]+)条", lambda m: f"Art. {cn_number(m[1])}", out)
     out = re.sub(r"第([零一二三四五六七八九十百]+)款", lambda m: f" para {cn_number(m[1])}", out)

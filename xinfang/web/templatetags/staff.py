@@ -7,8 +7,17 @@ from typing import Any
 from django import template
 
 from xinfang.cases import access
+from xinfang.core import law
+from xinfang.web import present
 
 register = template.Library()
+
+
+@register.simple_tag
+def hotline_cite(step: str) -> str:
+    """The local hotline regulation's article for ``step`` in the reader's language, or ""
+    where the deployment cites none (``core.law``)."""
+    return present.cite(law.cite(step))
 
 
 @register.simple_tag
