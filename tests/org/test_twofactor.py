@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pyotp
 from django.test import Client
 
@@ -38,10 +40,13 @@ def test_new_administrator_must_enrol_first(world: World) -> None:
     assert r.status_code == 302 and r["Location"] == "/account/2fa/"
     page = c.get("/account/2fa/")
     assert page.status_code == 200
+    # a QR code of the otpauth URI, drawn in the page (no image fetched from anywhere)
+    assert "<svg" in page.content.decode() and "<img" not in page.content.decode()
     secret = c.session["2fa_new_secret"]
     assert c.post("/account/2fa/", {"code": "000000"}).status_code == 200
     r = c.post("/account/2fa/", {"code": pyotp.TOTP(secret).now()})
-    assert r.status_code == 302
+    codes = re.findall(r"<code>([A-Z0-9]{4}-[A-Z0-9]{4})</code>", r.content.decode())
+    assert r.status_code == 200 and len(set(codes)) == 10  # shown once, now
     assert c.get("/").status_code == 200
     u.refresh_from_db()
     assert u.totp_confirmed_at is not None and u.totp_secret == secret
@@ -51,3 +56,29 @@ def test_ordinary_staff_sign_in_with_password(world: World) -> None:
     c = Client()
     assert c.post("/login/", {"username": "leader", "password": PASSWORD})["Location"] == "/"
     assert c.get("/").status_code == 200
+
+
+def test_a_recovery_code_signs_in_once_instead_of_a_lost_phone(world: World) -> None:
+    from xinfang.audit.models import AccessLog
+    from xinfang.org.twofactor import new_recovery_codes
+
+    codes = new_recovery_codes(world.auditor)
+    c = Client()
+    c.post("/login/", {"username": "auditor", "password": PASSWORD})
+    r = c.post("/login/code/", {"code": codes[3].lower().replace("-", " ")})
+    assert r.status_code == 302 and c.session["_auth_user_id"] == str(world.auditor.pk)
+    assert AccessLog.objects.filter(what="recovery_code", user=world.auditor).exists()
+    # struck off: the same code opens nothing again; the others still do
+    c = Client()
+    c.post("/login/", {"username": "auditor", "password": PASSWORD})
+    r = c.post("/login/code/", {"code": codes[3]})
+    assert "_auth_user_id" not in c.session and "验证码不正确" in r.content.decode()
+    r = c.post("/login/code/", {"code": codes[4]})
+    assert r.status_code == 302
+    # new codes replace the old ones
+    fresh = new_recovery_codes(world.auditor)
+    c = Client()
+    c.post("/login/", {"username": "auditor", "password": PASSWORD})
+    c.post("/login/code/", {"code": codes[5]})
+    assert "_auth_user_id" not in c.session
+    assert c.post("/login/code/", {"code": fresh[0]}).status_code == 302

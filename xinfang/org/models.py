@@ -146,6 +146,9 @@ class User(AbstractUser):
     )
     # The last TOTP time step accepted (RFC 6238 §5.2): a code is accepted once.
     totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
+    # One-time recovery codes for a lost phone, as keyed hashes (org.twofactor); each is
+    # struck off when used.
+    recovery_codes = models.JSONField(default=list, blank=True, editable=False)
 
     _outgoing_password = ""  # not a field: see set_password
 

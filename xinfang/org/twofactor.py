@@ -8,11 +8,14 @@ accepted once: its time step must be later than the last one the user's account 
 
 from __future__ import annotations
 
+import hmac
 import secrets
 import time
 from typing import Any
 
 import pyotp
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -22,6 +25,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from xinfang.audit.services import log_access
@@ -56,6 +60,39 @@ def matching_step(secret: str, code: str) -> int | None:
         if secrets.compare_digest(totp.generate_otp(step), code):
             return step
     return None
+
+
+RECOVERY_CODES = 10
+RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _recovery_hash(code: str) -> str:
+    plain = "".join(c for c in code.upper() if c.isalnum())
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"recovery:{plain}".encode(), "sha256"
+    ).hexdigest()
+
+
+def new_recovery_codes(user: User) -> list[str]:
+    """Ten fresh one-time codes for ``user`` (any earlier ones stop working), shown once."""
+    codes = [
+        "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(8)) for _ in range(RECOVERY_CODES)
+    ]
+    shown = [f"{c[:4]}-{c[4:]}" for c in codes]
+    User.objects.filter(pk=user.pk).update(recovery_codes=[_recovery_hash(c) for c in codes])
+    return shown
+
+
+def use_recovery_code(user: User, code: str) -> bool:
+    """Strike off ``code`` if it is one of the user's unused recovery codes: one conditional
+    UPDATE on the list as read, so a code opens one session only."""
+    digest = _recovery_hash(code)
+    kept = list(User.objects.filter(pk=user.pk).values_list("recovery_codes", flat=True))
+    codes = list(kept[0] or []) if kept else []
+    if not any(hmac.compare_digest(digest, h) for h in codes):
+        return False
+    left = [h for h in codes if not hmac.compare_digest(digest, h)]
+    return User.objects.filter(pk=user.pk, recovery_codes=codes).update(recovery_codes=left) == 1
 
 
 def use_step(user: User, step: int, **fields: Any) -> bool:
@@ -94,8 +131,12 @@ def code(request: HttpRequest) -> HttpResponse:
             request.session.flush()
             messages.error(request, _said("验证码错误次数过多，请重新登录", "Too many wrong codes"))
             return redirect("web:login")
-        step = matching_step(user.totp_secret, request.POST.get("code", ""))
-        if step is not None and use_step(user, step):
+        typed = request.POST.get("code", "")
+        step = matching_step(user.totp_secret, typed)
+        recovered = step is None and len(typed.strip()) > 6 and use_recovery_code(user, typed)
+        if recovered:
+            log_access(user=user, what="recovery_code", request=request)
+        if recovered or (step is not None and use_step(user, step)):
             nxt = request.session.get("2fa_next") or "/"
             backend = request.session.get("2fa_backend")
             login(request, user, backend=backend)
@@ -135,15 +176,18 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
             log_access(user=user, what="enrol_2fa", request=request)
             messages.success(request, _said("已启用双因素认证", "Two-factor sign-in is on"))
-            return redirect("/")
+            return render(request, "org/recovery.html", {"codes": new_recovery_codes(user)})
         messages.error(request, _said("验证码不正确", "Wrong code"))
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
+    # drawn here as SVG: no script, no image served from elsewhere, nothing leaves the page
+    qr = segno.make(uri, error="m").svg_inline(scale=5, dark="#1c2530", light="#ffffff")
     return render(
         request,
         "org/enrol.html",
         {
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "uri": uri,
+            "qr": mark_safe(qr),  # segno's own SVG of the URI, escaped by segno
             "required": requires_2fa(user),
         },
     )
