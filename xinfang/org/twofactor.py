@@ -180,7 +180,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
         messages.error(request, _said("验证码不正确", "Wrong code"))
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
     # drawn here as SVG: no script, no image served from elsewhere, nothing leaves the page
-    qr = segno.make(uri, error="m").svg_inline(scale=5, dark="#1c2530", light="#ffffff")
+    qr = segno.make(uri, error="m").svg_inline(
+        scale=5, dark="#1c2530", light="#ffffff", omitsize=True
+    )
     return render(
         request,
         "org/enrol.html",
