@@ -39,7 +39,7 @@ def test_staff_see_masked_and_unmasking_is_logged(world: World) -> None:
     c = login(world.registrar)
     html = c.get(f"/matters/{m.pk}/").content.decode()
     assert "138****1234" in html and "13800001234" not in html
-    r = c.post(f"/matters/{m.pk}/reveal/")
+    r = c.post(f"/matters/{m.pk}/reveal/", {"purpose": "contact"})
     assert r.status_code == 200 and "13800001234" in r.content.decode()
     assert r["Cache-Control"] == "no-store"
     # never carried in a cookie (the messages cookie is readable in the browser)
@@ -47,8 +47,23 @@ def test_staff_see_masked_and_unmasking_is_logged(world: World) -> None:
         "13800001234" not in v.value and "1101011990" not in v.value for v in r.cookies.values()
     )
     assert "13800001234" not in c.get(f"/matters/{m.pk}/").content.decode()
-    assert AccessLog.objects.filter(what="unmask", matter=m, user=world.registrar).exists()
-    assert login(world.other_handler).post(f"/matters/{m.pk}/reveal/").status_code == 404
+    entry = AccessLog.objects.get(what="unmask", matter=m, user=world.registrar)
+    assert entry.purpose == "联系信访人"
+    other = login(world.other_handler)
+    assert other.post(f"/matters/{m.pk}/reveal/", {"purpose": "contact"}).status_code == 404
+    # without a stated purpose nothing is shown and nothing logged
+    r = c.post(f"/matters/{m.pk}/reveal/", follow=True)
+    assert (
+        "13800001234" not in r.content.decode() and "请选择显示完整号码的用途" in r.content.decode()
+    )
+    assert AccessLog.objects.filter(what="unmask", matter=m).count() == 1
+
+
+def test_the_access_log_names_what_was_done(world: World) -> None:
+    m = register(world)
+    login(world.registrar).post(f"/matters/{m.pk}/reveal/", {"purpose": "serve"})
+    html = login(world.auditor).get("/audit/access/").content.decode()
+    assert "显示完整号码" in html and "送达告知书、意见书" in html and ">unmask<" not in html
 
 
 def test_key_rotation(world: World, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -626,7 +626,9 @@ def test_matter_page(viewer: Viewer, case: Case) -> None:
 @pytest.mark.parametrize("who", WHO)
 def test_reveal(viewer: Viewer, case: Case) -> None:
     out = f"POST /matters/{case.pk}/reveal/"
-    r = viewer.web.post(f"/matters/{case.pk}/reveal/", follow=viewer.kind == ENTITLED)
+    r = viewer.web.post(
+        f"/matters/{case.pk}/reveal/", {"purpose": "serve"}, follow=viewer.kind == ENTITLED
+    )
     if viewer.kind != ENTITLED:
         viewer.not_found(out, r)
     elif viewer.status(out, r, 200):
@@ -924,7 +926,7 @@ def test_audit_views(viewer: Viewer, case: Case) -> None:
     if viewer.username == "auditor":
         reg = _web(case.w.registrar)
         reg.get(f"/matters/{case.pk}/")
-        reg.post(f"/matters/{case.pk}/reveal/")
+        reg.post(f"/matters/{case.pk}/reveal/", {"purpose": "serve"})
         reg.get(f"/matters/{case.pk}/files/{case.attachment_id}/")
         reg.get(f"/notices/{case.notices[0]}.pdf")
         reg.get("/petitioners/", {"q": PHONE})

@@ -40,6 +40,11 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.what} {self.matter_id}"
 
+    @property
+    def what_label(self) -> str:
+        """What was accessed, in the auditors' words (``WHAT_LABELS``)."""
+        return str(WHAT_LABELS.get(self.what, self.what))
+
     def hash_body(self) -> bytes:
         """The hashed text: every column but the hash, the previous row's hash included."""
         return json.dumps(
@@ -71,3 +76,32 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.count}"
+
+
+# What each access-log entry records, as the auditors read it (``AccessLog.what``).
+WHAT_LABELS = {
+    "matter": _("查看事项"),
+    "unmask": _("显示完整号码"),
+    "attachment": _("下载附件"),
+    "notice": _("下载告知书"),
+    "receipt": _("打印登记回执"),
+    "export": _("导出报表"),
+    "search": _("全文检索"),
+    "similar": _("同一事项提示"),
+    "petitioner_search": _("查询信访人"),
+    "final_matters": _("复核终结提示"),
+    "admin": _("系统管理查看"),
+    "grant_role": _("授予角色"),
+    "revoke_role": _("撤销角色"),
+    "reset_password": _("重置密码"),
+    "change_password": _("修改密码"),
+    "reset_2fa": _("重置双因素认证"),
+    "enrol_2fa": _("启用双因素认证"),
+    "recovery_code": _("使用恢复码登录"),
+    "revoke_token": _("吊销接口令牌"),
+    "unlock_login": _("解除登录锁定"),
+    "login_failed": _("登录失败"),
+    "login_locked": _("登录锁定"),
+    "lookup_locked": _("网上查询锁定"),
+    "account_flag": _("账号标记"),
+}

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from xinfang.audit.models import AccessLog
+from xinfang.audit.models import WHAT_LABELS, AccessLog
 from xinfang.cases import access
 
 
@@ -26,4 +26,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
     if g.get("what"):
         qs = qs.filter(what=g["what"])
     page = Paginator(qs, 100).get_page(g.get("page"))
-    return render(request, "audit/access_log.html", {"page": page, "f": g})
+    return render(
+        request,
+        "audit/access_log.html",
+        {"page": page, "f": g, "kinds": sorted(WHAT_LABELS.items(), key=lambda kv: kv[0])},
+    )

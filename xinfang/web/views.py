@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
@@ -248,6 +249,13 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 THEN = re.compile(r"^(merge|link_repeat|route|art36):([0-9A-Za-z-]{1,40})$")
+# Why full numbers are shown (PIPL Art. 6): asked before every reveal and kept in the log.
+REVEAL_PURPOSES = {
+    "contact": gettext_lazy("联系信访人"),
+    "serve": gettext_lazy("送达告知书、意见书"),
+    "verify": gettext_lazy("核实信访人身份"),
+    "same_person": gettext_lazy("核对是否同一信访人"),
+}
 RECEIPT_KEY = "counter_receipt"
 RECEIPT_MINUTES = 30
 
@@ -624,6 +632,7 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
             "followups": m.followups.order_by("id"),
             "drafts": _drafts(m, events),
             "receipt_ready": receipt_ready,
+            "reveal_purposes": REVEAL_PURPOSES.items(),
             # 并案 and 重复件, both ways, among matters this user may see.
             "main": _visible(request).filter(pk=m.merged_into_id).first()
             if m.merged_into_id
@@ -670,7 +679,19 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     m = get_object_or_404(_visible(request), pk=pk)
     if not access.can_see_identity(user, m):
         raise Http404
-    log_access(user=user, what="unmask", matter=m, request=request, detail="phone,id_number")
+    purpose = REVEAL_PURPOSES.get(request.POST.get("purpose", ""))
+    if purpose is None:
+        # PIPL Art. 6: personal data is used for a stated purpose; the log says which
+        messages.error(request, _("请选择显示完整号码的用途"))
+        return redirect("web:matter", pk=m.pk)
+    log_access(
+        user=user,
+        what="unmask",
+        matter=m,
+        request=request,
+        detail="phone,id_number",
+        purpose=str(purpose),
+    )
     # Shown in this response only: never in the messages cookie or any cache, so the full
     # numbers leave the server once, to the person who asked and was logged.
     resp = render(request, "web/revealed.html", {"m": m, "people": list(m.petitioners.all())})
