@@ -34,6 +34,8 @@ def _data(w: World, action: str) -> dict[str, Any]:
         "emergency_transfer": {"line": "120"},
         "object": {},
         "correct_registration": {"title": "更正后的摘要"},
+        "report_progress": {"progress": "已入户核实"},
+        "sign_off": {"outcome": "已化解"},
         "set_units": {"lead": w.town.pk, "assisting": [w.housing.pk]},
         "appoint_leader": {
             "leader": w.users["leader"].pk,
@@ -183,6 +185,10 @@ def _authorised(w: World, m: Matter, action: str) -> Any:
     who = set(RULES[action].who)
     if who == {SYSTEM}:
         return SYSTEM
+    if "leader@appointed" in who and m.lead_leader_id is None:
+        # 包案: the town's leader takes charge (appoint_leader is walked on its own)
+        Matter.objects.filter(pk=m.pk).update(lead_leader=w.users["leader"])
+        m.refresh_from_db()
     order = [
         "handler",
         "leader",

@@ -371,12 +371,32 @@ def appoint_leader(m: Matter, d: dict[str, Any], c: Ctx) -> None:
         raise UserError(
             "not_leader", "所选人员不是单位负责人", "That user is not a unit leader", field="leader"
         )
+    if not access.can_see(leader, m):
+        # the leader who takes charge of a matter must be one who may see it (need-to-know)
+        raise UserError(
+            "leader_cannot_see",
+            "所选领导无权查看本事项，请选择承办单位或其上级的负责人",
+            "That leader may not see this matter: choose a leader of the unit or above it",
+            field="leader",
+        )
     _text(d, "plan", "化解方案")
     _text(d, "team", "工作专班", required=False, limit=500)
     _date(d, "due_on", "化解期限")
     d["leader"] = leader.pk
     d["leader_name"] = str(leader)
     m.lead_leader = leader
+
+
+def report_progress(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    """包案: the leader in charge (or the handler) records what was done toward resolving it."""
+    _text(d, "progress", "化解进展")
+
+
+def sign_off(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    """包案销号: the leader in charge closes their charge once the matter is resolved."""
+    if Event.objects.filter(matter=m, action="sign_off").exists():
+        raise UserError("signed_off", "本事项已销号", "Already signed off")
+    _text(d, "outcome", "化解结果")
 
 
 def contact(m: Matter, d: dict[str, Any], c: Ctx) -> None:

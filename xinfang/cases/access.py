@@ -304,6 +304,8 @@ def scopes_of(user: Any, matter: Matter, handling: set[int] | None = None) -> se
             out.add(f"{m.role}@handling")
         if m.unit_id in handling:
             out.add(f"{m.role}@handling")
+        if m.role == Role.LEADER and matter.lead_leader_id == user.pk:
+            out.add("leader@appointed")  # 包案: the leader in charge of this matter
         if m.role in SUPERVISING:
             root = (m.unit.oversees or m.unit).path
             if (lead_path and lead_path.startswith(root) and m.unit_id != matter.lead_unit_id) or (
@@ -331,6 +333,7 @@ PAGES: dict[str, frozenset[str]] = {
     "desk": frozenset({Role.REGISTRAR, Role.SUPERVISOR}),  # return visits, 回头看 checks
     "reports": frozenset({Role.SUPERVISOR, Role.LEADER, Role.AUDITOR}),
     "hotspots": frozenset({Role.SUPERVISOR, Role.LEADER}),
+    "charges": frozenset({Role.LEADER}),  # 我的包案
     "audit": frozenset({Role.AUDITOR}),
     "admin": frozenset({Role.ADMIN}),
     "matters": frozenset({Role.REGISTRAR, Role.HANDLER, Role.SUPERVISOR, Role.LEADER}),

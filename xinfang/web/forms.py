@@ -75,6 +75,8 @@ ACTION_FIELDS: dict[str, list[Field]] = {
         Field("plan", _("化解方案"), "textarea"),
         Field("due_on", _("化解期限"), "date"),
     ],
+    "report_progress": [Field("progress", _("化解进展"), "textarea")],
+    "sign_off": [Field("outcome", _("化解结果"), "textarea")],
     "contact": [
         Field("method", _("联系方式"), "select", _c(CONTACT_METHODS)),
         Field("summary", _("联系情况"), "textarea"),

@@ -216,6 +216,10 @@ def describe_event(e: Event, unit_names: dict[int, str] | None = None) -> list[s
         add(_("包案领导"), d["leader_name"])
     if d.get("plan"):
         add(_("化解方案"), d["plan"])
+    if d.get("progress"):
+        add(_("化解进展"), d["progress"])
+    if d.get("outcome"):
+        add(_("化解结果"), d["outcome"])
     if d.get("held_on"):
         add(_("听证日期"), ymd(date.fromisoformat(str(d["held_on"])[:10])))
     if d.get("place"):

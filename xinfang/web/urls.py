@@ -21,6 +21,7 @@ urlpatterns = [
     path("matters/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("matters/<int:pk>/files/<int:aid>/", views.attachment, name="attachment"),
     path("petitioners/", views.petitioner_search, name="petitioner_search"),
+    path("charges/", views.charges, name="charges"),
 ]
 
 notices_urls = (

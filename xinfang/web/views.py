@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import replace
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -256,6 +257,48 @@ REVEAL_PURPOSES = {
     "verify": gettext_lazy("核实信访人身份"),
     "same_person": gettext_lazy("核对是否同一信访人"),
 }
+
+
+@require_GET
+@login_required
+def charges(request: HttpRequest) -> HttpResponse:
+    """我的包案: the matters this leader took charge of (XFGZ Art. 18), with the plan's
+    deadline, the progress recorded, and whether the charge is signed off (销号)."""
+    user = _user(request)
+    mine = list(
+        access.visible(user)
+        .filter(lead_leader=user)
+        .select_related("lead_unit", "registered_unit")
+        .order_by("-registered_at")[:500]
+    )
+    events = Event.objects.filter(
+        matter__in=[m.pk for m in mine],
+        action__in=("appoint_leader", "report_progress", "sign_off"),
+    ).order_by("seq")
+    by_matter: dict[int, dict[str, Any]] = {
+        m.pk: {"m": m, "due": "", "progress": [], "signed": ""} for m in mine
+    }
+    for e in events:
+        row = by_matter[e.matter_id]
+        if e.action == "appoint_leader":
+            row["due"] = present.ymd(date.fromisoformat(str(e.data.get("due_on", ""))[:10]))
+            row["plan"] = e.data.get("plan", "")
+            row["progress"] = []
+        elif e.action == "report_progress":
+            row["progress"].append((present.ymd_hm(e.at), e.data.get("progress", "")))
+        else:
+            row["signed"] = present.ymd(timezone.localdate(e.at))
+    rows = list(by_matter.values())
+    return render(
+        request,
+        "web/charges.html",
+        {
+            "rows": rows,
+            "open": sum(1 for r in rows if not r["signed"]),
+        },
+    )
+
+
 RECEIPT_KEY = "counter_receipt"
 RECEIPT_MINUTES = 30
 

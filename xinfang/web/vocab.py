@@ -39,6 +39,8 @@ ACTION_LABELS = [
     gettext_noop("退回处理意见"),
     gettext_noop("按保存期限删除个人信息"),
     gettext_noop("更正登记信息"),
+    gettext_noop("记录包案进展"),
+    gettext_noop("包案销号"),
     gettext_noop("出具书面答复意见"),
     gettext_noop("督促落实"),
     gettext_noop("报送办结报告"),

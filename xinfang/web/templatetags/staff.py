@@ -35,6 +35,7 @@ def staff_nav(user: Any) -> dict[str, Any]:
             "can_report": False,
             "can_audit": False,
             "can_hotspots": False,
+            "can_charges": False,
             "unread": 0,
         }
     memberships = list(user.memberships.select_related("unit").order_by("unit__path", "role"))
@@ -46,5 +47,6 @@ def staff_nav(user: Any) -> dict[str, Any]:
         "can_report": access.may(user, "reports"),
         "can_audit": access.may(user, "audit"),
         "can_hotspots": access.may(user, "hotspots"),
+        "can_charges": access.may(user, "charges"),
         "unread": user.notifications.filter(read_at__isnull=True).count(),
     }
