@@ -429,3 +429,24 @@ def test_every_staff_page_has_the_header_and_the_menu_names_every_page(world: Wo
     assert "/reports/duty/" in menu and "/search/hotspots/" in menu
     menu = text(login(w.handler).get("/"))
     assert "/reports/duty/" not in menu and "/search/hotspots/" not in menu
+
+
+def test_the_received_time_is_one_field_typed_once(world: World) -> None:
+    """A datetime-local control took seven tab stops; one text field takes one, and a time
+    typed as people write it (2026-1-5 9:30) is read."""
+    html = text(login(world.registrar).get("/matters/new/"))
+    assert 'type="datetime-local"' not in html and 'id="received_at" type="text"' in html
+    r = login(world.registrar).post(
+        "/matters/new/",
+        {
+            "unit": world.office.pk,
+            "channel": "letter",
+            "category": "claim",
+            "title": "楼顶漏水",
+            "content": "请求维修",
+            "received_at": timezone.localtime().strftime("%Y-%-m-%-d %-H:%M"),
+            "p0_name": "张三",
+            "p0_phone": "13800001234",
+        },
+    )
+    assert r.status_code == 302

@@ -194,7 +194,8 @@ def register(request: HttpRequest) -> HttpResponse:
         "areas": unit_choices(),
         "f": request.POST or {},
         "rows": petitioner_rows(request.POST),
-        "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        # one text field, one tab stop (a datetime-local control has one per part)
+        "now": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         "finals": [],
     }
     if request.method != "POST":
