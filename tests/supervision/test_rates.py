@@ -148,3 +148,21 @@ def test_visit_validation(world: World) -> None:
         record_visit(v, by=w.registrar, method="phone", reached=True)
     v.refresh_from_db()
     assert v.done_at is None
+
+
+def test_each_metric_says_whether_its_own_sample_is_short(world: World, settings) -> None:
+    """响应率 and 解决率 rest on the return visits, 满意率 on the ratings: with enough visits
+    but too few ratings only the ratings are short, and the page says which (issue)."""
+    settings.XINFANG = {**settings.XINFANG, "RATES": {"MIN_SAMPLE": 3, "BASIC_WEIGHT": 0.9}}
+    w = world
+    ms = [answered_at(w, w.town, w.handler, w.leader) for _ in range(4)]
+    create_due_visits(timezone.localdate(), timezone.now())
+    for i, m in enumerate(ms):
+        visit(w, m, reached=True, contacted=True, solved=True, rating="satisfied" if i < 2 else "")
+    start, end = period()
+    (row,) = compute(start, end)
+    assert (row.visits, row.ratings) == (4, 2)
+    assert not row.short_visits and row.short_ratings and not row.ranked
+    html = login(w.supervisor).get(f"/reports/rates/?year={timezone.localdate().year}")
+    text = html.content.decode()
+    assert "样本不足：评价 2（各需 ≥ 3）" in text and "回访 4" not in text

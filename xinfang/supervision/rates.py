@@ -1,9 +1,10 @@
 """The three rates per unit and period (BJ Art. 32; formulas are settings, procedure.md §6).
 
 响应率 = contacted ÷ valid return visits; 解决率 = solved ÷ valid return visits;
-满意率 = (满意 + w × 基本满意) ÷ ratings, with w = 0.9 by default. A unit with fewer valid
-samples than the minimum is shown with its counts but not ranked, and units are ranked only
-against units of the same level.
+满意率 = (满意 + w × 基本满意) ÷ ratings, with w = 0.9 by default. The minimum sample
+applies to each metric's own sample (return visits for the first two, ratings for the
+third): a rate on a short sample is shown with its counts and marked, and a unit with
+either sample short is not ranked. Units are ranked only against units of the same level.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ class UnitRates:
     ranked: bool
     rank: int | None = None
     score: float | None = None
+    # the samples below the minimum, by metric: the return visits behind 响应率 and 解决率,
+    # the ratings behind 满意率 (a unit is ranked only when neither is short)
+    short_visits: bool = False
+    short_ratings: bool = False
 
 
 def compute(start: datetime, end: datetime, *, units: list[Unit] | None = None) -> list[UnitRates]:
@@ -80,6 +85,8 @@ def compute(start: datetime, end: datetime, *, units: list[Unit] | None = None) 
                 resolution=v["solved"] / n if n else None,
                 satisfaction=(sat + w * basic) / nr if nr else None,
                 ranked=n >= minimum and nr >= minimum,
+                short_visits=n < minimum,
+                short_ratings=nr < minimum,
             )
         )
     _rank(out)
