@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from xinfang.actions.registration import _check_file
+from xinfang.actions.registration import check_file
 from xinfang.cases.models import Attachment, Event, Matter
 from xinfang.core.errors import UserError
 
@@ -134,7 +134,7 @@ def _zip(names: dict[str, bytes]) -> bytes:
 def test_a_zip_that_is_not_a_docx_is_refused(world: World) -> None:
     f = SimpleUploadedFile("材料.docx", _zip({"index.html": b"<script>1</script>"}))
     with pytest.raises(UserError) as e:
-        _check_file(f)
+        check_file(f)
     assert e.value.code == "file_type"
     before = (*_counts(), Attachment.objects.count())
     with pytest.raises(UserError):
@@ -148,11 +148,11 @@ def test_a_real_docx_is_stored_under_a_docx_name(world: World) -> None:
     buf = io.BytesIO()
     docx.Document().save(buf)
     f = SimpleUploadedFile("材料.html", buf.getvalue())
-    ctype, name = _check_file(f)
+    ctype, name = check_file(f)
     assert ctype.endswith("wordprocessingml.document")
     assert name.endswith(".docx")
     pdf = SimpleUploadedFile("page.html", b"%PDF-1.4 x")
-    assert _check_file(pdf)[1] == "page.pdf"
+    assert check_file(pdf)[1] == "page.pdf"
     m = register(world, attachments=[SimpleUploadedFile("x.html", buf.getvalue())])
     a = Attachment.objects.get(matter=m)
     assert a.name == "x.docx"

@@ -198,7 +198,7 @@ def test_main_opinion_reaches_each_merged_petitioner_with_own_rights(world: Worl
     assert window.start == timezone.localdate(relay.at)
     assert {"rate", "request_review"} <= set(allowed_actions(other, None, by_citizen=True))
     transition(other, "rate", actor=None, by_citizen=True, data={"rating": "unsatisfied"})
-    transition(other, "request_review", actor=None, by_citizen=True)
+    transition(other, "request_review", actor=None, by_citizen=True, data={"grounds": "对答复不服"})
     main.refresh_from_db()
     other.refresh_from_db()
     assert other.rating == "unsatisfied" and main.rating == ""

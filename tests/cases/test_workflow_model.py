@@ -817,8 +817,10 @@ class WorkflowModel(RuleBasedStateMachine):
             },
             "record_execution": {"summary": "已督促落实"},
             "report_completion": {"summary": "已办结，报送办结报告"},
-            "request_review": {} if v % 2 else {"received_on": today - timedelta(days=3)},
-            "request_reexam": {} if v % 2 else {"received_on": today - timedelta(days=3)},
+            "request_review": {"grounds": "对答复不服：维修责任认定有误"}
+            | ({} if v % 2 else {"received_on": today - timedelta(days=3)}),
+            "request_reexam": {"grounds": "复查意见未回应维修资金问题"}
+            | ({} if v % 2 else {"received_on": today - timedelta(days=3)}),
             "rate": {"rating": ["satisfied", "basic", "unsatisfied"][v % 3]},
             "add_material": {"note": "补充照片"},
             "supervise": {

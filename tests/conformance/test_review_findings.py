@@ -223,7 +223,14 @@ def test_reexam_with_no_organ_above_is_registered_and_put_to_staff(world: World)
     runs from the request."""
     w = world
     _, review = _reviewed_at_the_city(w)
-    review = transition(review, "request_reexam", actor=None, by_citizen=True, at=at("2026-09-03"))
+    review = transition(
+        review,
+        "request_reexam",
+        actor=None,
+        by_citizen=True,
+        at=at("2026-09-03"),
+        data={"grounds": "复查意见未回应维修资金问题"},
+    )
     reexam = review.followups.get()
     assert (reexam.kind, reexam.status, reexam.registered_unit) == (
         Kind.REEXAM,
@@ -258,7 +265,7 @@ def test_portal_registers_reexam_with_no_organ_above(world: World) -> None:
     base = timezone.localdate() - timedelta(days=14)
     _, review = _reviewed_at_the_city(w, str(base))
     c = portal_client(review)
-    r = c.post(f"/portal/m/{review.receipt_no}/reexam/")
+    r = c.post(f"/portal/m/{review.receipt_no}/reexam/", {"grounds": "复查意见未回应维修资金问题"})
     reexam = review.followups.filter(kind=Kind.REEXAM).first()
     assert reexam is not None, "the 复核 request was refused at the citizen"
     assert r.status_code == 302 and r["Location"] == f"/portal/m/{reexam.receipt_no}/"

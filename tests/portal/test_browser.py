@@ -93,6 +93,7 @@ def test_submit_track_rate_review(live_server) -> None:
         page.fill("#comment", "答复清楚，但希望尽快施工")
         page.click("text=提交评价")
         page.wait_for_selector("text=感谢您的评价")
+        page.fill("textarea[name=grounds]", "答复说已维修，但楼顶仍在渗水，请求重新核查")
         page.click("button:has-text('申请复查')")
         page.wait_for_selector("text=已提交复查申请")
         shot(page, "review-requested")

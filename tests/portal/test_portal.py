@@ -302,15 +302,21 @@ def test_review_then_reexam_inside_the_windows(world: World) -> None:
     c, m = answered_via_portal(w, timezone.now() - timedelta(days=7))
     html = c.get(f"/portal/m/{m.receipt_no}/").content.decode()
     assert "申请复查" in html and f"/portal/m/{m.receipt_no}/review/" in html
-    r = c.post(f"/portal/m/{m.receipt_no}/review/")
+    # the grounds are required: without them nothing is created
+    r = c.post(f"/portal/m/{m.receipt_no}/review/", {"grounds": " "}, follow=True)
+    assert "请填写复查请求和理由" in r.content.decode() and not m.followups.exists()
+    proof = SimpleUploadedFile("维修记录.pdf", PDF, "application/pdf")
+    grounds = "答复说已维修，但楼顶仍在渗水，请求重新核查"
+    r = c.post(f"/portal/m/{m.receipt_no}/review/", {"grounds": grounds, "files": [proof]})
     review = m.followups.get()
     assert r["Location"] == f"/portal/m/{review.receipt_no}/"
+    assert review.content == grounds and review.attachments.count() == 1
     assert review.lead_unit == w.county and review.kind == "review"
     assert c.get(f"/portal/m/{review.receipt_no}/").status_code == 200
     html = c.get(f"/portal/m/{m.receipt_no}/").content.decode()
     assert "您已于" in html and review.receipt_no in html
     # A second request for the same matter is refused; nothing new is created.
-    c.post(f"/portal/m/{m.receipt_no}/review/")
+    c.post(f"/portal/m/{m.receipt_no}/review/", {"grounds": grounds})
     assert m.followups.count() == 1
 
 
@@ -319,7 +325,7 @@ def test_review_window_closed_explains_dates(world: World) -> None:
     html = c.get(f"/portal/m/{m.receipt_no}/").content.decode()
     assert "申请期限已于" in html and "届满" in html
     assert f"/portal/m/{m.receipt_no}/review/" not in html
-    r = c.post(f"/portal/m/{m.receipt_no}/review/", follow=True)
+    r = c.post(f"/portal/m/{m.receipt_no}/review/", {"grounds": "不服"}, follow=True)
     assert "届满" in r.content.decode() and not m.followups.exists()
 
 

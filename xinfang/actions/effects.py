@@ -592,6 +592,10 @@ def _followup(kind: str) -> Any:
         if c.by_citizen:
             d.pop("received_on", None)
         _date(d, "received_on", "收到申请日期", required=False)
+        # what the petitioner disputes in the reply and why (XFGZ Arts. 35–36): the new
+        # matter's request; a citizen states it, staff may record a request made orally
+        label = "复查请求和理由" if kind == Kind.REVIEW else "复核请求和理由"
+        grounds = _text(d, "grounds", label, required=c.by_citizen, limit=20000)
 
         def after(m: Matter, ev: Event) -> None:
             open_followup(
@@ -601,6 +605,7 @@ def _followup(kind: str) -> Any:
                 at=c.at,
                 received_on=d.get("received_on"),
                 pending=pending,
+                grounds=grounds,
             )
 
         return Outcome(after=after)

@@ -146,7 +146,7 @@ def _clean_petitioners(
     return people
 
 
-def _check_file(f: UploadedFile) -> tuple[str, str]:
+def check_file(f: UploadedFile) -> tuple[str, str]:
     if f.size is None or f.size > MAX_ATTACHMENT_BYTES:
         raise UserError(
             "file_too_large",
@@ -172,7 +172,7 @@ def _check_file(f: UploadedFile) -> tuple[str, str]:
 def save_attachments(
     matter: Matter, files: Sequence[UploadedFile], by: User | None
 ) -> list[Attachment]:
-    checked = [(f, *_check_file(f)) for f in files]
+    checked = [(f, *check_file(f)) for f in files]
     out = []
     for f, ctype, name in checked:
         h = hashlib.sha256()
@@ -303,7 +303,7 @@ def register_matter(
     )
     files = list(attachments)
     for f in files:
-        _check_file(f)
+        check_file(f)
     secret = new_secret()
     received_by = unit
     if category == Category.REPORT and accused_unit is not None:
@@ -431,7 +431,7 @@ def add_material(
 ) -> Matter:
     """Supplementary material from the petitioner or staff while the matter is open."""
     for f in files:
-        _check_file(f)
+        check_file(f)
     with transaction.atomic():
         m = transition(
             matter,

@@ -22,6 +22,7 @@ def open_followup(
     at: datetime,
     received_on: str | date | None,
     pending: bool = False,
+    grounds: str = "",
 ) -> Matter:
     """Create the linked review (复查) or re-examination (复核) matter (XFGZ Arts. 35–36).
 
@@ -29,6 +30,8 @@ def open_followup(
     so the petitioner follows the whole chain with what they already hold. ``pending``:
     no organ one level up is known, so the matter waits, registered at ``organ`` with its
     decision period running, until staff there name the deciding organ (``choose_organ``).
+    ``grounds``: what the petitioner disputes in the reply and why, the new matter's request
+    (the original request when staff record a request without them).
     """
     received = received_on or timezone.localdate(at)
     label = "复查" if kind == Kind.REVIEW else "复核"
@@ -43,7 +46,7 @@ def open_followup(
         topic=parent.topic,
         area=parent.area,
         title=f"【{label}】{parent.title}"[:120],
-        content=parent.content,
+        content=grounds or parent.content,
         facts=parent.facts,
         received_at=at,
         registered_at=at,

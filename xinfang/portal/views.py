@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from xinfang.actions.registration import add_material, organ_for_report
+from xinfang.actions.registration import add_material, check_file, organ_for_report
 from xinfang.actions.workflow import LABELS, allowed_actions, transition
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Event, Kind, Matter, Status
@@ -293,16 +293,37 @@ def rate(request: HttpRequest, receipt_no: str) -> HttpResponse:
     return _act(request, receipt_no, "rate", form.cleaned_data, _("感谢您的评价"))
 
 
+def _followup(request: HttpRequest, receipt_no: str, action: str, done: Any) -> HttpResponse:
+    """A 复查/复核 request with its grounds and material: the files are checked before
+    anything is written, and filed on the new matter once it exists."""
+    files = request.FILES.getlist("files")
+    try:
+        for f in files:
+            check_file(f)
+    except UserError as e:
+        _opened(request, receipt_no)
+        messages.error(request, said(e))
+        return redirect("portal:matter", receipt_no=receipt_no)
+    grounds = request.POST.get("grounds", "")[:20000]
+    earlier = set(_opened(request, receipt_no).followups.values_list("pk", flat=True))
+    resp = _act(request, receipt_no, action, {"grounds": grounds}, done)
+    child = _opened(request, receipt_no).followups.exclude(pk__in=earlier).first()
+    if files and child is not None:
+        note = str(_("随申请提交的材料"))
+        add_material(child, by=None, by_citizen=True, note=note, files=files)
+    return resp
+
+
 @require_POST
 def review(request: HttpRequest, receipt_no: str) -> HttpResponse:
-    """XFGZ Art. 35: request 复查 within 30 days of the written reply."""
-    return _act(request, receipt_no, "request_review", {}, _("已提交复查申请"))
+    """XFGZ Art. 35: request 复查 within 30 days of the written reply, saying why."""
+    return _followup(request, receipt_no, "request_review", _("已提交复查申请"))
 
 
 @require_POST
 def reexam(request: HttpRequest, receipt_no: str) -> HttpResponse:
-    """XFGZ Art. 36: request 复核 within 30 days of the review reply."""
-    return _act(request, receipt_no, "request_reexam", {}, _("已提交复核申请"))
+    """XFGZ Art. 36: request 复核 within 30 days of the review reply, saying why."""
+    return _followup(request, receipt_no, "request_reexam", _("已提交复核申请"))
 
 
 @require_POST
