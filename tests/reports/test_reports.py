@@ -182,3 +182,18 @@ def test_on_time_counts_late_opinions_from_the_clock(world: World) -> None:
         scope = access.staff_scope(reader)
         qs = access.visible(reader, scope)
         assert on_time(qs, Period.year(today.year), scope) == on_time(qs, Period.year(today.year))
+
+
+def test_an_export_says_what_it_is_for(world) -> None:
+    """The dashboard asks why a report is exported; the access log keeps it (issue: the
+    access log never asked for the purpose of an export)."""
+    from xinfang.audit.models import AccessLog
+
+    c = login(world.supervisor)
+    page = c.get("/reports/").content.decode()
+    assert 'name="purpose"' in page and "向上级报送" in page
+    y = timezone.localdate().year
+    r = c.get(f"/reports/annual.xlsx?year={y}&purpose=meeting")
+    assert r.status_code == 200
+    entry = AccessLog.objects.filter(what="export").latest("id")
+    assert entry.purpose == "会议汇报" and "年度信访工作报告" in entry.detail

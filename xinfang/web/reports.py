@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from xinfang.audit.services import log_access
@@ -76,6 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "period": p,
             "year": today.year,
             "month": today.month,
+            "export_purposes": EXPORT_PURPOSES.items(),
         },
     )
 
@@ -217,6 +219,16 @@ def duty(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Why a report is exported, asked on the dashboard and kept in the access log (the reports
+# hold counts, not personal data, so a download without one is still served and logged).
+EXPORT_PURPOSES = {
+    "report_up": gettext_lazy("向上级报送"),
+    "meeting": gettext_lazy("会议汇报"),
+    "analysis": gettext_lazy("分析研判"),
+    "archive": gettext_lazy("存档"),
+}
+
+
 @require_GET
 @login_required
 def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
@@ -255,7 +267,14 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         ctype = "application/pdf"
     else:
         raise Http404
-    log_access(user=request.user, what="export", detail=f"{title}.{fmt}", request=request)
+    purpose = EXPORT_PURPOSES.get(request.GET.get("purpose", ""), "")
+    log_access(
+        user=request.user,
+        what="export",
+        detail=f"{title}.{fmt}",
+        purpose=str(purpose),
+        request=request,
+    )
     resp = HttpResponse(data, content_type=ctype)
     from urllib.parse import quote
 
