@@ -450,3 +450,15 @@ def test_the_received_time_is_one_field_typed_once(world: World) -> None:
         },
     )
     assert r.status_code == 302
+
+
+def test_unit_pickers_group_departments_apart_from_towns(world: World) -> None:
+    """Organ pickers mixed departments with towns in one unsorted list (issue)."""
+    m = register(world)
+    html = text(login(world.registrar).get(f"/matters/{m.pk}/"))
+    form = html[html.index('id="act-forward"') :]
+    form = form[: form.index("</select>")]
+    groups = re.findall(r'<optgroup label="([^"]+)">', form)
+    assert groups[:2] == ["职能部门", "人民政府"]
+    departments = form[form.index('label="职能部门"') : form.index('label="人民政府"')]
+    assert "住房和城乡建设局" in departments and "城关镇" not in departments

@@ -20,7 +20,7 @@ from xinfang.actions.effects import (
 )
 from xinfang.cases.inputs import RegistrationIn
 from xinfang.cases.models import Category, Decision, Rating
-from xinfang.org.models import Role, Unit, User
+from xinfang.org.models import Role, Unit, UnitKind, User
 
 Label = str | Promise
 
@@ -199,9 +199,25 @@ def parse_action(action: str, post: QueryDict) -> dict[str, Any]:
     return data
 
 
+# The order of the groups in unit pickers: the organs a matter is most often sent to first.
+KIND_ORDER = (
+    UnitKind.DEPARTMENT,
+    UnitKind.GOVERNMENT,
+    UnitKind.XINFANG_OFFICE,
+    UnitKind.HOTLINE,
+    UnitKind.POLITICAL_LEGAL,
+    UnitKind.DISCIPLINE,
+    UnitKind.COMMITTEE,
+    UnitKind.MEDIATION,
+)
+
+
 def unit_choices() -> list[Unit]:
-    """Units offered in unit pickers (every active unit, in tree order)."""
-    return list(Unit.objects.filter(is_active=True).only("id", "name", "path", "level"))
+    """Units offered in unit pickers, grouped by kind (departments, governments, offices,
+    …; ``web/_action.html`` shows each group under its name) and in tree order within."""
+    units = Unit.objects.filter(is_active=True).only("id", "name", "path", "level", "kind")
+    rank: dict[str, int] = {str(k): i for i, k in enumerate(KIND_ORDER)}
+    return sorted(units, key=lambda u: (rank.get(u.kind, len(rank)), u.path))
 
 
 def leader_choices() -> list[User]:
