@@ -6,18 +6,20 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.audit.services import log_access
 from xinfang.cases import access
 from xinfang.cases.models import MatterUnit
-from xinfang.org.models import Level, Unit
+from xinfang.org.models import Level, Role, Unit
 from xinfang.reports import exports
 from xinfang.reports import queries as q
 from xinfang.supervision import rates as rates_mod
@@ -193,8 +195,6 @@ def drill(request: HttpRequest, unit: int, metric: str) -> HttpResponse:
 @login_required
 def duty(request: HttpRequest) -> HttpResponse:
     """The printable duty roster (值班表) of the user's units for one week."""
-    from datetime import timedelta
-
     today = timezone.localdate()
     try:
         start = date.fromisoformat(request.GET.get("week", ""))
@@ -206,6 +206,14 @@ def duty(request: HttpRequest) -> HttpResponse:
     shifts = DutyShift.objects.filter(
         unit_id__in=units, date__gte=start, date__lt=start + timedelta(days=7)
     ).select_related("unit")
+    editable = _roster_units(request.user)
+    form = DutyShiftForm(editable, initial={"date": start})
+    return _duty_page(request, shifts, start, form, editable)
+
+
+def _duty_page(
+    request: HttpRequest, shifts: Any, start: date, form: Any, editable: list[Unit]
+) -> HttpResponse:
     return render(
         request,
         "reports/duty.html",
@@ -215,8 +223,76 @@ def duty(request: HttpRequest) -> HttpResponse:
             "end": start + timedelta(days=6),
             "prev": start - timedelta(days=7),
             "next": start + timedelta(days=7),
+            "form": form if editable else None,
+            "editable": {u.pk for u in editable},
         },
+        status=400 if form.errors else 200,
     )
+
+
+def _roster_units(user: Any) -> list[Unit]:
+    """The units whose roster ``user`` keeps: where they are a leader or supervisor."""
+    ids = [m.unit_id for m in user.memberships.all() if m.role in ROSTER_ROLES]
+    return list(Unit.objects.filter(pk__in=ids).order_by("path"))
+
+
+class DutyShiftForm(forms.ModelForm):
+    """One duty shift of one of the user's units."""
+
+    class Meta:
+        model = DutyShift
+        fields = ("unit", "date", "start", "end", "leader", "staff", "phone", "holiday")
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "start": forms.TimeInput(attrs={"type": "time"}),
+            "end": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    def __init__(self, units: list[Unit], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        field.queryset = Unit.objects.filter(pk__in=[u.pk for u in units])  # type: ignore[attr-defined]
+        field.label = _("单位")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("结束时间应晚于开始时间"))
+        return data
+
+
+@require_POST
+@login_required
+def duty_add(request: HttpRequest) -> HttpResponse:
+    """Add a shift to the roster of one of the user's units (leaders and supervisors)."""
+    editable = _roster_units(request.user)
+    if not editable:
+        raise Http404
+    form = DutyShiftForm(editable, request.POST)
+    if not form.is_valid():
+        day = form.cleaned_data.get("date") or timezone.localdate()
+        start = day - timedelta(days=day.weekday())
+        shifts = DutyShift.objects.filter(
+            unit__in=editable, date__gte=start, date__lt=start + timedelta(days=7)
+        )
+        return _duty_page(request, shifts.select_related("unit"), start, form, editable)
+    shift = form.save()
+    week = shift.date - timedelta(days=shift.date.weekday())
+    return redirect(f"{reverse('reports:duty')}?week={week.isoformat()}")
+
+
+@require_POST
+@login_required
+def duty_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a shift from the roster of one of the user's units."""
+    shift = get_object_or_404(DutyShift, pk=pk, unit__in=_roster_units(request.user))
+    week = shift.date - timedelta(days=shift.date.weekday())
+    shift.delete()
+    return redirect(f"{reverse('reports:duty')}?week={week.isoformat()}")
+
+
+# Who keeps a unit's duty roster (值班表).
+ROSTER_ROLES = (Role.LEADER, Role.SUPERVISOR)
 
 
 # Why a report is exported, asked on the dashboard and kept in the access log (the reports

@@ -33,6 +33,8 @@ reports_urls = (
         path("", reports.dashboard, name="dashboard"),
         path("rates/", reports.rates, name="rates"),
         path("duty/", reports.duty, name="duty"),
+        path("duty/add/", reports.duty_add, name="duty_add"),
+        path("duty/<int:pk>/delete/", reports.duty_delete, name="duty_delete"),
         path("rates/<int:unit>/<str:metric>/", reports.drill, name="drill"),
         path("<str:kind>.<str:fmt>", reports.download, name="download"),
     ],
