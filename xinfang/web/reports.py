@@ -207,7 +207,9 @@ def duty(request: HttpRequest) -> HttpResponse:
         unit_id__in=units, date__gte=start, date__lt=start + timedelta(days=7)
     ).select_related("unit")
     editable = _roster_units(request.user)
-    form = DutyShiftForm(editable, initial={"date": start})
+    form = DutyShiftForm(
+        editable, initial={"date": start, "unit": editable[0].pk if len(editable) == 1 else None}
+    )
     return _duty_page(request, shifts, start, form, editable)
 
 
@@ -243,7 +245,7 @@ class DutyShiftForm(forms.ModelForm):
         model = DutyShift
         fields = ("unit", "date", "start", "end", "leader", "staff", "phone", "holiday")
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start": forms.TimeInput(attrs={"type": "time"}),
             "end": forms.TimeInput(attrs={"type": "time"}),
         }
