@@ -49,6 +49,11 @@ def test_the_receipt_carries_the_secret_once_and_the_next_step(world: World) -> 
     ):
         assert text in slip, text
     assert AccessLog.objects.filter(what="receipt", matter=m).exists()
+    # the session store (a database table) never holds the secret in clear
+    from django.contrib.sessions.models import Session
+
+    for row in Session.objects.all():
+        assert secret not in row.session_data and secret not in str(row.get_decoded())
     # another session of the same registrar: the receipt without the secret
     other = login(w.registrar).get(f"/matters/{m.pk}/receipt/").content.decode()
     assert m.receipt_no in other and secret not in other and "已在登记时告知" in other

@@ -48,7 +48,7 @@ from xinfang.cases.models import (
     Topic,
     matter_in,
 )
-from xinfang.core.crypto import blind_index, id_index, normalise_phone
+from xinfang.core.crypto import blind_index, decrypt, encrypt, id_index, normalise_phone
 from xinfang.core.errors import UserError
 from xinfang.core.masks import HIDDEN, mask_id, mask_phone
 from xinfang.org.models import Role, Unit, User
@@ -213,8 +213,9 @@ def register(request: HttpRequest) -> HttpResponse:
         ctx["finals"] = _final_rows(request, finals)
         return render(request, "web/register.html", ctx, status=400)
     # The secret is stored only as a hash: this message and the counter receipt printed now
-    # (kept in this session for RECEIPT_MINUTES) are the only times it is shown.
-    request.session[RECEIPT_KEY] = {"pk": m.pk, "secret": secret, "at": time.time()}
+    # are the only times it is shown. For the receipt the session keeps it RECEIPT_MINUTES,
+    # encrypted under the field key like a phone number (sessions live in the database).
+    request.session[RECEIPT_KEY] = {"pk": m.pk, "secret": encrypt(secret), "at": time.time()}
     messages.success(
         request,
         _("已登记，受理编号 %(no)s。查询码 %(secret)s 只显示这一次，请告知信访人。")
@@ -310,7 +311,7 @@ def _receipt_secret(request: HttpRequest, pk: int) -> str | None:
     kept = request.session.get(RECEIPT_KEY) or {}
     if kept.get("pk") != pk or time.time() - float(kept.get("at", 0)) > RECEIPT_MINUTES * 60:
         return None
-    return str(kept.get("secret") or "") or None
+    return decrypt(str(kept.get("secret") or "")) or None
 
 
 @require_GET
