@@ -3,6 +3,7 @@
 # and, when a server answers, on PostgreSQL (XINFANG_PG_URL, default the local `test` db).
 source "$(dirname "$0")/_env.sh"
 need_apt "fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc" \
+         "fonts-arphic-uming:/usr/share/fonts/truetype/arphic/uming.ttc" \
          "chromium:/usr/bin/chromium" \
          "libreoffice-writer-nogui:/usr/bin/soffice" \
          "gettext:/usr/bin/msgfmt"

@@ -304,6 +304,14 @@ XINFANG: dict[str, Any] = {
         "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
         "/usr/share/fonts/truetype/arphic/uming.ttc",
     ],
+    # Official documents' faces (GB/T 9704-2012 §5.2; ``core.fonts``): TrueType files only.
+    "SONG_FONTS": [
+        os.environ.get("XINFANG_SONG_FONT", ""),
+        "/usr/share/fonts/truetype/arphic/uming.ttc",  # Debian fonts-arphic-uming
+    ],
+    "FANGSONG_FONTS": [os.environ.get("XINFANG_FANGSONG_FONT", "")],
+    # "official": 红头 and the GB/T 9704 page; "plain": title, number and text only.
+    "NOTICE_LAYOUT": os.environ.get("XINFANG_NOTICE_LAYOUT", "official"),
 }
 
 # --- Sign-in, throttles, passwords and API tokens (docs/security.md) -------------------

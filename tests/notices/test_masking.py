@@ -42,7 +42,7 @@ def test_a_reports_notices_mask_the_reporter_for_masked_viewers(world: World) ->
     )
     m = transition(m, "forward", actor=w.registrar, data={"unit": w.housing.pk})
     n = m.notices.get()
-    assert n.kind == NoticeKind.RECEIPT
+    assert n.kind == NoticeKind.FORWARDED
     seen = {
         "registrar": w.registrar,  # the registering organ's registrar sees who reported
         "supervisor": w.supervisor,  # a supervisor sees the identity masked
@@ -69,7 +69,7 @@ def test_the_receiving_organ_issues_its_acceptance_notice(world: World) -> None:
     m = transition(m, "forward", actor=w.registrar, data={"unit": w.town.pk})
     m = transition(m, "accept", actor=w.handler)
     notices = list(m.notices.order_by("pk"))
-    assert [n.kind for n in notices] == [NoticeKind.RECEIPT, NoticeKind.RECEIPT]
+    assert [n.kind for n in notices] == [NoticeKind.FORWARDED, NoticeKind.RECEIPT]
     accepted = notices[1]
     assert accepted.organ == w.town and accepted.event.action == "accept"
     text = "\n".join(accepted.context["paragraphs"])

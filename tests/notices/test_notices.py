@@ -40,11 +40,11 @@ def both(notice: Notice) -> list[str]:
     return [docx_text(render_docx(notice)), pdf_text(render_pdf(notice))]
 
 
-def test_forward_issues_receipt_notice(world: World) -> None:
+def test_forward_issues_forwarding_notice(world: World) -> None:
     m = register(world)
     transition(m, "forward", actor=world.registrar, data={"unit": world.town.pk})
     n = m.notices.get()
-    assert n.kind == NoticeKind.RECEIPT and n.organ == world.office
+    assert n.kind == NoticeKind.FORWARDED and n.organ == world.office
     for text in both(n):
         for needle in (
             m.receipt_no,

@@ -7,10 +7,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-
 from xinfang.cases.clock import answered_on_time, clock_for
 from xinfang.cases.models import Event, Matter, MatterUnit, ReceiptCounter, Status
+from xinfang.core import serials
 from xinfang.core.rows import Insert
 from xinfang.org.models import Unit, User
 from xinfang.reports import counters as month_counts
@@ -126,28 +125,6 @@ def next_receipt_no(unit: Unit, year: int) -> str:
 
     The unit id makes numbers unique when several organs share a division code.
     """
-    last = _bump_receipt_counter(unit.pk, year)
+    last = serials.bump(ReceiptCounter, unit_id=unit.pk, year=year)
     prefix = f"{unit.division_code}{unit.pk:04d}"
     return f"{prefix}-{year}-{last:06d}"
-
-
-def _bump_receipt_counter(unit_id: int, year: int) -> int:
-    """The unit's next serial for ``year``: one ``UPDATE … RETURNING`` (SQLite 3.35+ and
-    PostgreSQL), which also locks the row until the caller's transaction ends; the year's
-    first matter creates the row (a concurrent creator makes the insert fail: add to
-    theirs)."""
-    table = connection.ops.quote_name(ReceiptCounter._meta.db_table)
-    sql = f"UPDATE {table} SET last = last + 1 WHERE unit_id = %s AND year = %s RETURNING last"
-    with connection.cursor() as cur:
-        cur.execute(sql, [unit_id, year])
-        row = cur.fetchone()
-        if row is not None:
-            return int(row[0])
-    try:
-        with transaction.atomic():
-            ReceiptCounter.objects.create(unit_id=unit_id, year=year, last=1)
-        return 1
-    except IntegrityError:
-        with connection.cursor() as cur:
-            cur.execute(sql, [unit_id, year])
-            return int(cur.fetchone()[0])

@@ -10,6 +10,7 @@ import secrets
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.cases.clock import clock_for
 from xinfang.cases.inputs import (
     PETITIONER_FIELDS,
     PetitionerIn,
@@ -37,6 +39,7 @@ from xinfang.cases.models import (
 )
 from xinfang.core.errors import Forbidden, UserError, check_text
 from xinfang.core.rows import Insert, next_key
+from xinfang.deadlines.clock import Deadline
 from xinfang.notices.services import issue_for_event
 from xinfang.org.models import Role, Unit, UnitKind, User, prefetch_memberships
 from xinfang.reports import counters as month_counts
@@ -193,6 +196,77 @@ def save_attachments(
     return out
 
 
+def check_received(received_at: datetime, at: datetime, backdate_reason: str = "") -> bool:
+    """Refuse a received time no deadline can run from (no time zone, before ``MIN_YEAR``,
+    in the future, or more than ``BACKDATE_DAYS`` before ``at`` without a 补录 reason);
+    True when the matter is registered late (补录)."""
+    if timezone.is_naive(received_at):
+        raise UserError(
+            "bad_received_at",
+            "收到时间须带时区（如 2026-03-05T09:30:00+08:00）",
+            "Received time needs a time zone (e.g. 2026-03-05T09:30:00+08:00)",
+            field="received_at",
+        )
+    if received_at.year < MIN_YEAR:
+        raise UserError(
+            "bad_received_at",
+            f"收到时间不能早于{MIN_YEAR}年",
+            f"Received time is before {MIN_YEAR}",
+            field="received_at",
+        )
+    late = at - received_at > timedelta(days=int(settings.XINFANG["BACKDATE_DAYS"]))
+    if late and not backdate_reason:
+        # a typing slip (1900, last year's date) would start every deadline in the past and
+        # top every overdue list: a receipt this old is registered only with its reason
+        raise UserError(
+            "backdate_reason_required",
+            f"收到时间早于登记{settings.XINFANG['BACKDATE_DAYS']}天以上，请核对；"
+            "确属补录的，请填写补录原因",
+            f"Received more than {settings.XINFANG['BACKDATE_DAYS']} days before registration: "
+            "check the date, or give the reason for registering it late",
+            field="received_at",
+        )
+    check_text(backdate_reason, field="backdate_reason", zh="补录原因", en="Reason", max_length=200)
+    if received_at > at:
+        raise UserError(
+            "future", "收到时间不能晚于现在", "Received time is in the future", field="received_at"
+        )
+    return late
+
+
+def preview_deadlines(
+    *,
+    unit: Unit,
+    received_at: datetime,
+    category: str,
+    anonymous: bool = False,
+    accused_unit: Unit | None = None,
+    backdate_reason: str = "",
+    at: datetime | None = None,
+) -> list[Deadline]:
+    """The deadlines a registration with these details would start, computed by the clock
+    from the register event it would write — shown to the registrar before saving, so a
+    wrong received time is seen while it can still be corrected. Nothing is written."""
+    at = at or timezone.now()
+    check_received(received_at, at, (backdate_reason or "").strip())
+    if category not in Category.values:
+        category = Category.CLAIM
+    if category == Category.REPORT and accused_unit is not None:
+        unit = organ_for_report(unit, accused_unit)
+    event = SimpleNamespace(
+        action="register",
+        at=at,
+        data={
+            "received_on": timezone.localdate(received_at).isoformat(),
+            "office": unit.kind in (UnitKind.XINFANG_OFFICE, UnitKind.HOTLINE),
+            "anonymous": anonymous,
+        },
+    )
+    unsaved = Matter(kind=Kind.ORIGINAL, category=category)
+    clock = clock_for(unsaved, on=timezone.localdate(at), events=[event])
+    return [d for d in clock.deadlines if d.obligation]
+
+
 def register_matter(
     *,
     by: User | None,
@@ -258,38 +332,8 @@ def register_matter(
         raise UserError("required", "请填写信访请求", "The request is required", field="content")
     check_text(content, field="content", zh="信访请求", en="The request", max_length=MAX_TEXT)
     check_text(facts, field="facts", zh="事实和理由", en="Facts and reasons", max_length=MAX_TEXT)
-    if timezone.is_naive(received_at):
-        raise UserError(
-            "bad_received_at",
-            "收到时间须带时区（如 2026-03-05T09:30:00+08:00）",
-            "Received time needs a time zone (e.g. 2026-03-05T09:30:00+08:00)",
-            field="received_at",
-        )
-    if received_at.year < MIN_YEAR:
-        raise UserError(
-            "bad_received_at",
-            f"收到时间不能早于{MIN_YEAR}年",
-            f"Received time is before {MIN_YEAR}",
-            field="received_at",
-        )
     backdate_reason = (backdate_reason or "").strip()
-    late = at - received_at > timedelta(days=int(settings.XINFANG["BACKDATE_DAYS"]))
-    if late and not backdate_reason:
-        # a typing slip (1900, last year's date) would start every deadline in the past and
-        # top every overdue list: a receipt this old is registered only with its reason
-        raise UserError(
-            "backdate_reason_required",
-            f"收到时间早于登记{settings.XINFANG['BACKDATE_DAYS']}天以上，请核对；"
-            "确属补录的，请填写补录原因",
-            f"Received more than {settings.XINFANG['BACKDATE_DAYS']} days before registration: "
-            "check the date, or give the reason for registering it late",
-            field="received_at",
-        )
-    check_text(backdate_reason, field="backdate_reason", zh="补录原因", en="Reason", max_length=200)
-    if received_at > at:
-        raise UserError(
-            "future", "收到时间不能晚于现在", "Received time is in the future", field="received_at"
-        )
+    late = check_received(received_at, at, backdate_reason)
     headcount = 1 if headcount is None else headcount
     if not 1 <= headcount <= MAX_HEADCOUNT:
         raise UserError(

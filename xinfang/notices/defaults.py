@@ -1,7 +1,7 @@
 """Default wording of each notice (used until the administrator saves their own).
 
 Context variables: petitioner, organ, receipt_no, received, issued, title, content, and
-per kind: unit, due (交办期限), registered_only (a receipt before the organ decided),
+per kind: unit, dispatch_verb (转送 or 交办), due (交办期限), registered_only (a receipt before the organ decided),
 handling_due (办理期限, once accepted), channel, target_organ,
 ground_article, existing, existing_status, existing_unit, existing_due, ground, days, reason,
 new_due, decision, request, facts, reasons, basis, next_right.
@@ -16,6 +16,18 @@ paragraph saying that its deadlines are provisional (``notices.services``).
 from __future__ import annotations
 
 DEFAULTS: dict[str, tuple[str, str]] = {
+    "forwarded": (
+        "转送告知书",
+        """{{ petitioner }}：
+
+您于{{ received }}提出的信访事项（登记编号：{{ receipt_no }}，事由：{{ title }}）已收悉。
+
+根据《信访工作条例》第二十二条的规定，按照“属地管理、分级负责，谁主管、谁负责”的原则，本机关已将该事项{{ dispatch_verb }}{{ unit }}办理{% if due %}，{{ dispatch_verb }}期限至{{ due }}{{ due_note }}{% endif %}。
+
+{{ unit }}应当自收到之日起15日内决定是否受理，并书面告知您（《信访工作条例》第二十三条）；受理后应当自受理之日起60日内办结（《信访工作条例》第三十四条）。
+
+您可凭登记编号和查询码查询办理进展。""",
+    ),
     "receipt": (
         "受理告知书",
         """{{ petitioner }}：

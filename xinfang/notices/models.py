@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NoticeKind(models.TextChoices):
+    FORWARDED = "forwarded", _("转送告知书")
     RECEIPT = "receipt", _("受理告知书")
     REDIRECT = "redirect", _("告知书（其他法定途径）")
     NOT_ACCEPTED = "not_accepted", _("不予受理告知书")
@@ -71,6 +72,24 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+class NoticeSerial(models.Model):
+    """Per issuing organ, year and kind of notice, the last serial handed out: a notice's
+    number is the organ's code, the year and this serial (GB/T 9704-2012 §7.2.4)."""
+
+    organ = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "year", "kind"], name="notice_serial_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organ_id}/{self.year}/{self.kind}: {self.last}"
 
 
 class Level(models.TextChoices):

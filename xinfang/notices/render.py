@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
-from xinfang.core.fonts import FONT_NAME, register_font
+from xinfang.core.fonts import FONT_NAME, official_fonts, register_font
 from xinfang.core.masks import HIDDEN
 
 from .models import Notice
@@ -41,80 +42,193 @@ def _lines(notice: Notice, masked: bool = False) -> tuple[list[str], str, str]:
     return paragraphs, _clean(ctx.get("organ", "")), _clean(ctx.get("issued", ""))
 
 
+def _salutation(index: int, text: str) -> bool:
+    """The opening "张三：" stands flush left; a later paragraph ending in a colon ("现将处理
+    意见告知如下：") is text like any other."""
+    return index == 0 and text.endswith("：")
+
+
+def _official() -> bool:
+    return settings.XINFANG.get("NOTICE_LAYOUT", "official") != "plain"
+
+
+# GB/T 9704-2012: the type area is 156 × 225 mm with 22 lines of 3号 (16 pt) text, so a
+# line is 225 mm / 22 apart; the 发文机关标志 is red (§7.2.1), titles in 2号 小标宋 (§7.3.1),
+# the text in 3号 仿宋 (§5.2), the page number in 4号 as "— 1 —" (§7.5).
+LINE_MM = 225 / 22
+RED = "FF0000"
+
+
 def render_docx(notice: Notice, masked: bool = False) -> bytes:
-    """A Word document: centred title, number, body, organ and date bottom right."""
+    """A Word document: the GB/T 9704 letter layout (red head, double red rule, number,
+    title, text, organ and date, page numbers), or the plain one (``NOTICE_LAYOUT``)."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt, RGBColor
 
+    def face(run_or_style: Any, latin: str, east_asia: str) -> None:
+        run_or_style.font.name = latin
+        rpr = run_or_style.element.get_or_add_rPr()
+        rpr.get_or_add_rFonts().set(qn("w:eastAsia"), east_asia)
+
+    official = _official()
     doc = Document()
     style = doc.styles["Normal"]
-    style.font.name = "FangSong"
-    style.font.size = Pt(14)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+    style.font.size = Pt(16 if official else 14)
+    face(style, "FangSong", "仿宋_GB2312" if official else "仿宋")
     paragraphs, organ, issued = _lines(notice, masked)
 
+    if official:
+        section = doc.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        style.paragraph_format.line_spacing = Mm(LINE_MM)
+        head = doc.add_paragraph()
+        head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = head.add_run(organ)
+        run.font.size = Pt(26)
+        run.font.color.rgb = RGBColor.from_string(RED)
+        face(run, "SimSun", "方正小标宋简体")
+        # the red rule under the head: thick over thin (§7.2.1, 信函格式 §10.1)
+        border = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        for key, value in (("val", "thickThinSmallGap"), ("sz", "24"), ("color", RED)):
+            bottom.set(qn(f"w:{key}"), value)
+        border.append(bottom)
+        head._p.get_or_add_pPr().append(border)
+        num = doc.add_paragraph(notice.number)
+        num.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run(_clean(notice.title))
-    run.bold = True
     run.font.size = Pt(22)
-    run.font.name = "SimSun"
-    run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    num = doc.add_paragraph(notice.number)
-    num.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for text in paragraphs:
+    run.bold = not official
+    face(run, "SimSun", "方正小标宋简体" if official else "宋体")
+    if not official:
+        num = doc.add_paragraph(notice.number)
+        num.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for i, text in enumerate(paragraphs):
         p = doc.add_paragraph(text)
-        if not text.endswith("："):  # the salutation stands flush left
-            p.paragraph_format.first_line_indent = Pt(28)
+        if not _salutation(i, text):  # the salutation stands flush left
+            p.paragraph_format.first_line_indent = Pt(32 if official else 28)
     for text in ("", organ, "（印章）", issued):
         p = doc.add_paragraph(text)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if official:
+        _docx_page_numbers(doc)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
+def _docx_page_numbers(doc: Any) -> None:
+    """ "— n —" in the footer: odd pages on the right, even pages on the left (§7.5)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        p = footer.paragraphs[0]
+        p.alignment = align
+        p.add_run("— ").font.size = Pt(14)
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = "1"
+        run.append(text)
+        field.append(run)
+        p._p.append(field)
+        p.add_run(" —").font.size = Pt(14)
+
+
 def render_pdf(notice: Notice, masked: bool = False) -> bytes:
-    """An A4 PDF with the CJK font embedded (subset) and CJK line wrapping."""
+    """An A4 PDF with the CJK fonts embedded (subset) and CJK line wrapping: the GB/T 9704
+    letter layout, or the plain one (``NOTICE_LAYOUT``)."""
     from xml.sax.saxutils import escape
 
+    from reportlab.lib.colors import red
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus.flowables import HRFlowable
 
+    official = _official()
     register_font()
+    song, fangsong = official_fonts() if official else (FONT_NAME, FONT_NAME)
+    size = 16 if official else 14
     body = ParagraphStyle(
         "body",
-        fontName=FONT_NAME,
-        fontSize=14,
-        leading=24,
-        firstLineIndent=28,
+        fontName=fangsong,
+        fontSize=size,
+        leading=LINE_MM * mm if official else 24,
+        firstLineIndent=2 * size,
         wordWrap="CJK",
     )
     head = ParagraphStyle(
-        "head", parent=body, fontSize=22, leading=32, alignment=TA_CENTER, firstLineIndent=0
+        "head",
+        parent=body,
+        fontName=song,
+        fontSize=22,
+        leading=32,
+        alignment=TA_CENTER,
+        firstLineIndent=0,
     )
     centre = ParagraphStyle("centre", parent=body, alignment=TA_CENTER, firstLineIndent=0)
     flush = ParagraphStyle("flush", parent=body, firstLineIndent=0)
     right = ParagraphStyle("right", parent=body, alignment=TA_RIGHT, firstLineIndent=0)
     paragraphs, organ, issued = _lines(notice, masked)
-    story = [
-        Paragraph(escape(_clean(notice.title)), head),
-        Paragraph(escape(notice.number), centre),
-        Spacer(1, 8 * mm),
-    ]
+    story: list[Any] = []
+    if official:
+        red_head = ParagraphStyle("red", parent=head, fontSize=26, leading=34, textColor=red)
+        story += [
+            Paragraph(escape(organ), red_head),
+            Spacer(1, 2 * mm),
+            HRFlowable(width="100%", thickness=1.2 * mm, color=red, spaceAfter=0.8 * mm),
+            HRFlowable(width="100%", thickness=0.35 * mm, color=red, spaceAfter=3 * mm),
+            Paragraph(escape(notice.number), right),
+            Spacer(1, 6 * mm),
+            Paragraph(escape(_clean(notice.title)), head),
+            Spacer(1, LINE_MM * mm),
+        ]
+    else:
+        story += [
+            Paragraph(escape(_clean(notice.title)), head),
+            Paragraph(escape(notice.number), centre),
+            Spacer(1, 8 * mm),
+        ]
     story += [
-        Paragraph(escape(t).replace("\n", "<br/>"), flush if t.endswith("：") else body)
-        for t in paragraphs
+        Paragraph(escape(t).replace("\n", "<br/>"), flush if _salutation(i, t) else body)
+        for i, t in enumerate(paragraphs)
     ]
     story += [Spacer(1, 12 * mm)] + [
         Paragraph(escape(t), right) for t in (organ, "（印章）", issued)
     ]
+
+    def page_number(canvas: Any, doc: Any) -> None:
+        """ "— n —" in 4号 (14 pt), 7 mm below the type area; odd right, even left (§7.5)."""
+        canvas.saveState()
+        canvas.setFont(song, 14)
+        text, y = f"— {doc.page} —", 35 * mm - 7 * mm - 14
+        if doc.page % 2:
+            canvas.drawRightString(A4[0] - 26 * mm - 14, y, text)
+        else:
+            canvas.drawString(28 * mm + 14, y, text)
+        canvas.restoreState()
+
     buf = io.BytesIO()
+    pages = {"onFirstPage": page_number, "onLaterPages": page_number} if official else {}
     SimpleDocTemplate(
         buf,
         pagesize=A4,
@@ -125,7 +239,7 @@ def render_pdf(notice: Notice, masked: bool = False) -> bytes:
         title=_clean(notice.title),
         author=organ,
         subject=notice.number,
-    ).build(story)
+    ).build(story, **pages)
     return buf.getvalue()
 
 

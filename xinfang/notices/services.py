@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Decision, Event, Kind, Matter
+from xinfang.core import serials
 from xinfang.deadlines import provisional
 from xinfang.deadlines.clock import Deadline
 from xinfang.org.models import Unit
 
 from .defaults import DEFAULTS
-from .models import Notice, NoticeKind, NoticeTemplate
+from .models import Notice, NoticeKind, NoticeSerial, NoticeTemplate
 from .notify import after_commit
 
 K = NoticeKind
@@ -29,8 +30,10 @@ OPINION_KIND = {
     Kind.REEXAM: K.REEXAM_OPINION,
 }
 ACTION_KIND = {
-    "forward": K.RECEIPT,
-    "assign": K.RECEIPT,
+    # the office that forwards or assigns tells the petitioner where the matter went
+    # (XFGZ Art. 22); the receiving organ decides on acceptance and issues its own receipt
+    "forward": K.FORWARDED,
+    "assign": K.FORWARDED,
     # the receiving organ's own written acceptance (XFGZ Arts. 22, 23)
     "accept": K.RECEIPT,
     "send_receipt": K.RECEIPT,
@@ -43,12 +46,13 @@ ACTION_KIND = {
 }
 # A merged matter's petitioner gets their own copy of these notices of the main matter.
 RELAY_KIND = {
-    "forward": K.RECEIPT,
-    "assign": K.RECEIPT,
+    "forward": K.FORWARDED,
+    "assign": K.FORWARDED,
     "redirect": K.REDIRECT,
     "approve_extension": K.EXTENSION,
 }
 ABBREV: dict[str, str] = {
+    K.FORWARDED: "转",
     K.REPEAT: "重",
     K.MERGED: "并",
     K.SPLIT: "解并",
@@ -194,7 +198,11 @@ def build_context(matter: Matter, event: Event, kind: str, organ: Unit) -> dict[
         "title": matter.title,
         "reason": event.reason,
     }
-    if kind == K.RECEIPT:
+    if kind == K.FORWARDED:
+        ctx["unit"] = d.get("unit_name", "")
+        ctx["dispatch_verb"] = "交办" if action_of(event) == "assign" else "转送"
+        _put_date(ctx, "due", _iso(d.get("due_on")), issued)
+    elif kind == K.RECEIPT:
         ctx["unit"] = d.get("unit_name", "")
         ctx["dispatch_verb"] = "交办" if action_of(event) == "assign" else "转送"
         # a receipt given before the organ decided (XFGZ Art. 23): received, not accepted
@@ -233,6 +241,15 @@ def build_context(matter: Matter, event: Event, kind: str, organ: Unit) -> dict[
     return ctx
 
 
+def notice_number(organ: Unit, kind: str, year: int) -> str:
+    """The next number of ``organ``'s notices of ``kind`` in ``year``, as a document number
+    is written (GB/T 9704-2012 §7.2.4): the organ's code, the year in 〔〕, the serial — for
+    example 青山县信转〔2026〕15号."""
+    prefix = organ.short_name or organ.name[:6]
+    serial = serials.bump(NoticeSerial, organ_id=organ.pk, year=year, kind=kind)
+    return f"{prefix}信{ABBREV[kind]}〔{year}〕{serial}号"
+
+
 def issue_for_event(matter: Matter, event: Event) -> Notice | None:
     """Create the notice ``event`` requires, if any (runs inside the caller's transaction)."""
     kind = _kind_for(matter, event)
@@ -255,8 +272,9 @@ def issue_for_event(matter: Matter, event: Event) -> Notice | None:
         ctx["paragraphs"].append(note)
     ctx["title"] = matter.title
     issued = timezone.localdate(event.at)
-    prefix = organ.short_name or organ.name[:6]
-    number = f"{prefix}信{ABBREV[kind]}〔{issued.year}〕{matter.pk}-{event.seq}号"
+    if kind == K.FORWARDED and ctx["dispatch_verb"] == "交办":
+        title = title.replace("转送", "交办")
+    number = notice_number(organ, kind, issued.year)
     notice = Notice.objects.create(
         matter=matter,
         event=event,

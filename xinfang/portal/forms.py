@@ -6,6 +6,7 @@ office's own words: the length of a long text is said in characters of that text
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -60,6 +61,35 @@ def place_name(unit: Unit) -> str:
 class AreaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
         return place_name(obj)
+
+
+def organ_groups(units: Iterable[Unit]) -> list[tuple[Any, list[tuple[int, str]]]]:
+    """The organs of the picker under their kind: letters-and-visits offices first, then
+    governments, then their departments, each in tree order."""
+    order = [UnitKind.XINFANG_OFFICE, UnitKind.GOVERNMENT, UnitKind.DEPARTMENT]
+    groups: dict[str, list[tuple[int, str]]] = {k: [] for k in order}
+    for u in units:
+        groups.setdefault(u.kind, []).append((u.pk, u.name))
+    return [(UnitKind(k).label, rows) for k, rows in groups.items() if rows]
+
+
+def place_groups(units: Iterable[Unit]) -> list[tuple[Any, list[tuple[int, str]]]]:
+    """The places of the picker: cities, counties and townships under one heading, and the
+    villages under their township ("城关镇" → 桃园村, 新村 …), so two villages of the same
+    name in different townships can be told apart."""
+    towns: list[tuple[int, str]] = []
+    villages: dict[int, list[tuple[int, str]]] = {}
+    names: dict[int, str] = {}
+    for u in units:
+        names[u.pk] = place_name(u)
+        if u.level == Level.VILLAGE and u.parent_id is not None:
+            villages.setdefault(u.parent_id, []).append((u.pk, place_name(u)))
+        else:
+            towns.append((u.pk, names[u.pk]))
+    out: list[tuple[Any, list[tuple[int, str]]]] = [(_("县、乡镇（街道）"), towns)] if towns else []
+    for parent, rows in villages.items():
+        out.append((names.get(parent) or _("村（社区）"), rows))
+    return out
 
 
 def _messages(label: Any, limit: int) -> dict[str, Any]:
@@ -152,6 +182,12 @@ class SubmissionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organ"].queryset = organs()  # type: ignore[attr-defined]
         self.fields["area"].queryset = areas()  # type: ignore[attr-defined]
+        # grouped for display; what is accepted is still each field's queryset
+        for name, groups in (("organ", organ_groups(organs())), ("area", place_groups(areas()))):
+            field = self.fields[name]
+            blank = [("", field.empty_label or "---------")]  # type: ignore[attr-defined]
+            field.choices = blank + groups  # type: ignore[attr-defined]
+            field.widget.attrs["data-filter"] = ""
         self.fields["accused"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
             is_active=True
         ).order_by("path")

@@ -251,7 +251,9 @@ def petitioner_rows(post: QueryDict | dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def registration_kwargs(post: QueryDict, files: Any, units: list[Unit]) -> dict[str, Any]:
+def registration_kwargs(
+    post: QueryDict | dict[str, Any], files: Any, units: list[Unit]
+) -> dict[str, Any]:
     """Keyword arguments of ``register_matter`` from the registration form: the form's
     values read as every face reads them (``cases.inputs.RegistrationIn.parse``), and the
     files. Raises ``UserError`` for input that cannot even be read."""
@@ -268,7 +270,7 @@ def registration_kwargs(post: QueryDict, files: Any, units: list[Unit]) -> dict[
         for r in petitioner_rows(post)
     ]
     reg = RegistrationIn.parse(raw, organs=units)
-    return {**reg.kwargs(), "attachments": files.getlist("attachments")}
+    return {**reg.kwargs(), "attachments": files.getlist("attachments") if files else []}
 
 
 # The form's fields read as they are (the unit and the petitioners are read apart).

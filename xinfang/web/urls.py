@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("matters/new/", views.register, name="register"),
     path("matters/new/final/", views.final_panel, name="final_matters"),
+    path("matters/new/deadlines/", views.deadline_preview, name="deadline_preview"),
     path("matters/<int:pk>/", views.matter_page, name="matter"),
     path("matters/<int:pk>/act/<str:action>/", views.act, name="act"),
     path("matters/<int:pk>/reveal/", views.reveal, name="reveal"),

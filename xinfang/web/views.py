@@ -29,7 +29,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.actions.effects import OPINION_FIELDS
-from xinfang.actions.registration import register_matter
+from xinfang.actions.registration import preview_deadlines, register_matter
 from xinfang.actions.workflow import RULES, allowed_actions, transition
 from xinfang.audit.services import log_access, lookup_detail
 from xinfang.cases import access, todo
@@ -198,6 +198,7 @@ def register(request: HttpRequest) -> HttpResponse:
         "now": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         "finals": [],
     }
+    ctx["preview"] = _preview(request.POST or {"unit": str(units[0].pk)}, units)
     if request.method != "POST":
         return render(request, "web/register.html", ctx)
     then = request.POST.get("then", "")
@@ -398,6 +399,54 @@ def _not_accept_art36(request: HttpRequest, user: User, m: Matter, existing: str
         _("已不予受理，并出具不予受理告知书（信访工作条例第三十六条第三款）。"),
     )
     return redirect("web:matter", pk=m.pk)
+
+
+@require_POST
+@login_required
+def deadline_preview(request: HttpRequest) -> HttpResponse:
+    """The deadlines the registration form's details would start, as an HTML fragment
+    refreshed while the form is filled in (a wrong received time shows as a wrong date
+    before saving). The petitioners are not sent, only whether any can be written to."""
+    user = _user(request)
+    units = _registrar_units(user)
+    if not units:
+        raise Http404
+    return render(request, "web/_deadline_preview.html", _preview(request.POST, units))
+
+
+def _has_contact(post: Any) -> bool:
+    """Whether a notice could be served (XFGZ Art. 23): the script's ``contact`` flag, else
+    the posted petitioner rows; a form not yet filled in is previewed as if it will be."""
+    if "contact" in post:
+        return bool(post.get("contact") == "1")
+    rows = petitioner_rows(post)
+    return not any(r["name"] for r in rows) or any(r["phone"] or r["address"] for r in rows)
+
+
+def _preview(post: Any, units: list[Unit]) -> dict[str, Any]:
+    """The preview's context: the deadlines, or the message of what makes them unknowable."""
+    try:
+        kw = registration_kwargs(post, None, units)
+        deadlines = preview_deadlines(
+            unit=kw["unit"],
+            received_at=kw["received_at"],
+            category=kw["category"],
+            anonymous=kw["anonymous"] or not _has_contact(post),
+            accused_unit=kw["accused_unit"],
+            backdate_reason=kw["backdate_reason"],
+        )
+    except UserError as e:
+        return {"problem": present.user_message(e)}
+    rows = [
+        {
+            "label": present.deadline_label(d.kind),
+            "article": d.article,
+            "due": d.due,
+            "badge": present.deadline_badge(d),
+        }
+        for d in deadlines
+    ]
+    return {"rows": rows}
 
 
 @require_POST

@@ -22,4 +22,49 @@ document.addEventListener("DOMContentLoaded", function () {
     b.hidden = false;
     b.addEventListener("click", function () { window.print(); });
   });
+  // Type-ahead for long pickers (units, places): a filter box before the list narrows it to
+  // the names containing what is typed; one match is chosen at once, Enter takes the first.
+  document.querySelectorAll("select[data-filter]").forEach(function (sel) {
+    if (sel.multiple || sel.options.length < 12) return;
+    var en = (document.documentElement.lang || "").indexOf("en") === 0;
+    var label = sel.id ? document.querySelector('label[for="' + sel.id + '"]') : null;
+    var name = label ? label.textContent.replace(/[*＊]/g, "").trim().split(/\s/)[0] : "";
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "pick-filter";
+    box.autocomplete = "off";
+    box.placeholder = en ? "Type to filter" : "输入名称筛选";
+    box.setAttribute("aria-label", (en ? "Filter: " : "筛选") + name);
+    if (sel.id) box.setAttribute("aria-controls", sel.id);
+    sel.insertAdjacentElement("beforebegin", box);
+    var choose = function (opt) {
+      if (!opt || opt.selected) return;
+      opt.selected = true;
+      sel.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+    var visible = function () {
+      return Array.prototype.filter.call(sel.options, function (o) { return o.value && !o.hidden; });
+    };
+    box.addEventListener("input", function () {
+      var q = box.value.trim();
+      Array.prototype.forEach.call(sel.options, function (o) {
+        o.hidden = !!q && !!o.value && o.textContent.indexOf(q) < 0;
+      });
+      sel.querySelectorAll("optgroup").forEach(function (g) {
+        g.hidden = !Array.prototype.some.call(g.children, function (o) { return !o.hidden; });
+      });
+      var left = visible();
+      if (q && left.length === 1) choose(left[0]);
+    });
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") {
+        e.preventDefault();  // not a submit of the form
+        choose(visible()[0]);
+        sel.focus();
+      } else if (e.key === "ArrowDown") {
+        e.preventDefault();
+        sel.focus();
+      }
+    });
+  });
 });

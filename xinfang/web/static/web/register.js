@@ -96,4 +96,47 @@
       if (/^(area|p\d+_(name|phone|id))$/.test(e.target.name || "")) askFinal();
     });
   }
+
+  // The deadlines this registration would start, refreshed as the fields they depend on
+  // change (a slip in the received time shows as a date in the past before saving). Only
+  // whether a petitioner can be written to is sent, never who they are.
+  var preview = document.getElementById("deadline-preview");
+  var previewBody = preview && preview.querySelector("[data-body]");
+  var previewKey = null;
+  function askDeadlines() {
+    var data = new FormData();
+    ["unit", "received_at", "backdate_reason", "category", "accused_unit"].forEach(function (k) {
+      var el = form.elements[k];
+      if (el) data.append(k, el.value);
+    });
+    if (form.elements["anonymous"] && form.elements["anonymous"].checked) data.append("anonymous", "1");
+    var contact = false;
+    form.querySelectorAll("#pet-rows input").forEach(function (input) {
+      if (/^p\d+_(phone|address)$/.test(input.name) && input.value.trim()) contact = true;
+    });
+    var named = Array.prototype.some.call(form.querySelectorAll("#pet-rows input"), function (input) {
+      return /^p\d+_name$/.test(input.name) && input.value.trim();
+    });
+    data.append("contact", contact || !named ? "1" : "0");
+    var parts = [];
+    data.forEach(function (v, k) { parts.push(k + "=" + v); });
+    var k = parts.join("&");
+    if (k === previewKey) return;
+    previewKey = k;
+    fetch(preview.dataset.url, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token ? token.value : "" }
+    }).then(function (r) {
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      if (html !== null && k === previewKey) previewBody.innerHTML = html;  // server-rendered, escaped
+    }).catch(function () { /* registering checks the time again */ });
+  }
+  if (preview && previewBody && window.fetch) {
+    form.addEventListener("change", function (e) {
+      if (/^(unit|received_at|backdate_reason|category|accused_unit|anonymous|p\d+_(name|phone|address))$/.test(e.target.name || "")) askDeadlines();
+    });
+  }
 })();
