@@ -145,6 +145,47 @@ def test_staff_pages_have_no_axe_violations(chromium: Any, live_server: Any) -> 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+def test_staff_pages_at_phone_width_scroll_by_keyboard(chromium: Any, live_server: Any) -> None:
+    """A township clerk or a leader on a phone: a table wider than the screen scrolls in its
+    frame, which takes focus from the keyboard, is named, and scrolls with the arrow keys."""
+    world_with_work()
+    base = live_server.url
+    axe = Axe()
+    ctx = chromium.new_context(viewport={"width": 390, "height": 800}, locale="zh-CN")
+    page = ctx.new_page()
+    sign_in(page, base, "supervisor")
+    problems: list[str] = []
+    scrolling = []
+    pages = ["/", "/matters/new/", "/reports/", "/reports/rates/", "/reports/duty/"]
+    pages += [f"/matters/{pk}/" for pk in Matter.objects.values_list("pk", flat=True)[:3]]
+    for path in pages:
+        page.goto(base + path)
+        problems += scan(page, axe)
+        frames = page.evaluate(
+            "Array.from(document.querySelectorAll('.table-wrap')).filter("
+            "w => w.scrollWidth > w.clientWidth + 1).map("
+            "w => [w.getAttribute('tabindex'), w.getAttribute('aria-label')])"
+        )
+        assert all(t == "0" and label for t, label in frames), (path, frames)
+        scrolling += [path] * len(frames)
+    assert scrolling, "no page had a table wider than a phone: the check checked nothing"
+    page.goto(base + scrolling[0])
+    frame = page.locator(".table-wrap[tabindex='0']").first
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('tabindex') === '0'"):
+            break
+    else:
+        pytest.fail("Tab never reached the scrolling table")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert frame.evaluate("el => el.scrollLeft") > 0
+    ctx.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
 def test_portal_pages_have_no_axe_violations(chromium: Any, live_server: Any) -> None:
     w = world_with_work()
     base = live_server.url

@@ -384,7 +384,7 @@ def test_citizen_is_told_of_each_new_notice(world: World, django_capture_on_comm
     assert ConsoleNotifier.sent == [
         (
             "13800001234",
-            f"您的信访事项{m.receipt_no}有新的受理告知书，请凭受理编号和查询码在网上信访查看。",
+            f"您的信访事项{m.receipt_no}有新的转送告知书，请凭受理编号和查询码在网上信访查看。",
         )
     ]
 

@@ -67,4 +67,28 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   });
+  // A table wider than the screen scrolls inside its frame: the frame takes keyboard focus
+  // (arrow keys scroll it) and is named after its table, so it is reachable without a mouse.
+  var frames = document.querySelectorAll(".table-wrap");
+  var fit = function () {
+    frames.forEach(function (w) {
+      var scrolls = w.scrollWidth > w.clientWidth + 1;
+      if (scrolls && !w.hasAttribute("tabindex")) {
+        var t = w.querySelector("table");
+        var cap = t && (t.querySelector("caption") || (t.getAttribute("aria-labelledby") &&
+          document.getElementById(t.getAttribute("aria-labelledby"))));
+        w.setAttribute("tabindex", "0");
+        w.setAttribute("role", "region");
+        w.setAttribute("aria-label", cap ? cap.textContent.trim() : (t && t.getAttribute("aria-label")) || document.title);
+      } else if (!scrolls && w.getAttribute("role") === "region") {
+        w.removeAttribute("tabindex");
+        w.removeAttribute("role");
+        w.removeAttribute("aria-label");
+      }
+    });
+  };
+  if (frames.length) {
+    fit();
+    window.addEventListener("resize", fit);
+  }
 });
