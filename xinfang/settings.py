@@ -284,12 +284,9 @@ XINFANG: dict[str, Any] = {
     "RETENTION_YEARS": {"suggestion": 3, "claim": 10, "report": 10},
     # Staff sessions end after this many idle minutes (SESSION_COOKIE_AGE is the cap).
     "SESSION_IDLE_MINUTES": int(os.environ.get("XINFANG_SESSION_IDLE_MINUTES", "30")),
-    # Citizen portal rate limits: (attempts, seconds).
-    "PORTAL_LIMITS": {
-        "SUBMIT_PER_IP": (5, 3600),
-        "SUBMIT_PER_PHONE": (3, 3600),
-        "LOOKUP_PER_IP": (20, 600),
-    },
+    # Citizen portal rate limits: only the keys a deployment changes; each key, what it
+    # counts and its default are in xinfang/portal/access.py.
+    "PORTAL_LIMITS": {},
     "NOTIFIER": "xinfang.notices.notify.ConsoleNotifier",
     # 回头看: check concluded matters this many days after conclusion.
     "FOLLOWUP_DAYS": [30, 90],

@@ -80,7 +80,7 @@ def test_end_to_end(world: World) -> None:
         "submit_opinion",
         "approve_opinion",
     ]
-    assert {n["kind"] for n in d["notices"]} == {"receipt", "opinion"}
+    assert {n["kind"] for n in d["notices"]} == {"forwarded", "receipt", "opinion"}
 
 
 def test_errors_are_bilingual_json(world: World) -> None:

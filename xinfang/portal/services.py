@@ -18,18 +18,19 @@ from . import access
 
 
 def submit_online(
-    *, data: dict[str, Any], files: Sequence[UploadedFile], ip: str
+    *, data: dict[str, Any], files: Sequence[UploadedFile], ip: str, device: str = ""
 ) -> tuple[Matter, str]:
     """Register an online matter for a citizen (XFGZ Arts. 17, 20) and return it with its
     lookup secret, which exists in clear only in this return value.
 
-    ``data`` is a cleaned ``SubmissionForm``. Rate limits (per IP and per phone) are
-    checked first and counted only after success, so a rejected upload does not use up a
-    real person's allowance. All or nothing: ``register_matter`` writes in one transaction.
+    ``data`` is a cleaned ``SubmissionForm``; ``ip`` and ``device`` are the keys of
+    ``access.caller``. The hard limits (``access``) are checked first and the attempt is
+    counted per phone, device and address only after success, so a rejected upload does not
+    use up a real person's allowance; the question, when one is due, is the view's (it lives
+    in the session). All or nothing: ``register_matter`` writes in one transaction.
     """
-    phone = access.phone_key(data["phone"])
-    access.check("submit_ip", ip)
-    access.check("submit_phone", phone)
+    who = access.Caller("submit", ip=ip, device=device, phone=access.phone_key(data["phone"]))
+    access.refuse_if_blocked(who)
     collective = bool(data.get("is_collective"))
     people: list[dict[str, Any]] = [
         {
@@ -56,8 +57,7 @@ def submit_online(
         accused_unit=data.get("accused"),
     )
     m, secret = register_matter(by=None, by_citizen=True, **reg.kwargs(), attachments=files)
-    access.hit("submit_ip", ip)
-    access.hit("submit_phone", phone)
+    access.counted(who)
     after_commit(
         data["phone"],
         f"您的信访事项已收到，受理编号{m.receipt_no}。请凭受理编号和查询码在网上信访查询进度。",

@@ -29,6 +29,7 @@ from xinfang.reception.services import book, keep_days, places_left, upcoming
 from xinfang.web.notices import notice_response
 
 from . import access, knowledge
+from .device import with_device
 from .forms import RatingForm, SubmissionForm, place_name
 from .services import submit_online
 
@@ -111,7 +112,32 @@ def _submit_page(
     return render(request, "portal/submit.html", {"form": form, "error": error}, status=status)
 
 
+def _confirm_page(
+    request: HttpRequest, form: SubmissionForm, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    data = form.cleaned_data
+    return render(
+        request,
+        "portal/confirm.html",
+        {
+            "form": form,
+            "d": data,
+            "answers": knowledge.similar(data["title"], data["content"]),
+            "area_label": place_name(data["area"]) if data.get("area") else "",
+            "referred_to": _referred_to(data),
+            **extra,
+        },
+        status=status,
+    )
+
+
+def _too_many(resp: HttpResponse, e: access.TooMany) -> HttpResponse:
+    resp["Retry-After"] = str(e.retry_after)
+    return resp
+
+
 @require_http_methods(["GET", "POST"])
+@with_device
 def submit(request: HttpRequest) -> HttpResponse:
     """Step 1: the form. Step 2 (POST step=preview): the text back, for confirmation, with
     attachments. Step 3 (POST step=submit): register, all or nothing, then the receipt."""
@@ -123,29 +149,31 @@ def submit(request: HttpRequest) -> HttpResponse:
         return _submit_page(request, form, status=400)  # the template lists the errors
     if step == "edit":
         return _submit_page(request, form)
-    if step != "submit":
-        data = form.cleaned_data
-        return render(
-            request,
-            "portal/confirm.html",
-            {
-                "form": form,
-                "d": data,
-                "answers": knowledge.similar(data["title"], data["content"]),
-                "area_label": place_name(data["area"]) if data.get("area") else "",
-                "referred_to": _referred_to(data),
-            },
-        )
+    # The limits: refused already at the confirmation step past a hard one; the question,
+    # when needed, asked on the confirmation page and answered with the submission.
+    who = access.caller(request, "submit", phone=form.cleaned_data["phone"])
     try:
+        if step != "submit":
+            access.refuse_if_blocked(who)
+            return _confirm_page(request, form, challenge=access.challenge_for(request, who))
+        access.admit(request, who)
         m, secret = submit_online(
             data=form.cleaned_data,
             files=request.FILES.getlist("attachments"),
-            ip=access.client_ip(request),
+            ip=who.ip,
+            device=who.device,
         )
     except access.TooMany as e:
-        resp = _submit_page(request, form, error=said(e), status=429)
-        resp["Retry-After"] = str(e.retry_after)
-        return resp
+        return _too_many(_submit_page(request, form, error=said(e), status=429), e)
+    except access.ChallengeNeeded as e:
+        return _confirm_page(
+            request,
+            form,
+            status=e.status,
+            error=said(e),
+            challenge=access.ask(request, "submit"),
+            reattach=bool(request.FILES),
+        )
     except UserError as e:
         return _submit_page(request, form, error=said(e), status=400)
     access.grant(request, m)
@@ -179,19 +207,25 @@ def receipt(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@with_device
 def track(request: HttpRequest) -> HttpResponse:
-    """Look up by receipt number and secret; both failures give the same answer."""
+    """Look up by receipt number and secret; both failures give the same answer. The
+    question, when the limits ask for it, is part of the form."""
     if request.method == "GET":
-        return render(request, "portal/track.html", {})
+        ask = access.challenge_for(request, access.caller(request, "lookup"))
+        return render(request, "portal/track.html", {"challenge": ask})
     no = request.POST.get("receipt_no", "")[:80]
     try:
         m = access.verify(request, no, request.POST.get("secret", "")[:80])
     except access.TooMany as e:
-        resp = render(request, "portal/track.html", {"error": said(e)}, status=429)
-        resp["Retry-After"] = str(e.retry_after)
-        return resp
+        return _too_many(render(request, "portal/track.html", {"error": said(e)}, status=429), e)
+    except access.ChallengeNeeded as e:
+        ctx = {"error": said(e), "no": no, "challenge": access.ask(request, "lookup")}
+        return render(request, "portal/track.html", ctx, status=e.status)
     except UserError as e:
-        return render(request, "portal/track.html", {"error": said(e), "no": no}, status=404)
+        ask = access.challenge_for(request, access.caller(request, "lookup"))
+        ctx = {"error": said(e), "no": no, "challenge": ask}
+        return render(request, "portal/track.html", ctx, status=404)
     return redirect("portal:matter", receipt_no=m.receipt_no)
 
 
@@ -356,30 +390,46 @@ def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return resp
 
 
+def _reception_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+    days = [(d, places_left(d)) for d in upcoming()]
+    ask = None if error else access.challenge_for(request, access.caller(request, "book"))
+    ctx = {"days": days, "error": error, "challenge": ask}
+    return render(request, "portal/reception.html", ctx, status=status)
+
+
 @require_GET
+@with_device
 def reception(request: HttpRequest) -> HttpResponse:
     """The public calendar of leaders' reception days (XFGZ Art. 18)."""
-    days = [(d, places_left(d)) for d in upcoming()]
-    return render(request, "portal/reception.html", {"days": days})
+    return _reception_page(request)
 
 
 @require_POST
+@with_device
 def reception_book(request: HttpRequest, pk: int) -> HttpResponse:
+    """Book a place; past the limits, a page that asks the question keeps what was typed."""
     day = get_object_or_404(ReceptionDay, pk=pk, published=True)
-    ip = access.client_ip(request)
+    typed = {
+        "name": request.POST.get("name", "")[:50],
+        "phone": request.POST.get("phone", "")[:40],
+        "description": request.POST.get("description", ""),
+    }
+    who = access.caller(request, "book", phone=typed["phone"])
     try:
-        access.check("book_ip", ip)
+        access.admit(request, who)
         b = book(
             reception=day,
-            name=request.POST.get("name", "")[:50],
-            phone=request.POST.get("phone", "")[:40],
-            description=request.POST.get("description", ""),
+            name=typed["name"],
+            phone=typed["phone"],
+            description=typed["description"],
         )
     except access.TooMany as e:
-        messages.error(request, said(e))
-        return redirect("portal:reception")
+        return _too_many(_reception_page(request, error=said(e), status=429), e)
+    except access.ChallengeNeeded as e:
+        ctx = {"day": day, "f": typed, "error": said(e), "challenge": access.ask(request, "book")}
+        return render(request, "portal/book_challenge.html", ctx, status=e.status)
     except UserError as e:
         messages.error(request, said(e))
         return redirect("portal:reception")
-    access.hit("book_ip", ip)
+    access.counted(who)
     return render(request, "portal/booked.html", {"b": b, "day": day})
