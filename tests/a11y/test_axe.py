@@ -15,7 +15,6 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
@@ -25,7 +24,8 @@ from xinfang.cases.models import Matter
 from xinfang.reception.models import ReceptionDay
 
 from ..browser import chromium as launch
-from ..factories import PASSWORD, TOTP_SECRET, World, answered, build_world, handled, register
+from ..factories import World, answered, build_world, handled, register
+from ..roles.day import sign_in
 
 SKIP = re.compile(
     r"^/(admin|static|media|i18n|logout|portal/i18n)|\.(pdf|docx|xlsx|csv|json|png)$|/logout/"
@@ -51,19 +51,6 @@ def scan(page: Any, axe: Axe) -> list[str]:
         + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
         for v in found
     ]
-
-
-def sign_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_load_state()
-    if "/login/code/" in page.url:
-        page.fill("input[name=code]", pyotp.TOTP(TOTP_SECRET).now())
-        page.press("input[name=code]", "Enter")
-        page.wait_for_load_state()
-    assert "/login/" not in page.url, f"{username} could not sign in"
 
 
 def crawl(page: Any, base: str, start: str, axe: Axe, limit: int) -> tuple[set[str], list[str]]:

@@ -322,7 +322,7 @@ def test_report_is_never_merged_into_matter_its_accused_unit_sees(world: World) 
     report.refresh_from_db()
     assert report.lead_unit_id == w.housing.pk
     assert not access.visible(w.handler).filter(pk=report.pk).exists()
-    relay = Notice.objects.get(matter=report, kind="receipt")
+    relay = Notice.objects.get(matter=report, kind="forwarded")
     assert relay.context["petitioner"] == "李四"
     assert relay.context["receipt_no"] == report.receipt_no
 

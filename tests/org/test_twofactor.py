@@ -82,3 +82,11 @@ def test_a_recovery_code_signs_in_once_instead_of_a_lost_phone(world: World) -> 
     c.post("/login/code/", {"code": codes[5]})
     assert "_auth_user_id" not in c.session
     assert c.post("/login/code/", {"code": fresh[0]}).status_code == 302
+
+
+def test_a_signed_in_user_without_the_admin_is_refused_not_looped(world) -> None:  # type: ignore[no-untyped-def]
+    from ..factories import login
+
+    r = login(world.leader).get("/admin/", follow=True)
+    assert r.status_code == 404 and len(r.redirect_chain) == 1
+    assert login(world.leader).get("/admin/login/").status_code == 404

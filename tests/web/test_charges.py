@@ -43,6 +43,7 @@ def test_a_leader_keeps_their_charges_from_progress_to_sign_off(world: World) ->
     transition(m, "submit_opinion", actor=w.handler, data=opinion())
     m = transition(m, "approve_opinion", actor=w.leader)
     transition(m, "sign_off", actor=w.leader, data={"outcome": "已维修，回访无渗水"})
+    assert "sign_off" not in allowed_actions(m, w.leader), "a signed-off charge offers no 销号"
     with pytest.raises(UserError):
         transition(m, "sign_off", actor=w.leader, data={"outcome": "再次"})
     page = login(w.leader).get("/charges/").content.decode()
@@ -73,3 +74,12 @@ def test_a_leader_who_may_not_see_the_matter_cannot_take_charge(world: World) ->
             data={"leader": w.other_leader.pk, "plan": "x", "due_on": "2099-01-01"},
         )
     assert e.value.code == "leader_cannot_see"
+
+
+def test_progress_is_offered_only_on_a_charge(world: World) -> None:
+    w = world
+    m = handled(w)
+    assert "report_progress" not in allowed_actions(m, w.handler)
+    with pytest.raises(UserError) as e:
+        transition(m, "report_progress", actor=w.handler, data={"progress": "已入户"})
+    assert e.value.code == "no_charge"

@@ -44,7 +44,8 @@ def test_the_receipt_carries_the_secret_once_and_the_next_step(world: World) -> 
         "张三",
         "楼顶漏水",
         "15日内",
-        "第二十三条",
+        "收到时间",
+        "第二十二条",  # a letters-and-visits office routes the matter
         "/portal/track/",
     ):
         assert text in slip, text
@@ -72,3 +73,14 @@ def test_the_secret_leaves_the_session_after_half_an_hour(world: World, monkeypa
     slip = c.get(f"/matters/{m.pk}/receipt/").content.decode()
     assert secret not in slip
     assert "打印登记回执" not in c.get(f"/matters/{m.pk}/").content.decode()
+
+
+def test_an_organ_that_accepts_itself_promises_its_decision(world: World) -> None:
+    """XFGZ Art. 23: an organ other than a letters-and-visits office decides on acceptance
+    within 15 days; its receipt says so (the office's promises routing, Art. 22)."""
+    from ..factories import register
+
+    w = world
+    m = register(w, unit=w.town, by=w.registrar_town)
+    slip = login(w.registrar_town).get(f"/matters/{m.pk}/receipt/").content.decode()
+    assert "第二十三条" in slip and "是否受理" in slip and "第二十二条" not in slip

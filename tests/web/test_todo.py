@@ -96,3 +96,77 @@ def test_a_user_without_steps_of_their_own_gets_every_open_matter(world: World) 
     # in these matters' units, so their list is what they may see
     assert groups(w.county_handler) == {g: 0 for g in groups(w.county_handler)}
     assert s["new"].receipt_no in listed(w.county_leader, "?view=open")
+
+
+DEMAND = {"demand": "五日内书面回复办理情况", "reply_due": "2099-01-01"}
+
+
+def test_the_supervisors_desk_lists_what_waits_for_it(world: World) -> None:
+    """A supervisor's day (issue: their 我的待办 was empty while an overdue matter, return
+    visits and a 回头看 check waited): overdue matters with no 督办 yet, return visits and
+    回头看 checks, each with its count."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from xinfang.supervision.visits import create_due_visits
+
+    from ..factories import answered
+
+    w = world
+    late = register(
+        w,
+        title="积压来信",
+        received_at=timezone.now() - timedelta(days=40),
+        backdate_reason="来信积压后补录",
+    )
+    register(w, title="今天登记")
+    answered(w, title="已答复")
+    create_due_visits(timezone.localdate(), timezone.now())
+    assert groups(w.supervisor)["press"] == 1
+    assert listed(w.supervisor, "?todo=press") == {late.receipt_no}
+    html = login(w.supervisor).get("/").content.decode()
+    assert '超期待督办 <span class="n">1</span>' in html
+    assert re.search(r'href="/supervision/visits/"[^>]*>待回访 <span class="n">1</span>', html)
+    assert "回头看" in html
+    # a 督办 takes it off the list: it now waits for the unit's reply
+    transition(late, "forward", actor=w.registrar, data={"unit": w.town.pk})
+    transition(late, "supervise", actor=w.supervisor, reason="尽快办理", data=DEMAND)
+    assert groups(w.supervisor)["press"] == 0
+    # the registrar does not get the supervisor's desk
+    assert "press" not in groups(w.registrar)
+
+
+def test_opening_a_matter_reads_its_messages(world: World) -> None:
+    from xinfang.notices.models import Notification
+
+    w = world
+    m = register(w)
+    transition(m, "forward", actor=w.registrar, data={"unit": w.town.pk})
+    transition(m, "supervise", actor=w.supervisor, reason="尽快办理", data=DEMAND)
+    unread = Notification.objects.filter(user=w.handler, matter=m, read_at__isnull=True)
+    assert unread.exists()
+    login(w.handler).get(f"/matters/{m.pk}/")
+    assert not unread.exists()
+
+
+def test_the_extension_decision_shows_what_was_asked(world: World) -> None:
+    from ..factories import handled
+
+    w = world
+    m = handled(w)
+    transition(
+        m, "request_extension", actor=w.handler, reason="需要委托房屋鉴定", data={"days": 20}
+    )
+    html = login(w.leader).get(f"/matters/{m.pk}/").content.decode()
+    box = html.split('id="act-approve_extension"', 1)[1].split("</details>", 1)[0]
+    assert "申请延长 20 日" in box and "需要委托房屋鉴定" in box
+
+
+def test_an_accepted_matters_objection_window_does_not_read_as_used(world: World) -> None:
+    from ..factories import handled
+
+    w = world
+    m = handled(w)
+    html = login(w.handler).get(f"/matters/{m.pk}/").content.decode()
+    assert "已受理，未提出异议" in html and "已行使" not in html

@@ -108,6 +108,19 @@ def _g_objection_window(m: Matter, d: dict[str, Any], c: Ctx) -> None:
         )
 
 
+def _g_has_charge(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    # XFGZ Art. 18: progress is reported on a charge (包案), which needs its leader.
+    if m.lead_leader_id is None:
+        raise UserError(
+            "no_charge", "本事项未确定包案领导", "No leader is in charge of this matter"
+        )
+
+
+def _g_not_signed_off(m: Matter, d: dict[str, Any], c: Ctx) -> None:
+    if Event.objects.filter(matter=m, action="sign_off").exists():
+        raise UserError("signed_off", "本事项已销号", "Already signed off")
+
+
 def _g_no_extension_yet(m: Matter, d: dict[str, Any], c: Ctx) -> None:
     if m.extension_state:
         raise UserError(
@@ -448,6 +461,7 @@ RULES: dict[str, Rule] = {
             ("leader@appointed", "handler@lead"),
             "信访工作条例第十八条",
             public=False,
+            guards=(_g_has_charge,),
             effect=fx.report_progress,
         ),
         Rule(
@@ -458,6 +472,7 @@ RULES: dict[str, Rule] = {
             ("leader@appointed",),
             "信访工作条例第十八条",
             public=False,
+            guards=(_g_not_signed_off,),
             effect=fx.sign_off,
         ),
         Rule(

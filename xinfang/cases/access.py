@@ -337,6 +337,10 @@ PAGES: dict[str, frozenset[str]] = {
     "audit": frozenset({Role.AUDITOR}),
     "admin": frozenset({Role.ADMIN}),
     "matters": frozenset({Role.REGISTRAR, Role.HANDLER, Role.SUPERVISOR, Role.LEADER}),
+    # the office's duty roster and logs (值班); who is on duty is the roster's (reception.duty)
+    "duty": frozenset({Role.REGISTRAR, Role.SUPERVISOR, Role.LEADER}),
+    # reception days and their bookings (领导接访日); whose days: reception.services
+    "reception": frozenset({Role.REGISTRAR, Role.SUPERVISOR, Role.LEADER}),
 }
 
 

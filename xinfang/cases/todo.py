@@ -10,10 +10,12 @@ user may see but whose next step is someone else's is not in the list (it stays 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.org.models import Role, memberships_with_units, prefetch_memberships
@@ -33,7 +35,10 @@ class Group:
     label: Any  # lazily translated
     roles: tuple[str, ...]
     field: str  # the matter's unit that must be one of the user's units with those roles
-    where: Q
+    where: Q | Callable[[], Q]  # a callable for a condition on today's date
+
+    def condition(self) -> Q:
+        return self.where() if callable(self.where) else self.where
 
 
 GROUPS = (
@@ -75,6 +80,17 @@ GROUPS = (
         "lead_unit_id",
         Q(supervision_due__isnull=False) & ~Q(status__in=NOT_OPEN),
     ),
+    Group(
+        "press",
+        _("超期待督办"),
+        (Role.SUPERVISOR,),
+        "registered_unit_id",
+        # past a deadline and no 督办 running yet: where the office presses (XFGZ Art. 40)
+        lambda: (
+            Q(current_due__lt=timezone.localdate(), supervision_due__isnull=True)
+            & ~Q(status__in=NOT_OPEN)
+        ),
+    ),
     Group("handle", _("办理中"), HANDLE, "lead_unit_id", Q(status=Status.HANDLING)),
     Group("conclude", _("待办结"), HANDLE, "lead_unit_id", Q(status=Status.ANSWERED)),
 )
@@ -92,7 +108,7 @@ def condition(user: Any, key: str | None = None) -> Q | None:
     for g in [BY_KEY[key]] if key else GROUPS:
         units = _units(user, g.roles)
         if units:
-            q = g.where & Q(**{f"{g.field}__in": units})
+            q = g.condition() & Q(**{f"{g.field}__in": units})
             out = q if out is None else out | q
     return out
 

@@ -417,19 +417,29 @@ def compute(
         if last_dispatch is not None and not last_dispatch.data.get("designated"):
             sent = local_date(last_dispatch.at)
             closed = first_on({"accept", "object"}, after=last_dispatch.at)
-            out.deadlines.append(
-                _finish(
-                    "objection",
-                    sent,
-                    cal.add_working_days(sent, 5),
-                    closed,
-                    today,
-                    cal,
-                    policy,
-                    obligation=False,
-                    working=True,
-                )
+            window = _finish(
+                "objection",
+                sent,
+                cal.add_working_days(sent, 5),
+                closed,
+                today,
+                cal,
+                policy,
+                obligation=False,
+                working=True,
             )
+            # accepting ends the window as surely as objecting, but does not use it
+            ended_by = next(
+                (
+                    e.action
+                    for e in evs
+                    if e.action in ("accept", "object") and e.at >= last_dispatch.at
+                ),
+                "",
+            )
+            if ended_by == "accept":
+                window = replace(window, closed_by="accept")
+            out.deadlines.append(window)
         # An objection puts the decision back on the office (XFGZ Art. 23 para 3): agree
         # and take the matter back, or reject it and designate the unit.
         objected = None

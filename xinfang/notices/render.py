@@ -48,7 +48,8 @@ def _salutation(index: int, text: str) -> bool:
     return index == 0 and text.endswith("：")
 
 
-def _official() -> bool:
+def official_layout() -> bool:
+    """Whether notices are set in the GB/T 9704 layout (``NOTICE_LAYOUT``)."""
     return settings.XINFANG.get("NOTICE_LAYOUT", "official") != "plain"
 
 
@@ -73,7 +74,7 @@ def render_docx(notice: Notice, masked: bool = False) -> bytes:
         rpr = run_or_style.element.get_or_add_rPr()
         rpr.get_or_add_rFonts().set(qn("w:eastAsia"), east_asia)
 
-    official = _official()
+    official = official_layout()
     doc = Document()
     style = doc.styles["Normal"]
     style.font.size = Pt(16 if official else 14)
@@ -164,7 +165,7 @@ def render_pdf(notice: Notice, masked: bool = False) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
     from reportlab.platypus.flowables import HRFlowable
 
-    official = _official()
+    official = official_layout()
     register_font()
     song, fangsong = official_fonts() if official else (FONT_NAME, FONT_NAME)
     size = 16 if official else 14

@@ -6,6 +6,8 @@ Issuing is cheap: the text is rendered from the template into a snapshot stored 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,7 +18,7 @@ from xinfang.cases.clock import clock_for
 from xinfang.cases.models import Decision, Event, Kind, Matter
 from xinfang.core import serials
 from xinfang.deadlines import provisional
-from xinfang.deadlines.clock import Deadline
+from xinfang.deadlines.clock import ClockEvent, Deadline
 from xinfang.org.models import Unit
 
 from .defaults import DEFAULTS
@@ -144,7 +146,12 @@ def _addressable(matter: Matter) -> list[Any]:
     return people
 
 
-def _next_right(matter: Matter, organ: Unit, issued: date | None = None) -> str:
+def _next_right(
+    matter: Matter,
+    organ: Unit,
+    issued: date | None = None,
+    events: Iterable[ClockEvent] | None = None,
+) -> str:
 
     if matter.kind == Kind.REEXAM:
         return (
@@ -153,7 +160,7 @@ def _next_right(matter: Matter, organ: Unit, issued: date | None = None) -> str:
         )
     up = organ.organ_one_level_up()
     up_name = up.name if up else "上一级行政机关"
-    window = clock_for(matter).get(
+    window = clock_for(matter, events=events).get(
         "review_window" if matter.kind == Kind.ORIGINAL else "reexam_window"
     )
     due = due_text(window, issued or timezone.localdate())
@@ -176,8 +183,16 @@ def _template(kind: str) -> tuple[str, str, int]:
     return title, body, 0
 
 
-def build_context(matter: Matter, event: Event, kind: str, organ: Unit) -> dict[str, Any]:
+def build_context(
+    matter: Matter,
+    event: Event,
+    kind: str,
+    organ: Unit,
+    *,
+    events: Iterable[ClockEvent] | None = None,
+) -> dict[str, Any]:
 
+    evs = list(events) if events is not None else None
     people = _addressable(matter)
     names = "、".join(p.name for p in people[:3])
     if matter.is_collective or len(people) > 3:
@@ -209,7 +224,7 @@ def build_context(matter: Matter, event: Event, kind: str, organ: Unit) -> dict[
         ctx["registered_only"] = action_of(event) == "send_receipt"
         _put_date(ctx, "due", _iso(d.get("due_on")), issued)
         # Once accepted, the handling deadline (XFGZ Art. 34) the acceptance notice states.
-        handling = clock_for(matter).get("handling")
+        handling = clock_for(matter, events=evs).get("handling")
         if handling is not None and handling.follows:
             handling = None  # a merged matter's notice of the merge states the main's
         _put_deadline(ctx, "handling_due", handling, issued)
@@ -226,18 +241,18 @@ def build_context(matter: Matter, event: Event, kind: str, organ: Unit) -> dict[
     elif kind == K.MERGED:
         # The handling unit and the deadline the merged matter follows (the main's).
         ctx["unit"] = d.get("unit_name", "")
-        _put_deadline(ctx, "due", clock_for(matter).get("handling"), issued)
+        _put_deadline(ctx, "due", clock_for(matter, events=evs).get("handling"), issued)
     elif kind == K.SPLIT:
         pass
     elif kind == K.EXTENSION:
         ctx["days"] = d.get("days", "")
         ctx["reason"] = d.get("reason_text", "")
-        _put_deadline(ctx, "new_due", clock_for(matter).get("handling"), issued)
+        _put_deadline(ctx, "new_due", clock_for(matter, events=evs).get("handling"), issued)
     else:
         ctx["decision"] = str(Decision(d["decision"]).label) if d.get("decision") else ""
         for key in ("request", "facts", "reasons", "basis"):
             ctx[key] = d.get(key, "")
-        ctx["next_right"] = _next_right(matter, organ, issued)
+        ctx["next_right"] = _next_right(matter, organ, issued, evs)
     return ctx
 
 
@@ -250,45 +265,75 @@ def notice_number(organ: Unit, kind: str, year: int) -> str:
     return f"{prefix}信{ABBREV[kind]}〔{year}〕{serial}号"
 
 
-def issue_for_event(matter: Matter, event: Event) -> Notice | None:
-    """Create the notice ``event`` requires, if any (runs inside the caller's transaction)."""
+@dataclass(frozen=True)
+class Composed:
+    """A notice's words before it is numbered and saved: which kind, which organ issues it,
+    its title, and its context with the rendered ``paragraphs``."""
+
+    kind: str
+    organ: Unit
+    title: str
+    context: dict[str, Any]
+    template_version: int
+
+
+def _issuing_organ(matter: Matter, event: Event) -> Unit:
+    action = action_of(event)
+    if event.action == "register":
+        return Unit.objects.get(pk=event.data["referred_from"])
+    if action in ("approve_opinion", "approve_extension", "accept") or (
+        action == "redirect" and (event.action == "relay" or event.from_status != "registered")
+    ):
+        return matter.lead_unit or matter.registered_unit
+    return matter.registered_unit
+
+
+def compose(
+    matter: Matter, event: Event, *, events: Iterable[ClockEvent] | None = None
+) -> Composed | None:
+    """The notice ``event`` requires, composed but not issued; None when none is owed.
+
+    ``events``: the matter's log to date the notice's deadlines from, when ``event`` is not
+    in the database yet (a preview of an approval); default the stored log."""
     kind = _kind_for(matter, event)
     if kind is None or not _addressable(matter):
         return None
-    action = action_of(event)
-    if event.action == "register":
-        organ = Unit.objects.get(pk=event.data["referred_from"])
-    elif action in ("approve_extension", "approve_opinion", "accept") or (
-        action == "redirect" and (event.action == "relay" or event.from_status != "registered")
-    ):
-        organ = matter.lead_unit or matter.registered_unit
-    else:
-        organ = matter.registered_unit
-    ctx = build_context(matter, event, kind, organ)
+    organ = _issuing_organ(matter, event)
+    ctx = build_context(matter, event, kind, organ, events=events)
     title, body, version = _template(kind)
+    # A wording saved from the admin's text box has the browser's CRLF line ends: paragraphs
+    # are told apart by blank lines whatever the line ends.
+    body = body.replace("\r\n", "\n")
     text = Template(body).render(Context(ctx, autoescape=False))
     ctx["paragraphs"] = [p.strip() for p in text.split("\n\n") if p.strip()]
     if note := provisional_paragraph(ctx, text):
         ctx["paragraphs"].append(note)
     ctx["title"] = matter.title
-    issued = timezone.localdate(event.at)
     if kind == K.FORWARDED and ctx["dispatch_verb"] == "交办":
         title = title.replace("转送", "交办")
-    number = notice_number(organ, kind, issued.year)
+    return Composed(kind, organ, title, ctx, version)
+
+
+def issue_for_event(matter: Matter, event: Event) -> Notice | None:
+    """Create the notice ``event`` requires, if any (runs inside the caller's transaction)."""
+    composed = compose(matter, event)
+    if composed is None:
+        return None
+    issued = timezone.localdate(event.at)
     notice = Notice.objects.create(
         matter=matter,
         event=event,
-        kind=kind,
-        title=title,
-        number=number,
-        organ=organ,
+        kind=composed.kind,
+        title=composed.title,
+        number=notice_number(composed.organ, composed.kind, issued.year),
+        organ=composed.organ,
         issued_at=event.at,
-        context=ctx,
-        template_version=version,
+        context=composed.context,
+        template_version=composed.template_version,
     )
     for p in _addressable(matter)[:1]:  # the first petitioner or representative
         after_commit(
             p.phone,
-            f"您的信访事项{matter.receipt_no}有新的{title}，请凭受理编号和查询码在网上信访查看。",
+            f"您的信访事项{matter.receipt_no}有新的{composed.title}，请凭受理编号和查询码在网上信访查看。",
         )
     return notice

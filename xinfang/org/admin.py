@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from xinfang.audit.services import log_access
 
@@ -22,7 +22,10 @@ from .services import (
 
 def _admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
     """The admin site signs in through the staff sign-in (throttled, with the TOTP step),
-    never through a password form of its own."""
+    never through a password form of its own. Someone signed in who may not use the admin
+    is told so (404), not sent to sign in again (which would send them straight back)."""
+    if request.user.is_authenticated:
+        raise Http404
     return redirect_to_login(request.GET.get("next") or "/admin/", settings.LOGIN_URL)
 
 

@@ -58,6 +58,7 @@ window that starts with its first attempt.
 from __future__ import annotations
 
 import math
+import re
 import secrets
 import time
 import unicodedata
@@ -336,9 +337,15 @@ def typed_secret(secret: str) -> str:
 
 
 def typed_receipt_no(receipt_no: str) -> str:
-    """The receipt number from what was typed: full-width digits and dashes, spaces."""
+    """The receipt number from what was typed: full-width digits and dashes, spaces or any
+    dash between the parts, or the digits run together (``<organ>-<year>-<serial>``, the
+    serial six digits: ``actions.records.next_receipt_no``)."""
     text = unicodedata.normalize("NFKC", receipt_no)
-    return "".join("-" if c in "-‐‑‒–—―" else c for c in text if not c.isspace())[:40]
+    parts = [p for p in re.split(r"[\s\-‐‑‒–—―]+", text) if p]
+    if len(parts) == 1 and parts[0].isdigit() and len(parts[0]) > 10:
+        run = parts[0]
+        parts = [run[:-10], run[-10:-6], run[-6:]]
+    return "-".join(parts)[:40]
 
 
 def verify(request: HttpRequest, receipt_no: str, secret: str) -> Matter:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.db.models import (
@@ -22,6 +23,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from xinfang.cases import access
 from xinfang.cases.models import (
@@ -37,7 +39,7 @@ from xinfang.cases.models import (
 )
 from xinfang.org.models import Unit
 
-from .counters import COUNTED_ACTIONS, SUMMARY_ACTIONS
+from .counters import COUNTED_ACTIONS, RATE_FIELDS, SUMMARY_ACTIONS, rate_totals
 from .models import MonthCount
 
 # ``open()`` restated as ``status IN``: the same rows, found through the (status,
@@ -47,8 +49,21 @@ LIVE = [s for s in Status.values if s not in NOT_OPEN]
 
 @dataclass(frozen=True)
 class Period:
+    """[start, end) in local days. ``kind`` says how it was chosen — ``day``, ``month``,
+    ``quarter``, ``year`` or ``range`` (any run of days) — and so what it is compared with:
+    the period before it of the same kind (环比) and the same days a year earlier (同比)."""
+
     start: date
     end: date  # exclusive
+    kind: str = "range"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
 
     @property
     def start_dt(self) -> datetime:
@@ -60,16 +75,81 @@ class Period:
 
     @classmethod
     def year(cls, y: int) -> Period:
-        return cls(date(y, 1, 1), date(y + 1, 1, 1))
+        return cls(date(y, 1, 1), date(y + 1, 1, 1), "year")
 
     @classmethod
     def month(cls, y: int, m: int) -> Period:
-        return cls(date(y, m, 1), date(y + (m == 12), m % 12 + 1, 1))
+        return cls(date(y, m, 1), date(y + (m == 12), m % 12 + 1, 1), "month")
+
+    @classmethod
+    def quarter(cls, y: int, n: int) -> Period:
+        first = 3 * n - 2
+        return cls(date(y, first, 1), Period.month(y, first + 2).end, "quarter")
+
+    @classmethod
+    def day(cls, d: date) -> Period:
+        return cls(d, d + timedelta(days=1), "day")
+
+    def previous(self) -> Period | None:
+        """The period before this one (环比): the month, quarter or run of days before it.
+        A year has none: the year before is its 同比."""
+        if self.kind == "year":
+            return None
+        if self.kind == "month":
+            before = self.start - timedelta(days=1)
+            return Period.month(before.year, before.month)
+        if self.kind == "quarter":
+            before = self.start - timedelta(days=1)
+            return Period.quarter(before.year, (before.month + 2) // 3)
+        return Period(self.start - (self.end - self.start), self.start, self.kind)
+
+    def year_before(self) -> Period:
+        """The same days a year earlier (同比); 29 February, which has none, is matched with
+        1 March."""
+        start = _a_year_before(self.start)
+        end = max(_a_year_before(self.end), start + timedelta(days=1))
+        return Period(start, end, self.kind)
+
+    @property
+    def quarter_no(self) -> int:
+        return (self.start.month + 2) // 3
 
     @classmethod
     def last_12_months(cls, today: date) -> Period:
         first = date(today.year - 1, today.month, 1)
         return cls(first, today + timedelta(days=1))
+
+
+def _a_year_before(d: date) -> date:
+    """``d`` a year earlier; 29 February becomes 1 March, the day after the 28th."""
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:
+        return date(d.year - 1, 3, 1)
+
+
+@dataclass(frozen=True)
+class Span:
+    """The period the figures cover and the two it is compared with. A period still
+    running is counted up to today (``through``) and compared with the same number of
+    days from the start of the period before (capped at its end) and with the same days a
+    year earlier: the first twenty days of a month against the first twenty of the last."""
+
+    current: Period
+    previous: Period | None
+    last_year: Period
+    through: date | None = None  # the last day counted when the period is still running
+
+    @classmethod
+    def of(cls, p: Period, today: date) -> Span:
+        if not p.start <= today < p.last_day:
+            return cls(p, p.previous(), p.year_before())
+        cut = Period(p.start, today + timedelta(days=1), p.kind)
+        before = p.previous()
+        if before is not None:
+            end = min(before.start + (cut.end - cut.start), before.end)
+            before = Period(before.start, end, before.kind)
+        return cls(cut, before, cut.year_before(), today)
 
 
 def received_in(qs: QuerySet[Matter], p: Period) -> QuerySet[Matter]:
@@ -175,11 +255,14 @@ def _local_month(p: Period) -> Case:
     return Case(*whens, output_field=CharField())
 
 
-def _live(qs: QuerySet[Matter], p: Period, *, listed: bool = False) -> Breakdown:
+def _live(
+    qs: QuerySet[Matter], p: Period, *, listed: bool = False, every: bool = False
+) -> Breakdown:
     """Counted from ``qs``; ``listed``: ``qs`` is cheap to list (a scope's matters found
     through the unit indexes, a handful of accusing ones), so the period's events are
     probed against that list, read from the (action, at, matter) index alone, instead of
-    each being looked up in the matter table."""
+    each being looked up in the matter table; ``every``: ``qs`` is every matter, so every
+    event of the period counts."""
     b = Breakdown()
     rows = (
         received_in(qs, p)
@@ -190,8 +273,9 @@ def _live(qs: QuerySet[Matter], p: Period, *, listed: bool = False) -> Breakdown
     )
     for r in rows:
         b.add(r["m"], r, r["n"])
+    of_qs = Q() if every else Q(matter_id__in=qs.values("pk")) if listed else matter_in(qs)
     events = Event.objects.filter(
-        Q(matter_id__in=qs.values("pk")) if listed else matter_in(qs),
+        of_qs,
         action__in=sorted(COUNTED_ACTIONS),
         at__gte=p.start_dt,
         at__lt=p.end_dt,
@@ -240,39 +324,85 @@ def whole_months(p: Period, today: date) -> bool:
     return p.start.day == 1 and (p.end.day == 1 or p.end > today)
 
 
+def _pieces(p: Period, today: date) -> list[tuple[Period, bool]]:
+    """``p`` as the pieces its figures are read from, each with whether the monthly
+    counters hold it: whole months as one piece (``whole_months``); otherwise the whole
+    months already past read from the counters, and the days either side counted from the
+    matters. Twenty days of last month and the year before them: the year from the
+    counters, the twenty days from the matters."""
+    if whole_months(p, today):
+        return [(p, True)]
+    first = p.start if p.start.day == 1 else _next_month(p.start)
+    stop = min(p.end, today).replace(day=1)
+    if first >= stop:
+        return [(p, False)]
+    pieces = [(Period(first, stop), True)]
+    if p.start < first:
+        pieces.insert(0, (Period(p.start, first), False))
+    if stop < p.end:
+        pieces.append((Period(stop, p.end), False))
+    return pieces
+
+
+def _next_month(d: date) -> date:
+    return date(d.year + d.month // 12, d.month % 12 + 1, 1)
+
+
 def breakdown(
     qs: QuerySet[Matter],
     p: Period,
     scope: access.StaffScope | None = None,
     today: date | None = None,
+    *,
+    area: access.StaffScope | None = None,
 ) -> Breakdown:
-    """The period's ``Breakdown`` of ``qs`` (the matters ``scope`` sees).
+    """The period's ``Breakdown`` of ``qs`` (the matters ``scope`` sees); ``area``: only
+    those of a part of the scope (``area_of``: a unit and the units below it).
 
     Over whole months it reads the monthly counters: for a scope of every matter their sums
     (a province's year: a few thousand rows instead of its matters and events), less the
     matters that accuse one of the reader's own units, which they do not see (XFGZ Art.
-    30); for any other scope the rows of its units (the matters registered in it: most of
-    a county's), less those accusing the reader's units, plus the visible matters
-    registered elsewhere (led or assisted in the scope), counted live."""
+    30); for any other scope, and for an area, the rows of its units (the matters
+    registered in it: most of a county's), less those accusing the reader's units, plus
+    the visible matters registered elsewhere (led or assisted in it), counted live."""
     today = today or timezone.localdate()
     if scope is None or scope.empty:
         return _live(qs, p)
-    if not whole_months(p, today):
-        return (
-            _live(qs, p) if scope.everything else _live(access.narrowed(qs, scope), p, listed=True)
-        )
+    out = Breakdown()
+    within = area or scope
+    if within.everything:
+        # Every matter, less those accusing the reader's units taken off once for the
+        # whole period: a NOT IN on the accused unit would test every matter of it.
+        for piece, counted in _pieces(p, today):
+            every = _counted(piece) if counted else _live(Matter.objects.all(), piece, every=True)
+            out = out + every
+        if scope.own:
+            accusing = Matter.objects.filter(accused_unit_id__in=sorted(scope.own))
+            out = out - _live(accusing, p, listed=True)
+        return out
+    for piece, counted in _pieces(p, today):
+        out = out + _piece(qs, piece, counted, scope, within)
+    return out
+
+
+def _piece(
+    qs: QuerySet[Matter],
+    p: Period,
+    counted: bool,
+    scope: access.StaffScope,
+    within: access.StaffScope,
+) -> Breakdown:
+    """One piece of a period (``_pieces``) of the matters of ``within`` (the reader's
+    scope or an area of it, not every unit) that the reader sees."""
+    if not counted:
+        return _live(access.narrowed(qs, within), p, listed=True)
     own = sorted(scope.own)
-    if scope.everything:
-        b = _counted(p)
-        if own:
-            b = b - _live(Matter.objects.filter(accused_unit_id__in=own), p, listed=True)
-        return b
-    units = sorted(scope.units())
+    units = sorted(within.units())
     b = _counted(p, units)
     if own:
         accusing = Matter.objects.filter(accused_unit_id__in=own, registered_unit_id__in=units)
         b = b - _live(accusing, p, listed=True)
-    elsewhere = access.narrowed(qs, scope, outside=True)
+    elsewhere = access.narrowed(qs, within, outside=True)
     # Listed first, then counted by key: as a subquery PostgreSQL joined the period's events
     # to it, several times slower than listing the ids and counting their events by key.
     # A scope with more such matters keeps the subquery.
@@ -282,15 +412,48 @@ def breakdown(
     return b + _live(elsewhere, p, listed=True)
 
 
+def area_of(unit: Unit, scope: access.StaffScope) -> access.StaffScope:
+    """The part of ``scope`` a report on ``unit`` covers, as a scope ``narrowed`` and
+    ``breakdown`` take: ``unit`` and every unit below it when ``scope`` supervises it,
+    else (one of the reader's own units outside what they supervise) ``unit`` alone. The
+    caller has checked that ``unit`` is one of ``scope.units()``."""
+    if not any(unit.path.startswith(prefix) for prefix in scope.supervised):
+        return access.StaffScope(frozenset(), frozenset({unit.path}), frozenset({unit.pk}), False)
+    ids = frozenset(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    subtree = ids if len(ids) <= access.SCOPE_ID_LIMIT else None
+    return access.StaffScope(frozenset(), frozenset({unit.path}), subtree, False)
+
+
 def counts(qs: QuerySet[Matter], p: Period, field: str) -> list[tuple[str, int]]:
     # Ties in a stable order, so the same data gives the same report on every database.
     rows = received_in(qs, p).values(field).annotate(n=Count("id")).order_by("-n", field)
     return [(r[field] or "", r["n"]) for r in rows]
 
 
+# The row of the matters no unit handles yet (registered, not yet forwarded or assigned):
+# named, so a table never shows a blank unit.
+UNASSIGNED = gettext_lazy("未交办（尚无承办单位）")
+UNCLASSIFIED = gettext_lazy("未分类")
+
+
+def _by_unit(n: dict[Any, int], limit: int | None) -> list[tuple[str, int]]:
+    """Counts by lead unit (``None``: none yet) as (name, count), most first, ties by name."""
+    names = dict(
+        Unit.objects.filter(pk__in=[u for u in n if u is not None]).values_list("pk", "name")
+    )
+    rows = sorted(
+        ((names[u] if u is not None else str(UNASSIGNED), c, u or 0) for u, c in n.items() if c),
+        key=lambda r: (-r[1], r[0], r[2]),
+    )
+    return [(name, c) for name, c, _u in rows[:limit]]
+
+
 def overdue_by_unit(
     qs: MatterQuerySet, today: date, limit: int = 15, scope: access.StaffScope | None = None
 ) -> list[tuple[str, int]]:
+    """Open matters past their deadline by lead unit, the ones no unit handles yet (past the
+    registering office's forwarding deadline) in a row of their own: the rows add up to the
+    summary's overdue count."""
     late: QuerySet[Matter] = qs.overdue(today).filter(status__in=LIVE)
     if scope is not None:
         late = access.narrowed(late, scope, status__in=LIVE, current_due__lt=today)
@@ -299,15 +462,41 @@ def overdue_by_unit(
     # ``lead_unit_id + 0``: by the column, SQLite walked the lead unit's index to get the
     # groups in order instead of reading the covering ``matter_status_due_acc_lead``.
     n = dict(
-        late.exclude(lead_unit__isnull=True)
-        .values(u=F("lead_unit_id") + 0)
+        late.values(u=F("lead_unit_id") + 0)
         .annotate(n=Count("id"))
         .order_by()
         .values_list("u", "n")
     )
-    names = dict(Unit.objects.filter(pk__in=n).values_list("pk", "name"))
-    rows = sorted(((names[u], c, u) for u, c in n.items()), key=lambda r: (-r[1], r[0], r[2]))
-    return [(name, c) for name, c, _u in rows[:limit]]
+    return _by_unit(n, limit)
+
+
+def by_lead_unit(
+    qs: QuerySet[Matter], p: Period, scope: access.StaffScope | None = None, limit: int = 20
+) -> list[tuple[str, int]]:
+    """Original matters received in the period by the unit now leading them (承办机关,
+    XFGZ Art. 41's 被反映较多的机关), those not yet forwarded or assigned named as such
+    (``UNASSIGNED``). One grouped count over the period's range of the ``received_at``
+    index (through ``scope``'s unit indexes when given), named after."""
+    window: dict[str, Any] = {
+        "kind": "original",
+        "received_at__gte": p.start_dt,
+        "received_at__lt": p.end_dt,
+    }
+
+    def grouped(rows: QuerySet[Matter]) -> Counter[int | None]:
+        by = rows.values("lead_unit_id").annotate(n=Count("id")).order_by()
+        return Counter(dict(by.values_list("lead_unit_id", "n")))
+
+    if scope is not None and scope.everything:
+        # every matter less those accusing the reader's units, as ``breakdown`` counts
+        n = grouped(Matter.objects.filter(**window))
+        if scope.own:
+            n -= grouped(Matter.objects.filter(accused_unit_id__in=sorted(scope.own), **window))
+        return _by_unit(n, limit)
+    rows: QuerySet[Matter] = qs.filter(**window)
+    if scope is not None:
+        rows = access.narrowed(rows, scope, **window)
+    return _by_unit(grouped(rows), limit)
 
 
 def on_time(
@@ -366,6 +555,170 @@ def summary(
         "overdue": late.count(),
         **{k: b.events[a] for k, a in SUMMARY_ACTIONS.items()},
     }
+
+
+@dataclass(frozen=True)
+class Rates:
+    """The three rates pooled over a set of units (BJ Art. 32): the counts behind them and
+    the rates, each ``None`` without a sample; ``short_visits`` / ``short_ratings``: that
+    metric's own sample is below the minimum, as on the ranking (``supervision.rates``)."""
+
+    visits: int
+    contacted: int
+    solved: int
+    satisfied: int
+    basic: int
+    unsatisfied: int
+    minimum: int
+    weight: float
+
+    @property
+    def ratings(self) -> int:
+        return self.satisfied + self.basic + self.unsatisfied
+
+    @property
+    def response(self) -> float | None:
+        return self.contacted / self.visits if self.visits else None
+
+    @property
+    def resolution(self) -> float | None:
+        return self.solved / self.visits if self.visits else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        n = self.ratings
+        return (self.satisfied + self.weight * self.basic) / n if n else None
+
+    @property
+    def short_visits(self) -> bool:
+        return self.visits < self.minimum
+
+    @property
+    def short_ratings(self) -> bool:
+        return self.ratings < self.minimum
+
+
+def rates(p: Period, unit_ids: Collection[int] | None, *, weight: float, minimum: int) -> Rates:
+    """The rate counters of ``unit_ids`` (``None``: every unit) over the period, summed: the
+    month rows for its whole months and the day rows either side, grouped by the database
+    (``counters.rate_totals``). ``weight`` and ``minimum`` are the deployment's settings
+    (``supervision.rates``)."""
+    sums = dict.fromkeys(RATE_FIELDS, 0)
+    if unit_ids is None or unit_ids:
+        for row in rate_totals(p.start, p.end, by="month", unit_ids=unit_ids).values():
+            for f in RATE_FIELDS:
+                sums[f] += row[f]
+    return Rates(**sums, minimum=minimum, weight=weight)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One period's figures that are compared with other periods: what was received, the
+    counted actions, the opinions issued on time and the three rates (``None``: not
+    asked for)."""
+
+    period: Period
+    received: int
+    collective: int
+    events: dict[str, int]
+    on_time: dict[str, Any]
+    rates: Rates | None
+
+    @property
+    def empty(self) -> bool:
+        """Nothing at all was recorded in the period: no matter received, no action
+        counted, no opinion issued, no return visit or rating."""
+        answered = self.on_time["met"] + self.on_time["late"]
+        sample = self.rates.visits + self.rates.ratings if self.rates is not None else 0
+        return not (self.received or any(self.events.values()) or answered or sample)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a report page or export shows for one period and part of a reader's
+    scope, read once: the tables, the charts and the paragraph are all made from it."""
+
+    span: Span
+    breakdown: Breakdown
+    summary: dict[str, int]
+    on_time: dict[str, Any]
+    organs: list[tuple[str, int]]
+    overdue: list[tuple[str, int]]
+    now: Figures
+    previous: Figures | None
+    last_year: Figures
+
+    @property
+    def period(self) -> Period:
+        return self.span.current
+
+    @property
+    def rates(self) -> Rates | None:
+        return self.now.rates
+
+    @cached_property
+    def tables(self) -> dict[str, Any]:
+        """The report's tables, labelled, read once: by channel, category, topic (a matter
+        without one ``UNCLASSIFIED``), lead unit, overdue by unit, hot spots."""
+        b = self.breakdown
+        channels, categories = LABELS["channel"], LABELS["category"]
+        topics = b.counts("topic__name")
+        return {
+            "summary": self.summary,
+            "channels": [(str(channels.get(k, k)), n) for k, n in b.counts("channel")],
+            "categories": [(str(categories.get(k, k)), n) for k, n in b.counts("category")],
+            "topic_counts": topics,
+            "topics": [(t or str(UNCLASSIFIED), n) for t, n in topics],
+            "organs": self.organs,
+            "overdue": self.overdue,
+            "on_time": self.on_time,
+            "hot": b.hot(),
+        }
+
+
+def _figures(
+    p: Period,
+    b: Breakdown,
+    ot: dict[str, Any],
+    rates_of: Callable[[Period], Rates] | None,
+) -> Figures:
+    events = {k: b.events[a] for k, a in SUMMARY_ACTIONS.items()}
+    return Figures(p, b.received, b.collective, events, ot, rates_of(p) if rates_of else None)
+
+
+def report(
+    qs: MatterQuerySet,
+    p: Period,
+    today: date,
+    scope: access.StaffScope | None = None,
+    *,
+    area: access.StaffScope | None = None,
+    rates_of: Callable[[Period], Rates] | None = None,
+) -> Report:
+    """The report on ``qs`` (the reader's visible matters, ``scope`` theirs) over ``p``,
+    limited to ``area`` (``area_of``) when given, with the same figures for the period
+    before and the same period a year earlier (``Span``). ``rates_of``: the three rates of
+    a period for the units in question (the caller knows the settings and the units)."""
+    span = Span.of(p, today)
+    within = area or scope
+    b = breakdown(qs, span.current, scope, today, area=area)
+    ot = on_time(qs, span.current, within)
+
+    def compared(other: Period) -> Figures:
+        ob = breakdown(qs, other, scope, today, area=area)
+        return _figures(other, ob, on_time(qs, other, within), rates_of)
+
+    return Report(
+        span=span,
+        breakdown=b,
+        summary=summary(qs, span.current, today, b, within),
+        on_time=ot,
+        organs=by_lead_unit(qs, span.current, within),
+        overdue=overdue_by_unit(qs, today, scope=within),
+        now=_figures(span.current, b, ot, rates_of),
+        previous=compared(span.previous) if span.previous is not None else None,
+        last_year=compared(span.last_year),
+    )
 
 
 LABELS = {

@@ -138,6 +138,8 @@ def deadline_badge(d: Any) -> Badge:
         return Badge("done", _("按期完成 %(on)s") % {"on": ymd(d.met_on)})
     if d.state == "late":
         return Badge("overdue", _("逾期完成 %(on)s") % {"on": ymd(d.met_on)})
+    if d.state == "used" and d.closed_by == "accept":
+        return Badge("done", _("已受理，未提出异议"))
     if d.state == "used":
         return Badge("done", _("已行使"))
     return Badge("none", _("已届满"))

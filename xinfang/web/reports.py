@@ -2,47 +2,411 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import quote, urlencode
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from xinfang.audit.services import log_access
 from xinfang.cases import access
 from xinfang.cases.models import MatterUnit
-from xinfang.org.models import Level, Role, Unit
-from xinfang.reports import exports
+from xinfang.org.models import Level, Unit, memberships_with_units, prefetch_memberships
+from xinfang.reports import exports, narrative
 from xinfang.reports import queries as q
 from xinfang.supervision import rates as rates_mod
 from xinfang.supervision import trends
-from xinfang.supervision.models import DutyShift
-
-
-def _check(request: HttpRequest) -> Any:
-    return _scoped(request)[0]
 
 
 def _scoped(request: HttpRequest) -> tuple[Any, access.StaffScope]:
     """The reader's visible matters and their scope; a 404 for anyone but supervisors,
     leaders and auditors."""
+    if request.user.is_authenticated:
+        prefetch_memberships(request.user)
     if not access.may(request.user, "reports"):
         raise Http404
     scope = access.staff_scope(request.user)
     return access.visible(request.user, scope), scope
 
 
-def _year(request: HttpRequest, today: date) -> int:
-    y = request.GET.get("year", "")
-    return int(y) if y.isdigit() and 2000 <= int(y) <= 2100 else today.year
+# --- what a report covers: the period and the unit, from the query string ---------------
+
+KINDS = {
+    "month": gettext_lazy("月度"),
+    "quarter": gettext_lazy("季度"),
+    "year": gettext_lazy("年度"),
+    "range": gettext_lazy("自定义起止日期"),
+}
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+# A custom range is read from the counters by month and charted by month: longer ranges
+# are asked for as years.
+MAX_RANGE_DAYS = 3 * 366
+
+
+class BadFilter(ValueError):
+    """A period or unit that cannot be reported on, with the reason in the reader's words."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a report page or download covers: ``period`` as chosen (a running one is cut at
+    today by ``queries.Span``), ``unit`` and its ``area`` (``queries.area_of``) or the whole
+    of the reader's scope, and the query string that says so (``params``), which every
+    link and export of the page carries."""
+
+    period: q.Period
+    unit: Unit | None
+    area: access.StaffScope | None
+    params: dict[str, str]
+
+    @property
+    def query(self) -> str:
+        return urlencode(self.params)
+
+
+def _number(raw: str | None, default: int, low: int, high: int, message: str) -> int:
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4 and low <= int(raw) <= high):
+        raise BadFilter(message)
+    return int(raw)
+
+
+def _day(raw: str, message: str) -> date:
+    try:
+        d = date.fromisoformat(raw)
+    except ValueError:
+        raise BadFilter(message) from None
+    if not FIRST_YEAR <= d.year <= LAST_YEAR:
+        raise BadFilter(message)
+    return d
+
+
+def _period(get: Any, today: date, kind: str) -> tuple[q.Period, dict[str, str]]:
+    if kind == "range":
+        return _range(get)
+    bad_year = _("年度应为%(a)s至%(b)s之间的数字") % {"a": FIRST_YEAR, "b": LAST_YEAR}
+    year = _number(get.get("year"), today.year, FIRST_YEAR, LAST_YEAR, bad_year)
+    if kind == "month":
+        month = _number(get.get("month"), today.month, 1, 12, _("月份应为1至12的数字"))
+        return q.Period.month(year, month), {"year": str(year), "month": str(month)}
+    if kind == "quarter":
+        n = _number(get.get("quarter"), (today.month + 2) // 3, 1, 4, _("季度应为1至4的数字"))
+        return q.Period.quarter(year, n), {"year": str(year), "quarter": str(n)}
+    return q.Period.year(year), {"year": str(year)}
+
+
+def _range(get: Any) -> tuple[q.Period, dict[str, str]]:
+    if not get.get("from") or not get.get("to"):
+        raise BadFilter(_("自定义统计期间请填写开始日期和结束日期"))
+    bad = _("日期应按“年-月-日”填写，如 2026-03-01")
+    start, last = _day(get["from"], bad), _day(get["to"], bad)
+    if last < start:
+        raise BadFilter(_("结束日期不能早于开始日期"))
+    if (last - start).days >= MAX_RANGE_DAYS:
+        raise BadFilter(_("自定义统计期间不能超过三年，更长的期间请按年度查看"))
+    p = q.Period(start, last + timedelta(days=1), "range")
+    return p, {"from": start.isoformat(), "to": last.isoformat()}
+
+
+def _selection(
+    request: HttpRequest,
+    scope: access.StaffScope,
+    today: date,
+    default: str,
+    *,
+    kind: str | None = None,
+) -> Selection:
+    """The period and unit of the query string (``period``: month, quarter, year or range;
+    ``year``, ``month``, ``quarter``, ``from``, ``to``; ``unit``). ``kind``: the download's
+    own period kind, which the query string's cannot change; ``default``: the page's when
+    the query string names none (a bare ``year`` means that year). Raises ``BadFilter``."""
+    get = request.GET
+    if kind is None:
+        kind = get.get("period") or (
+            "range"
+            if get.get("from") or get.get("to")
+            else "quarter"
+            if get.get("quarter")
+            else "month"
+            if get.get("month")
+            else "year"
+            if get.get("year")
+            else default
+        )
+    if kind not in KINDS:
+        raise BadFilter(_("统计期间应为月度、季度、年度或自定义起止日期"))
+    p, params = _period(get, today, kind)
+    if p.start > today:
+        raise BadFilter(_("所选统计期间尚未开始"))
+    unit, area = _unit(get.get("unit", ""), scope)
+    params = {"period": kind, **params, **({"unit": str(unit.pk)} if unit else {})}
+    return Selection(p, unit, area, params)
+
+
+def _unit(raw: str, scope: access.StaffScope) -> tuple[Unit | None, access.StaffScope | None]:
+    if raw == "":
+        return None, None
+    unit = None
+    if raw.isascii() and raw.isdigit() and len(raw) <= 12:
+        unit = Unit.objects.filter(pk=int(raw)).first()
+    if unit is None or unit.pk not in scope.units():
+        raise BadFilter(_("所选单位不在您可查看的范围内"))
+    return unit, q.area_of(unit, scope)
+
+
+def _unit_options(scope: access.StaffScope) -> list[tuple[int, str]]:
+    """The units a reader may report on, in tree order, indented by depth under the
+    shallowest."""
+    units = list(
+        Unit.objects.filter(pk__in=sorted(scope.units()))
+        .only("id", "name", "path")
+        .order_by("path")
+    )
+    top = min((u.path.count("/") for u in units), default=0)
+    return [(u.pk, "　" * (u.path.count("/") - top) + u.name) for u in units]
+
+
+def _step(sel: Selection, today: date, forward: bool) -> str | None:
+    """The query string of the period after (``forward``) or before the chosen one, same
+    unit; ``None`` when it has not started or lies outside the years offered."""
+    p = sel.period
+    if forward:
+        after = q.Period(p.end, p.end + (p.end - p.start), p.kind)
+        if p.kind == "month":
+            after = q.Period.month(p.end.year, p.end.month)
+        elif p.kind == "quarter":
+            after = q.Period.quarter(p.end.year, (p.end.month + 2) // 3)
+        elif p.kind == "year":
+            after = q.Period.year(p.end.year)
+        nxt: q.Period | None = after
+    else:
+        nxt = p.previous() or q.Period.year(p.start.year - 1)
+    if nxt is None or nxt.start > today or nxt.start.year < FIRST_YEAR:
+        return None
+    params: dict[str, str] = {"period": sel.params["period"]}
+    if p.kind == "range":
+        params.update({"from": nxt.start.isoformat(), "to": nxt.last_day.isoformat()})
+    else:
+        params["year"] = str(nxt.start.year)
+        if p.kind == "month":
+            params["month"] = str(nxt.start.month)
+        elif p.kind == "quarter":
+            params["quarter"] = str(nxt.quarter_no)
+    if sel.unit is not None:
+        params["unit"] = str(sel.unit.pk)
+    return urlencode(params)
+
+
+def _raw_filters(request: HttpRequest) -> dict[str, str]:
+    """The query string as typed, to show in the filter form beside its error."""
+    keys = ("period", "year", "month", "quarter", "from", "to", "unit")
+    return {k: request.GET.get(k, "") for k in keys}
+
+
+def _filter_context(sel: Selection | None, request: HttpRequest, scope: Any) -> dict[str, Any]:
+    f = _raw_filters(request)
+    steps: dict[str, str | None] = {}
+    if sel is not None:
+        today = timezone.localdate()
+        steps = {"before": _step(sel, today, False), "after": _step(sel, today, True)}
+        p = sel.period
+        f = {
+            "period": sel.params["period"],
+            "year": str(p.start.year),
+            "month": str(p.start.month),
+            "quarter": str(p.quarter_no),
+            "from": p.start.isoformat(),
+            "to": p.last_day.isoformat(),
+            "unit": sel.params.get("unit", ""),
+        }
+    return {
+        "f": f,
+        "kinds": list(KINDS.items()),
+        "months": range(1, 13),
+        "quarters": list(narrative.QUARTERS.items()),
+        "unit_options": _unit_options(scope),
+        "steps": steps,
+    }
+
+
+def _roots(user: Any) -> list[Unit]:
+    """The units whose subtrees ``user`` supervises (else their own units)."""
+    ms = memberships_with_units(user)
+    roots = {(m.unit.oversees or m.unit) for m in ms if m.role in access.SUPERVISING}
+    if not roots:
+        roots = {m.unit for m in ms if m.role not in access.OUTSIDE}
+    return sorted(roots, key=lambda u: u.path)
+
+
+def _place(user: Any, sel: Selection) -> tuple[str, bool]:
+    """What the paragraph calls the area reported on, and whether it is all the reader
+    sees (``全县``) rather than one unit."""
+    if sel.unit is not None:
+        return sel.unit.name, False
+    roots = _roots(user)
+    if len(roots) == 1:
+        word = narrative.place_word(roots[0].name)
+        if word:
+            return word, True
+    return "、".join(u.name for u in roots), False
+
+
+def _coverage(user: Any, sel: Selection) -> str:
+    if sel.unit is not None:
+        below = sel.area is not None and sel.area.units() != {sel.unit.pk}
+        return _("%(unit)s（含下级单位）") % {"unit": sel.unit.name} if below else sel.unit.name
+    return _("%(units)s及下级单位") % {"units": "、".join(u.name for u in _roots(user))}
+
+
+def _compiled_by(user: Any) -> str:
+    """编制单位: the units where the user holds a role that opens the reports."""
+    ms = memberships_with_units(user)
+    names = [m.unit.name for m in ms if m.role in access.PAGES["reports"]]
+    return "、".join(dict.fromkeys(names))
+
+
+def _rates_of(user: Any, qs: Any, scope: access.StaffScope, sel: Selection) -> Any:
+    """The three rates of a period over the units whose rates the reader may look at
+    (``_lead_units``), within the chosen unit's area."""
+    cfg = rates_mod._cfg()
+    units: set[int] | None
+    if sel.area is not None:
+        units = sel.area.units()
+    elif scope.everything:
+        units = None
+    else:
+        units = _lead_units(user, qs, scope)
+
+    def of(p: q.Period) -> q.Rates:
+        return q.rates(p, units, weight=float(cfg["BASIC_WEIGHT"]), minimum=int(cfg["MIN_SAMPLE"]))
+
+    return of
+
+
+def _report(request: HttpRequest, qs: Any, scope: access.StaffScope, sel: Selection) -> Any:
+    today = timezone.localdate()
+    r = q.report(
+        qs,
+        sel.period,
+        today,
+        scope,
+        area=sel.area,
+        rates_of=_rates_of(request.user, qs, scope, sel),
+    )
+    place, whole = _place(request.user, sel)
+    heading = exports.Heading(
+        title=narrative.title(sel.period),
+        coverage=_coverage(request.user, sel),
+        compiled_by=_compiled_by(request.user),
+        compiled_on=today,
+        paragraph=narrative.paragraph(r, place, whole_scope=whole, today=today),
+    )
+    return r, heading
+
+
+def _page_css(h: exports.Heading) -> str:
+    """The printed page's margin boxes: who compiled it, when, and 第 n 页，共 m 页 (CSS
+    page counters), as a style sheet with the texts escaped for CSS strings."""
+
+    def css(text: str) -> str:
+        out = "".join(c if c.isalnum() or c in "：:（）()、 ·-" else f"\\{ord(c):x} " for c in text)
+        return f'"{out}"'
+
+    pages = _("第 %(n)s 页，共 %(m)s 页") % {"n": "\0n\0", "m": "\0m\0"}
+    counters = " ".join(
+        "counter(page)" if part == "n" else "counter(pages)" if part == "m" else css(part)
+        for part in pages.split("\0")
+        if part
+    )
+    left = css(_("编制单位：%(s)s") % {"s": h.compiled_by})
+    right = css(_("编制日期：%(s)s") % {"s": narrative.ymd(h.compiled_on)})
+    return (
+        "@page{size:A4;margin:16mm 14mm 18mm;"
+        f"@bottom-left{{content:{left};font-size:8pt;color:#555}}"
+        f"@bottom-center{{content:{counters};font-size:8pt;color:#555}}"
+        f"@bottom-right{{content:{right};font-size:8pt;color:#555}}}}"
+    )
+
+
+def _months(p: q.Period) -> list[str]:
+    out = []
+    y, m = p.start.year, p.start.month
+    while date(y, m, 1) < p.end:
+        out.append(f"{y}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _described(title: str, pairs: Sequence[Sequence[Any]], unit: str) -> str:
+    """A chart's text alternative: its title and every value with its unit."""
+    if not pairs:
+        return _("%(title)s：暂无数据") % {"title": title}
+    values = "，".join(f"{k} {v}{unit}" for k, v in pairs)
+    return f"{title}：{values}"
+
+
+def _charts(r: q.Report) -> dict[str, Any]:
+    """The dashboard's charts, each with its rows (the table behind it) and its text."""
+    d = exports.data(r)
+    b = r.breakdown
+    months = _months(r.period)
+    channels = q.LABELS["channel"]
+    counted = [b.by_month.get(m) or Counter[str]() for m in months]
+    used = [c for c in channels if any(n[c] for n in counted)]
+    by_month: list[list[Any]] = [
+        [m, *(n[c] for c in used), sum(n.values())] for m, n in zip(months, counted, strict=True)
+    ]
+    charts = {
+        "months": months,
+        "channels": [{"label": str(channels[c]), "data": [n[c] for n in counted]} for c in used],
+        "categories": [list(x) for x in d["categories"]],
+        "topics": [list(x) for x in d["topics"][:12]],
+        "overdue": [list(x) for x in d["overdue"]],
+        "labels": {
+            "count": str(_("件数（件）")),
+            "month": str(_("月份")),
+            "channel": str(_("渠道")),
+            "category": str(_("性质")),
+            "topic": str(_("问题类别")),
+            "unit": str(_("承办单位")),
+            "overdue": str(_("超期件数")),
+            "pieces": str(_("件")),
+        },
+    }
+    totals = [(row[0], row[-1]) for row in by_month]
+    return {
+        "data": charts,
+        "by_month": by_month,
+        "by_month_head": [str(channels[c]) for c in used],
+        "aria": {
+            "month": _described(str(_("按月受理量")), totals, str(_("件"))),
+            "category": _described(str(_("按性质")), d["categories"], str(_("件"))),
+            "topic": _described(str(_("按问题类别")), d["topics"][:12], str(_("件"))),
+            "overdue": _described(str(_("超期事项（按承办单位）")), d["overdue"], str(_("件"))),
+        },
+        "tables": d,
+    }
+
+
+def _bad_filter(
+    request: HttpRequest, template: str, scope: Any, err: BadFilter, extra: dict[str, Any]
+) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {**_filter_context(None, request, scope), "filter_error": str(err), **extra},
+        status=400,
+    )
 
 
 @require_GET
@@ -50,52 +414,53 @@ def _year(request: HttpRequest, today: date) -> int:
 def dashboard(request: HttpRequest) -> HttpResponse:
     qs, scope = _scoped(request)
     today = timezone.localdate()
-    p = q.Period.last_12_months(today)
-    b = q.breakdown(qs, p, scope, today)
-    channel = b.by_month
-    months = sorted(channel)
-    channels = q.LABELS["channel"]
-    data = {
-        "months": months,
-        "channels": [
-            {"label": str(channels[c]), "data": [channel[m].get(c, 0) for m in months]}
-            for c in channels
-        ],
-        "categories": [[str(q.LABELS["category"].get(k, k)), n] for k, n in b.counts("category")],
-        "topics": b.counts("topic__name")[:12],
-        "overdue": q.overdue_by_unit(qs, today, scope=scope),
-    }
+    try:
+        sel = _selection(request, scope, today, "month")
+    except BadFilter as err:
+        return _bad_filter(request, "reports/dashboard.html", scope, err, {})
+    r, heading = _report(request, qs, scope, sel)
+    charts = _charts(r)
+    figures = narrative.rows(r)
     return render(
         request,
         "reports/dashboard.html",
         {
-            "data": data,
-            "on_time": q.on_time(qs, p, scope),
-            "kpis": [
-                (exports.SUMMARY_LABELS.get(k, k), v)
-                for k, v in q.summary(qs, p, today, b, scope).items()
-            ],
-            "hot": b.hot(),
-            "period": p,
-            "year": today.year,
-            "month": today.month,
+            **_filter_context(sel, request, scope),
+            "sel": sel,
+            "report": r,
+            "heading": heading,
+            "page_css": _page_css(heading),
+            "period_label": narrative.period_label(r.period, r.span.through),
+            "previous_name": narrative.before_name(r.period),
+            "previous_label": narrative.period_label(r.span.previous) if r.span.previous else "",
+            "last_year_label": narrative.period_label(r.span.last_year),
+            "figures": figures,
+            "kpis": [(str(f.label), f.number) for f in figures if f.unit != "%"],
+            "data": charts["data"],
+            "charts": charts,
+            "hot": charts["tables"]["hot"],
+            "organs": r.organs,
+            "on_time": r.on_time,
+            "download_kind": DOWNLOAD_KIND[sel.period.kind],
+            "export_params": sel.params.items(),
             "export_purposes": EXPORT_PURPOSES.items(),
+            "today": today,
         },
     )
 
 
-def _lead_units(user: Any, qs: Any) -> set[int]:
+def _lead_units(user: Any, qs: Any, scope: access.StaffScope | None = None) -> set[int]:
     """Units whose rates ``user`` may look at: those of the scope they see matters in, and
     outside it the lead units of visible matters registered or assisted inside it. Found
     from indexes; ``qs.values("lead_unit").distinct()`` reads every visible matter."""
 
-    scope = access.scope_units(user)
-    if not scope or len(scope) >= Unit.objects.count():
-        return scope
-    outside = qs.exclude(lead_unit_id__in=scope).exclude(lead_unit=None)
-    assisted = MatterUnit.objects.filter(unit_id__in=scope, role=MatterUnit.ASSIST, active=True)
+    units = access.scope_units(user, scope)
+    if not units or len(units) >= Unit.objects.count():
+        return units
+    outside = qs.exclude(lead_unit_id__in=units).exclude(lead_unit=None)
+    assisted = MatterUnit.objects.filter(unit_id__in=units, role=MatterUnit.ASSIST, active=True)
     found = set(
-        outside.filter(registered_unit_id__in=scope)
+        outside.filter(registered_unit_id__in=units)
         .values_list("lead_unit_id", flat=True)
         .distinct()
     ) | set(
@@ -103,7 +468,7 @@ def _lead_units(user: Any, qs: Any) -> set[int]:
         .values_list("lead_unit_id", flat=True)
         .distinct()
     )
-    return scope | {u for u in found if u is not None}
+    return units | {u for u in found if u is not None}
 
 
 def _pct(v: float | None) -> float | None:
@@ -136,10 +501,16 @@ def _trend(p: q.Period, units: set[int], today: date) -> list[dict[str, Any]]:
 @require_GET
 @login_required
 def rates(request: HttpRequest) -> HttpResponse:
-    qs = _check(request)
-    year = _year(request, timezone.localdate())
-    p = q.Period.year(year)
-    visible_units = _lead_units(request.user, qs)
+    qs, scope = _scoped(request)
+    today = timezone.localdate()
+    try:
+        sel = _selection(request, scope, today, "year")
+    except BadFilter as err:
+        return _bad_filter(request, "reports/rates.html", scope, err, {"cfg": rates_mod._cfg()})
+    p = sel.period
+    visible_units = _lead_units(request.user, qs, scope)
+    if sel.area is not None:
+        visible_units &= sel.area.units()
     rows = [
         {
             **asdict(r),
@@ -149,36 +520,47 @@ def rates(request: HttpRequest) -> HttpResponse:
         for r in rates_mod.compute(p.start_dt, p.end_dt)
         if r.unit_id in visible_units
     ]
+    chart = [[r["unit_name"], r["sat_pct"]] for r in rows if r["ranked"]]
     return render(
         request,
         "reports/rates.html",
         {
+            **_filter_context(sel, request, scope),
+            "sel": sel,
             "rows": rows,
-            "year": year,
+            "year": p.start.year,
+            "period_label": narrative.period_label(p),
             "cfg": rates_mod._cfg(),
-            "chart": [[r["unit_name"], r["sat_pct"]] for r in rows if r["ranked"]],
-            "trend": _trend(p, visible_units, timezone.localdate()),
+            "chart": chart,
+            "chart_text": _described(str(_("满意率")), chart, "%"),
+            "trend": _trend(p, visible_units, today),
+            "chart_labels": {
+                "percent": str(_("百分比（%）")),
+                "month": str(_("月份")),
+                "unit": str(_("单位")),
+                "response": str(_("响应率")),
+                "resolution": str(_("解决率")),
+                "satisfaction": str(_("满意率")),
+            },
         },
     )
+
+
+DRILL_METRICS = ("visits", "contacted", "solved", "ratings", "satisfied", "basic", "unsatisfied")
 
 
 @require_GET
 @login_required
 def drill(request: HttpRequest, unit: int, metric: str) -> HttpResponse:
-    qs = _check(request)
+    qs, scope = _scoped(request)
     u = get_object_or_404(Unit, pk=unit)
-    year = _year(request, timezone.localdate())
-    p = q.Period.year(year)
-    if metric not in (
-        "visits",
-        "contacted",
-        "solved",
-        "ratings",
-        "satisfied",
-        "basic",
-        "unsatisfied",
-    ):
+    if metric not in DRILL_METRICS:
         raise Http404
+    try:
+        sel = _selection(request, scope, timezone.localdate(), "year")
+    except BadFilter as err:
+        return HttpResponse(str(err), status=400, content_type="text/plain; charset=utf-8")
+    p = sel.period
     matters = (
         rates_mod.matters_behind(u, p.start_dt, p.end_dt, metric)
         .filter(pk__in=qs.values("pk"))
@@ -187,114 +569,15 @@ def drill(request: HttpRequest, unit: int, metric: str) -> HttpResponse:
     return render(
         request,
         "reports/drill.html",
-        {"unit": u, "metric": metric, "year": year, "matters": matters},
-    )
-
-
-@require_GET
-@login_required
-def duty(request: HttpRequest) -> HttpResponse:
-    """The printable duty roster (值班表) of the user's units for one week."""
-    today = timezone.localdate()
-    try:
-        start = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        start = today - timedelta(days=today.weekday())
-    units = [m.unit_id for m in request.user.memberships.all()]  # type: ignore[union-attr]
-    if not units:
-        raise Http404
-    shifts = DutyShift.objects.filter(
-        unit_id__in=units, date__gte=start, date__lt=start + timedelta(days=7)
-    ).select_related("unit")
-    editable = _roster_units(request.user)
-    form = DutyShiftForm(
-        editable, initial={"date": start, "unit": editable[0].pk if len(editable) == 1 else None}
-    )
-    return _duty_page(request, shifts, start, form, editable)
-
-
-def _duty_page(
-    request: HttpRequest, shifts: Any, start: date, form: Any, editable: list[Unit]
-) -> HttpResponse:
-    return render(
-        request,
-        "reports/duty.html",
         {
-            "shifts": shifts,
-            "start": start,
-            "end": start + timedelta(days=6),
-            "prev": start - timedelta(days=7),
-            "next": start + timedelta(days=7),
-            "form": form if editable else None,
-            "editable": {u.pk for u in editable},
+            "unit": u,
+            "metric": metric,
+            "year": p.start.year,
+            "period_label": narrative.period_label(p),
+            "matters": matters,
+            "sel": sel,
         },
-        status=400 if form.errors else 200,
     )
-
-
-def _roster_units(user: Any) -> list[Unit]:
-    """The units whose roster ``user`` keeps: where they are a leader or supervisor."""
-    ids = [m.unit_id for m in user.memberships.all() if m.role in ROSTER_ROLES]
-    return list(Unit.objects.filter(pk__in=ids).order_by("path"))
-
-
-class DutyShiftForm(forms.ModelForm):
-    """One duty shift of one of the user's units."""
-
-    class Meta:
-        model = DutyShift
-        fields = ("unit", "date", "start", "end", "leader", "staff", "phone", "holiday")
-        widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "start": forms.TimeInput(attrs={"type": "time"}),
-            "end": forms.TimeInput(attrs={"type": "time"}),
-        }
-
-    def __init__(self, units: list[Unit], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["unit"]
-        field.queryset = Unit.objects.filter(pk__in=[u.pk for u in units])  # type: ignore[attr-defined]
-        field.label = _("单位")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            self.add_error("end", _("结束时间应晚于开始时间"))
-        return data
-
-
-@require_POST
-@login_required
-def duty_add(request: HttpRequest) -> HttpResponse:
-    """Add a shift to the roster of one of the user's units (leaders and supervisors)."""
-    editable = _roster_units(request.user)
-    if not editable:
-        raise Http404
-    form = DutyShiftForm(editable, request.POST)
-    if not form.is_valid():
-        day = form.cleaned_data.get("date") or timezone.localdate()
-        start = day - timedelta(days=day.weekday())
-        shifts = DutyShift.objects.filter(
-            unit__in=editable, date__gte=start, date__lt=start + timedelta(days=7)
-        )
-        return _duty_page(request, shifts.select_related("unit"), start, form, editable)
-    shift = form.save()
-    week = shift.date - timedelta(days=shift.date.weekday())
-    return redirect(f"{reverse('reports:duty')}?week={week.isoformat()}")
-
-
-@require_POST
-@login_required
-def duty_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """Remove a shift from the roster of one of the user's units."""
-    shift = get_object_or_404(DutyShift, pk=pk, unit__in=_roster_units(request.user))
-    week = shift.date - timedelta(days=shift.date.weekday())
-    shift.delete()
-    return redirect(f"{reverse('reports:duty')}?week={week.isoformat()}")
-
-
-# Who keeps a unit's duty roster (值班表).
-ROSTER_ROLES = (Role.LEADER, Role.SUPERVISOR)
 
 
 # Why a report is exported, asked on the dashboard and kept in the access log (the reports
@@ -307,57 +590,61 @@ EXPORT_PURPOSES = {
 }
 
 
+# The download addresses' report kinds and the period each covers.
+PERIOD_OF = {
+    "daily": "day",
+    "monthly": "month",
+    "quarterly": "quarter",
+    "annual": "year",
+    "range": "range",
+}
+DOWNLOAD_KIND = {v: k for k, v in PERIOD_OF.items()}
+
+
+def _plain(message: str, status: int = 400) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
 @require_GET
 @login_required
 def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """A report as a workbook or PDF, for the period and unit of the query string (the
+    page's, which its export buttons carry), made from the same figures as the page."""
     qs, scope = _scoped(request)
     today = timezone.localdate()
-    year = _year(request, today)
-    if kind == "daily":
-        try:
-            day = date.fromisoformat(request.GET.get("date") or today.isoformat())
-        except ValueError:
-            raise Http404 from None
-        p = q.Period(day, day + timedelta(days=1))
-        title = f"{day.year}年{day.month}月{day.day}日信访工作日报"
-        year = day.year
-    elif kind == "monthly":
-        raw = request.GET.get("month") or str(today.month)
-        month = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 2 else 0
-        if not 1 <= month <= 12:
-            return HttpResponse(
-                _("月份应为1至12的数字"),
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
-        p = q.Period.month(year, month)
-        title = f"{year}年{month}月信访工作统计月报"
-    elif kind == "annual":
-        p = q.Period.year(year)
-        title = f"{year}年度信访工作报告"
-    else:
+    if kind not in PERIOD_OF or fmt not in ("xlsx", "pdf"):
         raise Http404
+    try:
+        if kind == "daily":
+            try:
+                day = date.fromisoformat(request.GET.get("date") or today.isoformat())
+            except ValueError:
+                raise Http404 from None
+            unit, area = _unit(request.GET.get("unit", ""), scope)
+            sel = Selection(q.Period.day(day), unit, area, {})
+        else:
+            sel = _selection(request, scope, today, PERIOD_OF[kind], kind=PERIOD_OF[kind])
+    except BadFilter as err:
+        return _plain(str(err))
+    r, heading = _report(request, qs, scope, sel)
     if fmt == "xlsx":
-        data = exports.excel(qs, p, today, title, scope)
+        data = exports.excel(r, heading)
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif fmt == "pdf":
-        data = exports.pdf(qs, p, today, title, scope)
-        ctype = "application/pdf"
     else:
-        raise Http404
+        data = exports.pdf(r, heading)
+        ctype = "application/pdf"
     purpose = EXPORT_PURPOSES.get(request.GET.get("purpose", ""), "")
+    detail = f"{heading.title}.{fmt}" + (f"（{sel.unit.name}）" if sel.unit else "")
     log_access(
         user=request.user,
         what="export",
-        detail=f"{title}.{fmt}",
+        detail=detail,
         purpose=str(purpose),
         request=request,
     )
     resp = HttpResponse(data, content_type=ctype)
-    from urllib.parse import quote
-
     resp["Content-Disposition"] = (
-        f'attachment; filename="report-{kind}-{p.start.isoformat()}.{fmt}"; '
-        f"filename*=UTF-8''{quote(title)}.{fmt}"
+        f'attachment; filename="report-{kind}-{sel.period.start.isoformat()}.{fmt}"; '
+        f"filename*=UTF-8''{quote(heading.title)}.{fmt}"
     )
     return resp

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.cases import access
@@ -22,6 +26,33 @@ from xinfang.supervision.models import FollowupCheck, ReturnVisit, VisitMethod
 def _desk(request: HttpRequest) -> None:
     if not access.may(request.user, "desk"):
         raise Http404
+
+
+FOLLOWUP_HORIZON = 7  # days ahead a 回头看 check is listed
+
+
+def pending_visits(user: Any) -> QuerySet[ReturnVisit]:
+    """Return visits (回访) not yet made on matters ``user`` may see."""
+    return ReturnVisit.objects.filter(matter_in(access.visible(user)), done_at__isnull=True)
+
+
+def due_followups(user: Any) -> QuerySet[FollowupCheck]:
+    """回头看 checks due within ``FOLLOWUP_HORIZON`` days on matters ``user`` may see."""
+    horizon = timezone.localdate() + timedelta(days=FOLLOWUP_HORIZON)
+    return FollowupCheck.objects.filter(
+        matter_in(access.visible(user)), done_at__isnull=True, due_on__lte=horizon
+    )
+
+
+def desk_waiting(user: Any) -> list[tuple[Any, str, int]]:
+    """The desk's own to-do beside the matters' (label, address, count): return visits and
+    回头看 checks waiting, for those who make them."""
+    if not access.may(user, "desk"):
+        return []
+    return [
+        (_("待回访"), reverse("supervision:visits"), pending_visits(user).count()),
+        (_("回头看"), reverse("supervision:followups"), due_followups(user).count()),
+    ]
 
 
 @require_GET
@@ -48,11 +79,8 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 @login_required
 def visit_list(request: HttpRequest) -> HttpResponse:
     _desk(request)
-    visible = access.visible(request.user)
     rows = (
-        ReturnVisit.objects.filter(matter_in(visible), done_at__isnull=True)
-        .select_related("matter", "unit")
-        .order_by("created_at")[:100]
+        pending_visits(request.user).select_related("matter", "unit").order_by("created_at")[:100]
     )
     return render(
         request,
@@ -96,10 +124,8 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def followup_list(request: HttpRequest) -> HttpResponse:
     _desk(request)
-    visible = access.visible(request.user)
-    horizon = timezone.localdate() + timedelta(days=7)
     rows = (
-        FollowupCheck.objects.filter(matter_in(visible), done_at__isnull=True, due_on__lte=horizon)
+        due_followups(request.user)
         .select_related("matter", "matter__lead_unit")
         .order_by("due_on")[:100]
     )

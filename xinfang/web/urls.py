@@ -5,7 +5,19 @@ from django.urls import include, path
 
 from xinfang.org.twofactor import TwoFactorLoginView
 
-from . import audit, notices, reports, routing, search, supervision, views
+from . import (
+    audit,
+    dossier,
+    duty,
+    notices,
+    opinion_preview,
+    reception,
+    reports,
+    routing,
+    search,
+    supervision,
+    views,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -21,8 +33,19 @@ urlpatterns = [
     path("matters/<int:pk>/reveal/", views.reveal, name="reveal"),
     path("matters/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("matters/<int:pk>/files/<int:aid>/", views.attachment, name="attachment"),
+    path("matters/<int:pk>/dossier/", dossier.page, name="dossier"),
+    path("matters/<int:pk>/dossier.pdf", dossier.pdf, name="dossier_pdf"),
+    path(
+        "matters/<int:pk>/opinion-preview.pdf",
+        opinion_preview.pdf,
+        name="opinion_preview_pdf",
+    ),
     path("petitioners/", views.petitioner_search, name="petitioner_search"),
     path("charges/", views.charges, name="charges"),
+    path("reception/", reception.day_page, name="reception"),
+    path("reception/days/new/", reception.day_add, name="reception_day_add"),
+    path("reception/days/<int:pk>/publish/", reception.day_publish, name="reception_publish"),
+    path("reception/bookings/<int:pk>/arrival/", reception.arrival, name="booking_arrival"),
 ]
 
 notices_urls = (
@@ -33,9 +56,13 @@ reports_urls = (
     [
         path("", reports.dashboard, name="dashboard"),
         path("rates/", reports.rates, name="rates"),
-        path("duty/", reports.duty, name="duty"),
-        path("duty/add/", reports.duty_add, name="duty_add"),
-        path("duty/<int:pk>/delete/", reports.duty_delete, name="duty_delete"),
+        path("duty/", duty.duty, name="duty"),
+        path("duty/add/", duty.duty_add, name="duty_add"),
+        path("duty/<int:pk>/", duty.duty_log, name="duty_log"),
+        path("duty/<int:pk>/entry/", duty.duty_entry, name="duty_entry"),
+        path("duty/<int:pk>/handover/", duty.duty_handover, name="duty_handover"),
+        path("duty/<int:pk>/confirm/", duty.duty_confirm, name="duty_confirm"),
+        path("duty/<int:pk>/delete/", duty.duty_delete, name="duty_delete"),
         path("rates/<int:unit>/<str:metric>/", reports.drill, name="drill"),
         path("<str:kind>.<str:fmt>", reports.download, name="download"),
     ],

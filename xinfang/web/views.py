@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -51,10 +52,11 @@ from xinfang.cases.models import (
 from xinfang.core.crypto import blind_index, decrypt, encrypt, id_index, normalise_phone
 from xinfang.core.errors import UserError
 from xinfang.core.masks import HIDDEN, mask_id, mask_phone
-from xinfang.org.models import Role, Unit, User
+from xinfang.notices.models import Notification
+from xinfang.org.models import Role, Unit, UnitKind, User
 from xinfang.routing.services import suggest_for
 
-from . import present
+from . import dossier, opinion_preview, present, reception, supervision
 from .finality import ARTICLE, FinalMatter, default_reason, final_matters
 from .forms import (
     ACTION_FIELDS,
@@ -71,13 +73,17 @@ from .forms import (
 
 PAGE = 50
 # The usual next steps, shown first with their form open; the rest follow the table order.
+# A 督办 waiting for its written reply comes first: its reply date is the unit's nearest
+# duty (XFGZ Art. 40), and it is offered only while one is open. A requested extension
+# comes before drafting: it is offered only to the leader who must decide it (Art. 34).
 PRIMARY = [
+    "answer_supervision",
     "accept",
     "forward",
     "accept_direct",
+    "approve_extension",
     "submit_opinion",
     "approve_opinion",
-    "approve_extension",
     "agree_objection",
     "request_review",
     "request_reexam",
@@ -146,6 +152,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "group": todo.BY_KEY.get(key or ""),
             "waiting": waiting,
+            "desk": supervision.desk_waiting(request.user),
         },
     )
 
@@ -199,7 +206,9 @@ def register(request: HttpRequest) -> HttpResponse:
         "finals": [],
     }
     ctx["preview"] = _preview(request.POST or {"unit": str(units[0].pk)}, units)
+    booking = reception.booking_for(request)  # 登记为信访事项 from a reception booking
     if request.method != "POST":
+        ctx.update(reception.registration_prefill(request, booking))
         return render(request, "web/register.html", ctx)
     then = request.POST.get("then", "")
     try:
@@ -213,6 +222,7 @@ def register(request: HttpRequest) -> HttpResponse:
         _log_finals(request, user, finals)
         ctx["finals"] = _final_rows(request, finals)
         return render(request, "web/register.html", ctx, status=400)
+    reception.link_registered(request, booking, m)
     # The secret is stored only as a hash: this message and the counter receipt printed now
     # are the only times it is shown. For the receipt the session keeps it RECEIPT_MINUTES,
     # encrypted under the field key like a phone number (sessions live in the database).
@@ -334,6 +344,10 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
             "secret": secret,
             "person": person.name if person is not None and not m.anonymous else "",
             "registered": present.ymd_hm(m.registered_at),
+            "received": present.ymd_hm(m.received_at),
+            # a letters-and-visits office routes (XFGZ Art. 22); any other organ decides
+            # on acceptance itself (Art. 23)
+            "office": m.registered_unit.kind in (UnitKind.XINFANG_OFFICE, UnitKind.HOTLINE),
             "track": request.build_absolute_uri(reverse("portal:track")),
         },
     )
@@ -559,9 +573,13 @@ def _notice_links(m: Matter) -> list[dict[str, Any]]:
 
 
 def _action_forms(
-    m: Matter, user: User, prefill: dict[str, str] | None = None
+    m: Matter,
+    user: User,
+    prefill: dict[str, str] | None = None,
+    events: Sequence[Event] = (),
 ) -> list[dict[str, Any]]:
     prefill = prefill or {}
+    asked = _extension_asked(events)
     actions = sorted(
         allowed_actions(m, user),
         key=lambda a: (a not in prefill, PRIMARY.index(a) if a in PRIMARY else len(PRIMARY)),
@@ -578,9 +596,19 @@ def _action_forms(
             "reason_required": RULES[a].reason_required,
             "primary": a in PRIMARY or a in prefill,
             "prefill": prefill.get(a, ""),
+            # what the leader decides on, beside the decision
+            "asked": asked if a in ("approve_extension", "reject_extension") else None,
         }
         for a in actions
     ]
+
+
+def _extension_asked(events: Sequence[Event]) -> dict[str, Any] | None:
+    """The pending extension request (days, reason, who, when), newest first."""
+    for e in reversed(events):
+        if e.action == "request_extension":
+            return {"days": e.data.get("days"), "reason": e.reason, "by": e.actor, "at": e.at}
+    return None
 
 
 def _filled(m: Matter, action: str) -> list[Field]:
@@ -588,6 +616,10 @@ def _filled(m: Matter, action: str) -> list[Field]:
     registered now. The petitioner's fields stay empty: the page shows their numbers
     masked until a logged reveal, and an empty field keeps what is registered."""
     fields = ACTION_FIELDS.get(action, [])
+    if action == "set_units":  # changing the units starts from the units chosen now
+        return [
+            replace(f, value=str(m.lead_unit_id or "")) if f.name == "lead" else f for f in fields
+        ]
     if action != "correct_registration":
         return fields
     now = {
@@ -674,6 +706,10 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
         request=request,
         detail="含身份信息" if show_id else "身份已遮蔽",
     )
+    # the user's messages about this matter are read once the matter is opened
+    Notification.objects.filter(user_id=user.pk, read_at__isnull=True, matter=m).update(
+        read_at=timezone.now()
+    )
     events = list(
         Event.objects.filter(matter=m).select_related("actor", "actor_unit").order_by("seq")
     )
@@ -681,7 +717,7 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
     unit_names = dict(Unit.objects.filter(pk__in=assisting_ids).values_list("pk", "name"))
     clock = clock_for(m, events=events)
     prefill = _prefill(request)
-    forms = _action_forms(m, user, prefill)
+    forms = _action_forms(m, user, prefill, events)
     receipt_ready = _receipt_secret(request, m.pk) is not None
     suggestions = _routing(m, forms, prefill)
     kinds = {f.kind for a in forms for f in a["fields"]}
@@ -725,6 +761,8 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "followups": m.followups.order_by("id"),
             "drafts": _drafts(m, events),
+            "opinion_preview": opinion_preview.for_page(m, user, [f["action"] for f in forms]),
+            "dossier_purposes": dossier.PURPOSES.items(),
             "receipt_ready": receipt_ready,
             "reveal_purposes": REVEAL_PURPOSES.items(),
             # 并案 and 重复件, both ways, among matters this user may see.

@@ -36,6 +36,8 @@ def staff_nav(user: Any) -> dict[str, Any]:
             "can_audit": False,
             "can_hotspots": False,
             "can_charges": False,
+            "can_duty": False,
+            "can_reception": False,
             "unread": 0,
         }
     memberships = list(user.memberships.select_related("unit").order_by("unit__path", "role"))
@@ -48,5 +50,7 @@ def staff_nav(user: Any) -> dict[str, Any]:
         "can_audit": access.may(user, "audit"),
         "can_hotspots": access.may(user, "hotspots"),
         "can_charges": access.may(user, "charges"),
+        "can_duty": access.may(user, "duty"),
+        "can_reception": access.may(user, "reception"),
         "unread": user.notifications.filter(read_at__isnull=True).count(),
     }
