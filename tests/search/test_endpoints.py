@@ -99,8 +99,8 @@ def test_hotspots_page_permissions_and_bad_input(world, spots, client):
     assert r.status_code == 200
     assert "<td>3</td>" in body and world.town.name in body
     assert "业主3" not in body and "业主9" not in body  # no petitioner appears
-    for m in spots["town"]:
-        assert f"#{m.pk}" in body
+    for m in spots["town"]:  # linked by the numbers staff know them by
+        assert f'href="/matters/{m.pk}/" class="mono">{m.receipt_no}</a>' in body
     r = login(world.supervisor).get("/search/hotspots/?start=2026-13-01")
     assert r.status_code == 400
     assert "YYYY-MM-DD" in r.content.decode()

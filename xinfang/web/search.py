@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.audit.services import log_access
 from xinfang.cases import access
-from xinfang.cases.models import Status, Topic
+from xinfang.cases.models import Matter, Status, Topic
 from xinfang.core.errors import UserError
 from xinfang.org.models import Unit
 from xinfang.search.hotspots import hotspots
@@ -137,6 +137,9 @@ def _date(value: str | None, default: date) -> date:
         ) from None
 
 
+HOTSPOT_LINKS = 20  # matters linked per cluster; the count says how many there are
+
+
 @require_GET
 @login_required
 def hotspots_page(request: HttpRequest) -> HttpResponse:
@@ -175,5 +178,16 @@ def hotspots_page(request: HttpRequest) -> HttpResponse:
     if (g.get("area") or "").isdigit():
         area = Unit.objects.filter(pk=int(g["area"])).first()
     rows, truncated = hotspots(request.user, start=start, end=end, area=area)
-    ctx.update(rows=rows, truncated=truncated, start=start, end=end, area=area)
+    # each cluster's first matters by their receipt numbers, read in one query
+    shown = {pk for h in rows for pk in h.matter_ids[:HOTSPOT_LINKS]}
+    numbers = dict(Matter.objects.filter(pk__in=shown).values_list("pk", "receipt_no"))
+    links = [[(pk, numbers.get(pk, "")) for pk in h.matter_ids[:HOTSPOT_LINKS]] for h in rows]
+    ctx.update(
+        rows=list(zip(rows, links, strict=True)),
+        truncated=truncated,
+        start=start,
+        end=end,
+        area=area,
+        more_than=HOTSPOT_LINKS,
+    )
     return render(request, "search/hotspots.html", ctx)
