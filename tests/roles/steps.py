@@ -10,21 +10,10 @@ from typing import Any
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from xinfang.deadlines.loading import load_days, read_file, shipped_path, shipped_years
 from xinfang.org.models import User
 
 from ..browser import SHOTS
 from .day import GUIDE
-
-
-def holidays_as_shipped() -> None:
-    """The holiday arrangements that ship with the code, as a new installation has them
-    (migration ``deadlines.0002``). A transactional test run before this one (any browser
-    test) leaves the tables empty, migrations' rows too; without them every deadline on
-    the pages would be marked provisional and fall on other days."""
-    for year in shipped_years():
-        days, source = read_file(shipped_path(year))
-        load_days(days, source)
 
 
 def name_people(**names: str) -> None:

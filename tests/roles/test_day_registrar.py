@@ -38,7 +38,6 @@ from ..factories import answered, build_world, handled, opinion, register, staff
 from .day import menu, new_page, shot, sign_in
 from .steps import (
     actions,
-    holidays_as_shipped,
     matter_url,
     name_people,
     notices,
@@ -148,7 +147,6 @@ def duty_and_reception(w: Any) -> tuple[DutyShift, ReceptionDay]:
 @pytest.mark.django_db(transaction=True)
 def test_registrar_day(chromium: Any, live_server: Any, settings: Any) -> None:
     settings.MEDIA_ROOT = SHOTS.parent / "media"
-    holidays_as_shipped()
     w = build_world()
     m = morning(w)
     shift, _day = duty_and_reception(w)

@@ -35,7 +35,6 @@ from ..factories import answered, build_world, handled
 from .day import menu, new_page, shot, sign_in
 from .steps import (
     actions,
-    holidays_as_shipped,
     matter_url,
     name_people,
     open_action,
@@ -127,7 +126,6 @@ def morning(w: Any) -> dict[str, Matter]:
 @pytest.mark.django_db(transaction=True)
 def test_supervisor_day(chromium: Any, live_server: Any, settings: Any) -> None:
     settings.MEDIA_ROOT = SHOTS.parent / "media"
-    holidays_as_shipped()
     w = build_world()
     m = morning(w)
     base = live_server.url
